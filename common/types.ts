@@ -1,0 +1,74 @@
+/** Types shared by the engine, the store, the CLI and (later) the renderer. Pure: no Node, DOM or Electron. */
+
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'diverged',
+  'interrupted',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'diverged', 'interrupted'];
+
+/** One logged epoch. Losses are the mean cross-entropy per example (no L2 term); null where a split is empty. */
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number | null;
+  valAcc: number | null;
+  testLoss: number | null;
+  testAcc: number | null;
+  lr: number;
+  /** Seconds this epoch took (training and evaluation). */
+  seconds: number;
+}
+
+export const METRIC_NAMES = ['trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'testLoss', 'testAcc'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export interface MetricSummary {
+  metric: MetricName;
+  /** Best = lowest for losses, highest for accuracies. */
+  bestValue: number;
+  bestEpoch: number;
+  min: number;
+  max: number;
+  lastValue: number;
+  lastEpoch: number;
+}
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendCandidate {
+  name: BackendName;
+  package: string;
+  loaded: boolean;
+  /** Why it was not used (failed to load, or a better one was chosen). */
+  reason?: string;
+}
+
+export interface BackendReport {
+  chosen: BackendName;
+  /** tfjs backend registry name and package version. */
+  tfjsBackend: string;
+  version: string;
+  candidates: BackendCandidate[];
+}
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  source: 'builtin' | 'imported';
+  /** Shape of one example, e.g. [28, 28, 1] or [4]. */
+  shape: number[];
+  classes: number;
+  classNames?: string[];
+  examples: number;
+  /** Size of the dataset's own test part, when it has one (MNIST: 10 000). */
+  officialTest: number;
+  fingerprint: string;
+  description?: string;
+}

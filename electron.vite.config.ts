@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      // tfjs-core's Node entry has no gradient functions, and its ESM sources (which register them) only load
+      // through a bundler; bundling tfjs keeps one copy of it for the ops, the kernels and the gradients.
+      externalizeDeps: {
+        exclude: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm'],
+      },
+      rollupOptions: {
+        input: {
+          index: resolve('main/index.ts'),
+          cli: resolve('main/cli/index.ts'),
+          'training-worker': resolve('main/engine/worker/training-worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('preload/index.ts') },
+        // A CommonJS preload is what works with sandbox: true.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    plugins: [react()],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: resolve('renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { selectBackend } from '../../engine/backend/select-backend';
+import { APP_VERSION } from '../build-info';
+import { openContext, type GlobalOptions } from '../context';
+import { printJson } from '../output';
+
+const requireFromHere = createRequire(import.meta.url);
+
+function packageVersion(name: string): string | null {
+  try {
+    return (requireFromHere(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+function electronBinaryInstalled(): boolean {
+  try {
+    return existsSync(join(dirname(requireFromHere.resolve('electron/package.json')), 'path.txt'));
+  } catch {
+    return false;
+  }
+}
+
+export async function doctorCommand(options: GlobalOptions & { json?: boolean }): Promise<number> {
+  const ctx = openContext(options);
+  const backend = await selectBackend('auto');
+  const sqliteVersion = ctx.store.sqliteVersion();
+  const runCount = ctx.store.listRuns().length;
+  ctx.store.close();
+  const report = {
+    appVersion: APP_VERSION,
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+    cores: availableParallelism(),
+    backend,
+    versions: {
+      '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'),
+      '@tensorflow/tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm'),
+      '@tensorflow/tfjs-backend-cpu': packageVersion('@tensorflow/tfjs-backend-cpu'),
+      '@tensorflow/tfjs-node': packageVersion('@tensorflow/tfjs-node'),
+      '@tensorflow/tfjs-node-gpu': packageVersion('@tensorflow/tfjs-node-gpu'),
+      'better-sqlite3': packageVersion('better-sqlite3'),
+      sqlite: sqliteVersion,
+      electron: packageVersion('electron'),
+    },
+    electronBinary: electronBinaryInstalled(),
+    db: { path: ctx.dbPath, runs: runCount, recoveredInterrupted: ctx.recovered.length },
+    cacheDir: ctx.cacheDir,
+  };
+  if (options.json) {
+    printJson(report);
+    return 0;
+  }
+  const lines = [
+    `Experiment Workbench ${APP_VERSION} on Node ${report.node} (${report.platform}, ${report.cores} cores)`,
+    '',
+    `Compute backend: ${backend.chosen} (${backend.tfjsBackend} ${backend.version})`,
+    ...backend.candidates.map(
+      (c) =>
+        `  ${c.name === backend.chosen ? '✓' : c.loaded ? '·' : '✗'} ${c.name.padEnd(15)} ${c.package.padEnd(32)} ${c.name === backend.chosen ? 'in use' : (c.reason ?? '')}`,
+    ),
+    '',
+    `Database: ${ctx.dbPath} (${runCount} runs; SQLite ${sqliteVersion}, better-sqlite3 ${report.versions['better-sqlite3']})`,
+    `Cache:    ${ctx.cacheDir}`,
+    `Electron: ${report.electronBinary ? `installed (${report.versions.electron})` : 'binary not installed: `npm start` shows the command-line workbench instead'}`,
+  ];
+  if (ctx.recovered.length > 0) {
+    lines.push(`Marked ${ctx.recovered.length} run(s) left running by a dead process as interrupted.`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}

@@ -1,0 +1,75 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { z } from 'zod';
+import { parseWith } from '../../common/config/parse-config';
+import { presetsDir } from '../app-paths';
+import { UserInputError } from '../../common/errors';
+
+export function listPresets(): string[] {
+  return readdirSync(presetsDir())
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
+}
+
+/** A path, or the name (or unique prefix) of a bundled preset such as `e2` or `e4-cnn-adam`. */
+export function resolveConfigPath(spec: string): string {
+  if (existsSync(spec)) return spec;
+  const presets = listPresets();
+  const exact = presets.find((p) => p === spec || p === basename(spec, '.json'));
+  const matches = exact ? [exact] : presets.filter((p) => p.startsWith(spec));
+  if (matches.length === 1) return join(presetsDir(), `${matches[0]}.json`);
+  if (matches.length > 1) {
+    throw new UserInputError(`${spec}: several presets match (${matches.join(', ')}); name one of them`);
+  }
+  throw new UserInputError(
+    `${spec}: no such file, and no preset of that name (presets: ${presets.join(', ')})`,
+  );
+}
+
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserInputError(`${file}: cannot read the file (${code ?? String(err)})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UserInputError(`${file}: malformed JSON: ${(err as Error).message}`);
+  }
+}
+
+export type ConfigOverrides = { epochs?: number; name?: string; seed?: number };
+
+function applyOverrides(raw: unknown, overrides: ConfigOverrides): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const copy = structuredClone(raw) as Record<string, unknown>;
+  if (overrides.name !== undefined) copy.name = overrides.name;
+  if (overrides.seed !== undefined) copy.seed = overrides.seed;
+  if (overrides.epochs !== undefined) {
+    const training = copy.training;
+    if (training !== null && typeof training === 'object' && !Array.isArray(training)) {
+      copy.training = { ...training, epochs: overrides.epochs };
+    }
+  }
+  return copy;
+}
+
+/** Reads, overrides and validates a config; every problem names the file and the field. */
+export function loadConfigFile<S extends z.ZodType>(
+  spec: string,
+  schema: S,
+  overrides: ConfigOverrides = {},
+): { file: string; config: z.output<S> } {
+  const file = resolveConfigPath(spec);
+  const raw = applyOverrides(readJsonFile(file), overrides);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UserInputError(`${file}: expected a JSON object with name, seed, dataset, model and training`);
+  }
+  const parsed = parseWith(schema, raw);
+  if (!parsed.ok) throw new UserInputError(`${file}: ${parsed.error}`);
+  return { file, config: parsed.value };
+}

@@ -1,0 +1,112 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { UserInputError } from '../../common/errors';
+import { APP_VERSION } from './build-info';
+import { datasetsCommand, importCommand } from './commands/datasets';
+import { doctorCommand } from './commands/doctor';
+import { gradcheckCommand, summaryCommand } from './commands/model';
+import { runCommand } from './commands/run';
+import { runsCommand, showCommand } from './commands/runs';
+import { listPresets } from './config-file';
+
+function positiveInteger(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be an integer ≥ 1`);
+    return n;
+  };
+}
+
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer ≥ 0');
+  return n;
+}
+
+function exitWith(code: number): void {
+  process.exitCode = code;
+}
+
+const program = new Command()
+  .name('workbench')
+  .description('Experiment Workbench: train small neural networks, log every epoch to SQLite, compare runs.')
+  .version(APP_VERSION)
+  .option('--db <path>', 'run store (SQLite file); default: $WORKBENCH_DB or the app-data folder')
+  .showHelpAfterError('(run `workbench --help` for usage)')
+  .addHelpText('after', () => `\nBundled presets (use a name or prefix in place of CONFIG.json): ${listPresets().join(', ')}`);
+
+const globals = () => program.opts<{ db?: string }>();
+
+program
+  .command('doctor')
+  .description('compute backend chain, versions and database path')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { json?: boolean }) => exitWith(await doctorCommand({ ...globals(), ...opts })));
+
+program
+  .command('datasets')
+  .description('built-in and imported datasets with shapes, classes, counts and fingerprints')
+  .option('--json', 'machine-readable output')
+  .action((opts: { json?: boolean }) => exitWith(datasetsCommand({ ...globals(), ...opts })));
+
+program
+  .command('import')
+  .description('import a dataset (.npz, IDX, or CSV with a label column) into the run store')
+  .argument('<file>', 'the dataset file')
+  .option('--name <name>', 'dataset name (its id is derived from it); default: the file name')
+  .option('--labels <file>', 'IDX only: the labels file (default: found next to the images file)')
+  .option('--label-column <column>', 'CSV only: the label column (default: label/class/target/y, else the last)')
+  .option('--json', 'print {"datasetId", "examples", "classes", "shape"}')
+  .action((file: string, opts: { name?: string; labels?: string; labelColumn?: string; json?: boolean }) =>
+    exitWith(importCommand(file, { ...globals(), ...opts })),
+  );
+
+program
+  .command('run')
+  .description('train one run with live progress; every epoch is logged to the run store')
+  .argument('<config>', 'a run config JSON file, or a bundled preset name such as e2')
+  .option('--epochs <n>', 'override training.epochs', positiveInteger('--epochs'))
+  .option('--name <name>', 'override the run name')
+  .option('--seed <n>', 'override the seed', nonNegativeInteger)
+  .option('--json', 'one JSON object per epoch, then {"runId", "status"}')
+  .action(async (config: string, opts: { epochs?: number; name?: string; seed?: number; json?: boolean }) =>
+    exitWith(await runCommand(config, { ...globals(), ...opts })),
+  );
+
+program
+  .command('runs')
+  .description('all runs: id, name, status, epochs, created')
+  .option('--json', 'machine-readable output')
+  .action((opts: { json?: boolean }) => exitWith(runsCommand({ ...globals(), ...opts })));
+
+program
+  .command('show')
+  .description('one run: config, status, backend, summary and every epoch')
+  .argument('<runId>', 'a run id or a unique prefix of one')
+  .option('--json', 'machine-readable output')
+  .action((runId: string, opts: { json?: boolean }) => exitWith(showCommand(runId, { ...globals(), ...opts })));
+
+program
+  .command('summary')
+  .description('model layers and parameter counts for a config')
+  .argument('<config>', 'a run config JSON file or a preset name')
+  .option('--json', 'machine-readable output')
+  .action((config: string, opts: { json?: boolean }) => exitWith(summaryCommand(config, { ...globals(), ...opts })));
+
+program
+  .command('gradcheck')
+  .description('finite-difference gradient check: largest relative error per weight tensor')
+  .argument('<config>', 'a run config JSON file or a preset name')
+  .option('--examples <n>', 'training examples to check on (default 8)', positiveInteger('--examples'))
+  .option('--json', 'machine-readable output')
+  .action(async (config: string, opts: { examples?: number; json?: boolean }) =>
+    exitWith(await gradcheckCommand(config, { ...globals(), ...opts })),
+  );
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof UserInputError) {
+    process.stderr.write(`workbench: ${err.message}\n`);
+  } else {
+    process.stderr.write(`workbench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+/**
+ * Kernels that make tfjs-backend-wasm 4.22 usable for training: a Conv2DBackpropFilter (missing
+ * upstream) and BatchMatMul/_FusedMatMul wrappers that avoid its slow transposed path.
+ */
+// Imported for its side effect: the wasm package registers its kernels on load, and ours must
+// replace them, never be replaced by them.
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  _FusedMatMul,
+  BatchMatMul,
+  Conv2DBackpropFilter,
+  getKernel,
+  registerKernel,
+  Transpose,
+  unregisterKernel,
+  type KernelConfig,
+  type KernelFunc,
+} from '@tensorflow/tfjs-core';
+import { makeConv2DBackpropFilter } from './wasm-conv2d-filter';
+import { makeBatchMatMul, makeFusedMatMul } from './wasm-matmul';
+
+const BACKEND = 'wasm';
+
+/** Marks our configs; a global symbol so that two bundled copies of this module still agree. */
+const MARK = Symbol.for('experiment-workbench.wasm-training-kernel');
+type MarkedConfig = KernelConfig & { [MARK]?: true };
+
+function isOurs(kernelName: string): boolean {
+  return (getKernel(kernelName, BACKEND) as MarkedConfig | undefined)?.[MARK] === true;
+}
+
+function requireKernel(kernelName: string): KernelConfig {
+  const config = getKernel(kernelName, BACKEND);
+  if (config == null) {
+    throw new Error(
+      `tfjs-backend-wasm has no '${kernelName}' kernel; is @tensorflow/tfjs-backend-wasm 4.22 installed?`,
+    );
+  }
+  return config;
+}
+
+function replaceKernel(original: KernelConfig, kernelFunc: KernelFunc): void {
+  const config: MarkedConfig = { ...original, kernelFunc, [MARK]: true };
+  unregisterKernel(original.kernelName, BACKEND);
+  registerKernel(config);
+}
+
+/** Registers the training kernels for the 'wasm' backend. Safe to call any number of times. */
+export function registerWasmTrainingKernels(): void {
+  const transpose = requireKernel(Transpose).kernelFunc;
+  // The originals stay reachable through the wrappers; our configs keep their setupFunc, which
+  // binds the C++ entry points whenever the backend is (re)selected.
+  let matMul = requireKernel(BatchMatMul);
+  if (!isOurs(BatchMatMul)) {
+    replaceKernel(matMul, makeBatchMatMul(matMul.kernelFunc, transpose));
+    matMul = requireKernel(BatchMatMul);
+  }
+  if (!isOurs(_FusedMatMul)) {
+    const fused = requireKernel(_FusedMatMul);
+    replaceKernel(fused, makeFusedMatMul(fused.kernelFunc, transpose));
+  }
+  if (!isOurs(Conv2DBackpropFilter)) {
+    // Should a later tfjs-backend-wasm ship its own, ours (the tested one) still wins.
+    if (getKernel(Conv2DBackpropFilter, BACKEND) != null) unregisterKernel(Conv2DBackpropFilter, BACKEND);
+    const config: MarkedConfig = {
+      kernelName: Conv2DBackpropFilter,
+      backendName: BACKEND,
+      // Its products are plain [rows, m] . [m, outChannels]: the wrapper hands them straight to XNNPACK.
+      kernelFunc: makeConv2DBackpropFilter(matMul.kernelFunc),
+      [MARK]: true,
+    };
+    registerKernel(config);
+  }
+}

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { disposeAll, zeroSlots } from './slots';
+import type { Optimizer } from './types';
+
+export interface AdamSettings {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/**
+ * Adam (Kingma & Ba, algorithm 1) with bias correction:
+ * m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − α·m̂/(√v̂ + ε), m̂ = m/(1−β1^t), v̂ = v/(1−β2^t).
+ * ε is added outside the square root, as in the paper and TF1's AdamOptimizer docs.
+ */
+export function createAdam(variables: readonly tf.Variable[], settings: AdamSettings): Optimizer {
+  const { beta1, beta2, epsilon } = settings;
+  const firstMoments = zeroSlots(variables);
+  const secondMoments = zeroSlots(variables);
+  let t = 0;
+  return {
+    step(evaluate, learningRate) {
+      t += 1;
+      // The corrections are computed in float64 here; only their float32 value enters the tensors.
+      const correction1 = 1 - Math.pow(beta1, t);
+      const correction2 = 1 - Math.pow(beta2, t);
+      return tf.tidy(() => {
+        const { loss, grads } = evaluate();
+        variables.forEach((w, i) => {
+          const g = grads[i];
+          const m = tf.add(tf.mul(firstMoments[i], beta1), tf.mul(g, 1 - beta1));
+          const v = tf.add(tf.mul(secondMoments[i], beta2), tf.mul(tf.square(g), 1 - beta2));
+          firstMoments[i].assign(m);
+          secondMoments[i].assign(v);
+          const mHat = tf.div(m, correction1);
+          const vHat = tf.div(v, correction2);
+          w.assign(tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)), learningRate)));
+        });
+        return loss;
+      });
+    },
+    dispose() {
+      disposeAll(firstMoments);
+      disposeAll(secondMoments);
+    },
+  };
+}

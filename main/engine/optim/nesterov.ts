@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { disposeAll, zeroSlots } from './slots';
+import type { Optimizer } from './types';
+
+/**
+ * Nesterov accelerated gradient, literally: v ← γ·v − α·g(w + γ·v); w ← w + v.
+ * The variables are moved to the look-ahead point w + γ·v, the gradient (and the reported objective) is
+ * evaluated there, and the update is applied to the saved w, not to the look-ahead values, so no rounding
+ * from "add γv, subtract γv" creeps in.
+ */
+export function createNesterov(variables: readonly tf.Variable[], gamma: number): Optimizer {
+  const velocities = zeroSlots(variables);
+  return {
+    step(evaluate, learningRate) {
+      return tf.tidy(() => {
+        // clone() shares the data; assign() below gives the variable new data, so `saved` keeps w.
+        const saved = variables.map((w) => w.clone());
+        variables.forEach((w, i) => w.assign(tf.add(w, tf.mul(velocities[i], gamma))));
+        const { loss, grads } = evaluate();
+        variables.forEach((w, i) => {
+          const v = tf.sub(tf.mul(velocities[i], gamma), tf.mul(grads[i], learningRate));
+          velocities[i].assign(v);
+          w.assign(tf.add(saved[i], v));
+        });
+        return loss;
+      });
+    },
+    dispose() {
+      disposeAll(velocities);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { runConfigSchema, type RunConfig, type RunConfigInput } from '../../../../common/config/run-config';
+import type { EpochMetrics } from '../../../../common/types';
+import type { TrainCallbacks, TrainingData, TrainOutcome } from '../../types';
+import { trainRun } from '../train-run';
+
+type Overrides = Partial<Omit<RunConfigInput, 'training' | 'model'>> & {
+  model?: RunConfigInput['model'];
+  training?: Partial<RunConfigInput['training']>;
+};
+
+/** A parsed RunConfig with test defaults (small MLP, SGD), overridable field by field. */
+export function testConfig(overrides: Overrides = {}): RunConfig {
+  const { training, model, ...rest } = overrides;
+  const batchSize = training?.optimizer === 'gd' ? 'full' : 16;
+  return runConfigSchema.parse({
+    name: 'test run',
+    seed: 1,
+    dataset: { id: 'test', split: { train: 1 } },
+    model: model ?? { kind: 'mlp', hiddenUnits: [8] },
+    training: { optimizer: 'sgd', learningRate: 0.1, batchSize, epochs: 3, ...training },
+    ...rest,
+  });
+}
+
+export interface RecordedRun {
+  outcome: TrainOutcome;
+  epochs: EpochMetrics[];
+}
+
+/** Runs trainRun and records every epoch; `callbacks` may add shouldStop/onEpoch hooks. */
+export async function recordRun(
+  config: RunConfig,
+  data: TrainingData,
+  callbacks: Partial<TrainCallbacks> = {},
+): Promise<RecordedRun> {
+  const epochs: EpochMetrics[] = [];
+  const outcome = await trainRun(config, data, {
+    shouldStop: callbacks.shouldStop ?? (() => false),
+    onBatch: callbacks.onBatch,
+    onEpoch: (m) => {
+      epochs.push(m);
+      callbacks.onEpoch?.(m);
+    },
+  });
+  return { outcome, epochs };
+}
+
+/** Metrics without the wall-clock field, for exact comparisons between runs. */
+export function withoutTiming(epochs: readonly EpochMetrics[]): Omit<EpochMetrics, 'seconds'>[] {
+  return epochs.map(({ seconds: _seconds, ...rest }) => rest);
+}

@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { RunConfig } from '../../../common/config/run-config';
+import { deriveSeed } from '../../../common/random';
+import type { EpochMetrics } from '../../../common/types';
+import { buildModel } from '../model/build-model';
+import { SEED_STREAMS } from '../model/seed-streams';
+import type { BatchStatistics, Model } from '../model/types';
+import { createOptimizer } from '../optim/create-optimizer';
+import { learningRateAt } from '../optim/lr-schedule';
+import type { Optimizer } from '../optim/types';
+import type { TrainCallbacks, TrainingData, TrainOutcome } from '../types';
+import { createBatchSource, type BatchSource } from './batch-source';
+import { validateSplit } from './batches';
+import { chunkSizes } from './chunk-sizes';
+import { evaluateSplit } from './evaluate';
+import { LossWatch } from './loss-watch';
+import type { ObjectiveSettings } from './objective';
+import { batchGradient } from './train-step';
+import { yieldToEventLoop } from './yield';
+
+function validateData(data: TrainingData, model: Model): void {
+  const rowSize = model.inputShape.reduce((a, b) => a * b, 1);
+  if (data.train.count === 0) throw new Error('the training split is empty');
+  validateSplit('train', data.train, rowSize, data.classes);
+  validateSplit('validation', data.validation, rowSize, data.classes);
+  validateSplit('test', data.test, rowSize, data.classes);
+}
+
+/** One training step on batch `index` of `epoch`; returns the objective's value (a kept scalar). */
+function trainBatch(
+  model: Model,
+  optimizer: Optimizer,
+  source: BatchSource,
+  order: Int32Array | null,
+  index: number,
+  context: { epoch: number; learningRate: number; seed: number; settings: ObjectiveSettings },
+): tf.Scalar {
+  const batch = source.batch(order, index);
+  const statistics: BatchStatistics[] = [];
+  try {
+    const dropoutSeed = deriveSeed(context.seed, SEED_STREAMS.dropout, context.epoch, index);
+    const evaluate = batchGradient(
+      model,
+      { chunks: batch.chunks, batchRows: batch.rows, dropoutSeed },
+      context.settings,
+      statistics,
+    );
+    const loss = optimizer.step(evaluate, context.learningRate);
+    if (statistics.length > 0) model.applyBatchStatistics(statistics);
+    return loss;
+  } finally {
+    tf.dispose(statistics.flatMap((s) => [s.mean, s.variance]));
+    source.release(batch);
+  }
+}
+
+function divergedMessage(value: number, epoch: number): string {
+  return `training loss became ${String(value)} at epoch ${epoch}`;
+}
+
+/**
+ * Trains `config`'s model on `data` with whatever tfjs backend is current, reporting every epoch.
+ *
+ * Per epoch: the training rows are shuffled with deriveSeed(seed, epoch) (mini-batches only; see
+ * batch-source.ts), one optimizer step per batch, then train/validation/test are evaluated in eval mode.
+ * Stops early when shouldStop() answers true before a batch ('cancelled'; the partial epoch is not
+ * reported) or when a batch objective or the evaluated training loss is NaN/±∞ ('diverged'; the epoch
+ * with non-finite numbers is not reported either, so every logged metric is a number).
+ */
+export async function trainRun(
+  config: RunConfig,
+  data: TrainingData,
+  callbacks: TrainCallbacks,
+): Promise<TrainOutcome> {
+  const { training, regularization, seed } = config;
+  const model = buildModel({
+    model: config.model,
+    featureShape: data.featureShape,
+    classes: data.classes,
+    seed,
+    dropoutKeep: regularization.dropout?.keep,
+  });
+  let optimizer: Optimizer | null = null;
+  let source: BatchSource | null = null;
+  const watch = new LossWatch();
+  try {
+    validateData(data, model);
+    const sizes = chunkSizes(config.model, model.inputShape, data.classes);
+    optimizer = createOptimizer(training, model.parameters.map((p) => p.variable));
+    source = createBatchSource({
+      split: data.train,
+      inputShape: model.inputShape,
+      classes: data.classes,
+      batchSize: training.batchSize,
+      shuffle: training.shuffle,
+      seed,
+      chunkRows: model.hasBatchNorm ? null : sizes.trainRows,
+    });
+    const settings: ObjectiveSettings = { lossReduction: training.lossReduction, regularization };
+    const batches = source.batchesPerEpoch;
+
+    for (let epoch = 1; epoch <= training.epochs; epoch++) {
+      const started = performance.now();
+      const learningRate = learningRateAt(training, epoch);
+      const order = source.orderFor(epoch);
+      for (let index = 0; index < batches; index++) {
+        if (callbacks.shouldStop()) return { status: 'cancelled', epochs: epoch - 1 };
+        watch.add(trainBatch(model, optimizer, source, order, index, { epoch, learningRate, seed, settings }));
+        const bad = watch.due(index === batches - 1) ? watch.firstNonFinite() : null;
+        if (bad !== null) {
+          return { status: 'diverged', epochs: epoch - 1, divergedAtEpoch: epoch, message: divergedMessage(bad, epoch) };
+        }
+        callbacks.onBatch?.(epoch, index + 1, batches);
+        await yieldToEventLoop();
+      }
+
+      const train = evaluateSplit(model, data.train, sizes.evalRows);
+      if (train === null || !Number.isFinite(train.loss)) {
+        const value = train?.loss ?? NaN;
+        return { status: 'diverged', epochs: epoch - 1, divergedAtEpoch: epoch, message: divergedMessage(value, epoch) };
+      }
+      const validation = evaluateSplit(model, data.validation, sizes.evalRows);
+      const test = evaluateSplit(model, data.test, sizes.evalRows);
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: train.loss,
+        trainAcc: train.accuracy,
+        valLoss: validation?.loss ?? null,
+        valAcc: validation?.accuracy ?? null,
+        testLoss: test?.loss ?? null,
+        testAcc: test?.accuracy ?? null,
+        lr: learningRate,
+        seconds: (performance.now() - started) / 1000,
+      };
+      callbacks.onEpoch(metrics);
+      await yieldToEventLoop();
+    }
+    return { status: 'completed', epochs: training.epochs };
+  } finally {
+    watch.dispose();
+    source?.dispose();
+    optimizer?.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,27 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { RunConfig } from '../../../common/config/run-config';
+import type { BackendReport, EpochMetrics, RunStatus } from '../../../common/types';
+
+/** What the pool hands a training worker. The worker writes epochs to the DB itself, so a crash of the
+ *  calling thread can't lose an epoch that the worker already finished. */
+export interface TrainingTask {
+  runId: string;
+  dbPath: string;
+  config: RunConfig;
+  cacheDir: string;
+  /** Int32Array view: 0 = keep going, 1 = cancel. Shared so that a busy worker sees it between batches. */
+  cancelFlag: SharedArrayBuffer;
+  events: MessagePort;
+}
+
+export type WorkerEvent =
+  | { type: 'started'; runId: string; backend: BackendReport; trainExamples: number }
+  | { type: 'progress'; runId: string; epoch: number; batch: number; batches: number }
+  | { type: 'epoch'; runId: string; metrics: EpochMetrics };
+
+export interface TrainingTaskResult {
+  runId: string;
+  status: Extract<RunStatus, 'completed' | 'cancelled' | 'diverged' | 'failed'>;
+  epochs: number;
+  error?: string;
+}

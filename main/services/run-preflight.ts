@@ -1,0 +1,49 @@
+import type { RunConfig } from '../../common/config/run-config';
+import { computeSplit } from '../../common/datasets/split';
+import { UserInputError } from '../../common/errors';
+import type { DatasetInfo } from '../../common/types';
+import { listDatasets, type ImportedDatasetStore } from '../datasets/catalog';
+
+/**
+ * Checks a parsed config against the dataset it names, before anything is written: the dataset exists,
+ * the split fits, the model's declared sizes match the data.
+ */
+export function preflightRun(config: RunConfig, store: ImportedDatasetStore, cacheDir: string): DatasetInfo {
+  const datasets = listDatasets(store, { cacheDir });
+  const dataset = datasets.find((d) => d.id === config.dataset.id);
+  if (!dataset) {
+    throw new UserInputError(
+      `dataset.id: unknown dataset "${config.dataset.id}" (known: ${datasets.map((d) => d.id).join(', ')})`,
+    );
+  }
+  try {
+    computeSplit(dataset.examples, dataset.officialTest, config.dataset.split, config.dataset.shuffleSeed);
+  } catch (err) {
+    throw new UserInputError(`dataset.split: ${(err as Error).message}`);
+  }
+  const features = dataset.shape.reduce((a, b) => a * b, 1);
+  const model = config.model;
+  if (model.outputSize !== undefined && model.outputSize !== dataset.classes) {
+    throw new UserInputError(
+      `model.outputSize: ${model.outputSize} does not match the ${dataset.classes} classes of "${dataset.id}"`,
+    );
+  }
+  if (model.kind === 'mlp' && model.inputSize !== undefined && model.inputSize !== features) {
+    throw new UserInputError(
+      `model.inputSize: ${model.inputSize} does not match the ${features} features of "${dataset.id}"`,
+    );
+  }
+  if (model.kind === 'cnn') {
+    if (dataset.shape.length !== 3) {
+      throw new UserInputError(
+        `model.kind: a CNN needs images (height × width × channels), but "${dataset.id}" has examples of shape [${dataset.shape.join(', ')}]`,
+      );
+    }
+    if (model.inputShape && model.inputShape.join('x') !== dataset.shape.join('x')) {
+      throw new UserInputError(
+        `model.inputShape: [${model.inputShape.join(', ')}] does not match "${dataset.id}" [${dataset.shape.join(', ')}]`,
+      );
+    }
+  }
+  return dataset;
+}

@@ -1,0 +1,131 @@
+import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { RunConfig } from '../../common/config/run-config';
+import type { BackendReport, EpochMetrics, RunStatus } from '../../common/types';
+import type { TrainingTask, TrainingTaskResult, WorkerEvent } from '../engine/worker/messages';
+import type { RunStore } from '../store/run-store';
+
+export interface TrainingServiceOptions {
+  store: RunStore;
+  dbPath: string;
+  cacheDir: string;
+  /** Path of the built training worker (out/main/training-worker.js). */
+  workerFile: string;
+  appVersion: string;
+  /** Defaults to one worker per core: wasm and cpu training is single-threaded per worker. */
+  maxWorkers?: number;
+}
+
+export interface TrainingListener {
+  started?(runId: string, backend: BackendReport, trainExamples: number): void;
+  progress?(runId: string, epoch: number, batch: number, batches: number): void;
+  epoch?(runId: string, metrics: EpochMetrics): void;
+  status?(runId: string, status: RunStatus, error?: string): void;
+}
+
+export interface StartedRun {
+  runId: string;
+  done: Promise<TrainingTaskResult>;
+}
+
+/** Runs training in a pool of worker threads; the calling thread only relays events. */
+export class TrainingService {
+  private readonly pool: Piscina<TrainingTask, TrainingTaskResult>;
+  private readonly cancelFlags = new Map<string, Int32Array>();
+  private readonly listeners = new Set<TrainingListener>();
+
+  constructor(private readonly options: TrainingServiceOptions) {
+    const maxThreads = options.maxWorkers ?? Math.max(1, availableParallelism());
+    this.pool = new Piscina({
+      filename: options.workerFile,
+      maxThreads,
+      minThreads: 0,
+      // A worker keeps its loaded backend and datasets for the next run a while.
+      idleTimeout: 60_000,
+      maxQueue: 'auto',
+    });
+  }
+
+  get workerCount(): number {
+    return this.pool.maxThreads;
+  }
+
+  subscribe(listener: TrainingListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues a run whose config (and dataset) the caller has already validated. */
+  start(config: RunConfig, datasetFingerprint: string): StartedRun {
+    const run = this.options.store.createRun({
+      config,
+      datasetFingerprint,
+      appVersion: this.options.appVersion,
+      epochsPlanned: config.training.epochs,
+    });
+    this.emit((l) => l.status?.(run.id, 'queued'));
+    const cancelFlag = new SharedArrayBuffer(4);
+    this.cancelFlags.set(run.id, new Int32Array(cancelFlag));
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (event: WorkerEvent) => this.relay(event));
+    const task: TrainingTask = {
+      runId: run.id,
+      dbPath: this.options.dbPath,
+      config,
+      cacheDir: this.options.cacheDir,
+      cancelFlag,
+      events: port2,
+    };
+    const done = this.pool
+      .run(task, { transferList: [port2] })
+      .catch((err: unknown): TrainingTaskResult => {
+        // The worker itself died (e.g. out of memory): the run must not stay "running".
+        const message = `training worker crashed: ${err instanceof Error ? err.message : String(err)}`;
+        this.options.store.finishRun(run.id, 'failed', message);
+        return { runId: run.id, status: 'failed', epochs: 0, error: message };
+      })
+      .then((result) => {
+        port1.close();
+        this.cancelFlags.delete(run.id);
+        this.emit((l) => l.status?.(run.id, result.status, result.error));
+        return result;
+      });
+    return { runId: run.id, done };
+  }
+
+  /** Asks a queued or running run to stop; it stops before its next batch. */
+  cancel(runId: string): boolean {
+    const flag = this.cancelFlags.get(runId);
+    if (!flag) return false;
+    Atomics.store(flag, 0, 1);
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const runId of this.cancelFlags.keys()) this.cancel(runId);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private relay(event: WorkerEvent): void {
+    switch (event.type) {
+      case 'started':
+        this.emit((l) => l.status?.(event.runId, 'running'));
+        this.emit((l) => l.started?.(event.runId, event.backend, event.trainExamples));
+        break;
+      case 'progress':
+        this.emit((l) => l.progress?.(event.runId, event.epoch, event.batch, event.batches));
+        break;
+      case 'epoch':
+        this.emit((l) => l.epoch?.(event.runId, event.metrics));
+        break;
+    }
+  }
+
+  private emit(call: (listener: TrainingListener) => void): void {
+    for (const listener of this.listeners) call(listener);
+  }
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
+
+/**
+ * Opening the store's SQLite file, after Signal Desktop's sql layer: one connection per process,
+ * WAL so readers never block the writer, a generous busy timeout so that several processes (two
+ * trainings and a CLI listing) queue for the write lock instead of failing with "database is locked",
+ * and numbered migrations tracked by `PRAGMA user_version`.
+ */
+
+/** Long enough to outlast any single write transaction here (one epoch, one dataset import). */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+export class DatabaseTooNewError extends Error {
+  constructor(
+    readonly file: string,
+    readonly fileVersion: number,
+    readonly appVersion: number,
+  ) {
+    super(
+      `${file} has schema version ${fileVersion}, but this version of Experiment Workbench only knows ` +
+        `versions up to ${appVersion}. It was written by a newer Experiment Workbench: upgrade the app, ` +
+        `or choose another database file.`,
+    );
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
+  if (!isInMemory(file)) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  try {
+    // busy_timeout first: switching to WAL takes a lock that another process may be holding.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    // In WAL mode a committed transaction is in the -wal file before COMMIT returns, so it survives the
+    // process being killed (kill -9) with NORMAL; FULL would add an fsync per epoch, which only buys
+    // survival of an OS crash or power cut and costs more than an epoch on a small dataset.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Database.Database, file: string, migrations: readonly Migration[]): void {
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  assertConsecutive(migrations);
+  const checkVersion = (): number => {
+    const version = schemaVersion(db);
+    if (version > latest) throw new DatabaseTooNewError(file, version, latest);
+    return version;
+  };
+  if (checkVersion() === latest) return;
+  // IMMEDIATE: two processes opening a fresh file at once must not both run migration 1. The version is
+  // read again under the write lock, so the loser sees the winner's work and applies nothing.
+  db.transaction(() => {
+    const current = checkVersion();
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  }).immediate();
+}
+
+function assertConsecutive(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, i) => {
+    if (migration.version !== i + 1) {
+      throw new Error(`migration "${migration.name}" has version ${migration.version}, expected ${i + 1}`);
+    }
+  });
+}
+
+function isInMemory(file: string): boolean {
+  return file === ':memory:' || file === '' || file.startsWith('file::memory:');
+}
+
+export { LATEST_SCHEMA_VERSION };

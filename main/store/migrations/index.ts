@@ -1,0 +1,9 @@
+import type { Migration } from './migration';
+import { initialMigration } from './001-initial';
+
+/** Every migration, in order. Append only: a released migration is never edited, only followed by a new one. */
+export const MIGRATIONS: readonly Migration[] = [initialMigration];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+export type { Migration } from './migration';

@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import type { DatasetInfo, EpochMetrics } from '../../common/types';
+import type { LoadedDataset, ParsedDataset } from '../datasets/types';
+import { openDatabase } from './database';
+import { ImportedDatasetRepository } from './datasets';
+import { EpochRepository } from './epochs';
+import { isProcessAliveOnThisHost } from './liveness';
+import { RunRepository } from './runs';
+import type {
+  CreateRunInput,
+  FinalRunStatus,
+  ProcessLiveness,
+  RunDetail,
+  RunListItem,
+  RunRecord,
+  StartRunInput,
+} from './types';
+
+export interface RunStoreOptions {
+  /** The clock for every stored timestamp; tests pin it. */
+  now?: () => Date;
+}
+
+/**
+ * Every run, epoch and imported dataset, in one SQLite file. One instance per process; several processes
+ * may open the same file at once (two trainings and a CLI listing), and every write is one short transaction.
+ */
+export class RunStore {
+  private readonly runs: RunRepository;
+  private readonly epochs: EpochRepository;
+  private readonly datasets: ImportedDatasetRepository;
+  private readonly readRunDetail: (idOrUniquePrefix: string) => RunDetail | undefined;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+    now: () => Date,
+  ) {
+    this.runs = new RunRepository(db, now);
+    this.epochs = new EpochRepository(db, now);
+    this.datasets = new ImportedDatasetRepository(db, now);
+    // One read transaction, so that the row, the summaries and the epoch count are from the same moment
+    // even while another process is logging epochs.
+    this.readRunDetail = db.transaction((idOrUniquePrefix: string): RunDetail | undefined => {
+      const run = this.runs.findRun(idOrUniquePrefix);
+      if (!run) return undefined;
+      return { ...run, summaries: this.epochs.getSummaries(run.id), epochs: this.epochs.countEpochs(run.id) };
+    });
+  }
+
+  /** Opens (creating folder and file if needed) and migrates the store at `path`, or ':memory:'. */
+  static open(path: string, options: RunStoreOptions = {}): RunStore {
+    return new RunStore(openDatabase(path), path, options.now ?? (() => new Date()));
+  }
+
+  /** The SQLite library version, for `workbench doctor`. */
+  sqliteVersion(): string {
+    return (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** A queued run in the config's experiment (created if new), with its params; one transaction. */
+  createRun(input: CreateRunInput): RunRecord {
+    return this.runs.createRun(input);
+  }
+
+  /** queued → running. Throws RunStateError for any other status. */
+  startRun(runId: string, input: StartRunInput): void {
+    this.runs.startRun(runId, input);
+  }
+
+  /** One transaction: the epoch and the updated summaries. Once it returns, the epoch survives kill -9. */
+  appendEpoch(runId: string, metrics: EpochMetrics): void {
+    this.epochs.appendEpoch(runId, metrics);
+  }
+
+  /**
+   * queued/running → a final status. Returns false and changes nothing when the run is already final
+   * (the first outcome stands); throws RunNotFoundError for an unknown id.
+   */
+  finishRun(runId: string, status: FinalRunStatus, error?: string): boolean {
+    return this.runs.finishRun(runId, status, error);
+  }
+
+  /**
+   * Marks 'interrupted' every queued or running run whose owning process is gone, keeping its epochs.
+   * Call at every app and CLI start. Returns the ids it marked.
+   */
+  markOrphanedRunsInterrupted(isProcessAlive: ProcessLiveness = isProcessAliveOnThisHost): string[] {
+    return this.runs.markOrphanedRunsInterrupted(isProcessAlive);
+  }
+
+  /** Newest first. */
+  listRuns(): RunListItem[] {
+    return this.runs.listRuns();
+  }
+
+  /** By exact id or unique id prefix; throws AmbiguousRunPrefixError when a prefix matches several runs. */
+  getRun(idOrUniquePrefix: string): RunDetail | undefined {
+    return this.readRunDetail(idOrUniquePrefix);
+  }
+
+  /** In epoch order. */
+  getEpochs(runId: string): EpochMetrics[] {
+    return this.epochs.getEpochs(runId);
+  }
+
+  /** Deletes the run with its params, epochs and summaries. Exact id only. */
+  deleteRun(runId: string): boolean {
+    return this.runs.deleteRun(runId);
+  }
+
+  setTags(runId: string, tags: readonly string[]): void {
+    this.runs.setTags(runId, tags);
+  }
+
+  saveImportedDataset(d: ParsedDataset): DatasetInfo {
+    return this.datasets.saveImportedDataset(d);
+  }
+
+  listImportedDatasets(): DatasetInfo[] {
+    return this.datasets.listImportedDatasets();
+  }
+
+  loadImportedDataset(id: string): LoadedDataset | undefined {
+    return this.datasets.loadImportedDataset(id);
+  }
+
+  deleteImportedDataset(id: string): boolean {
+    return this.datasets.deleteImportedDataset(id);
+  }
+}

@@ -1,0 +1,361 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { flattenParams } from '../../common/config/flatten-params';
+import type { RunConfig } from '../../common/config/run-config';
+import { FINAL_STATUSES, type BackendName, type BackendReport, type RunStatus } from '../../common/types';
+import { AmbiguousRunPrefixError, RunNotFoundError, RunStateError } from './errors';
+import { currentProcessOwner } from './liveness';
+import type {
+  CreateRunInput,
+  FinalRunStatus,
+  ProcessLiveness,
+  RunDetail,
+  RunListItem,
+  RunOwner,
+  RunRecord,
+  StartRunInput,
+} from './types';
+
+/** The runs table and its params: a run's life from queued to a final status. */
+
+/** A run's row, parsed: a RunDetail without what other tables hold. */
+export type StoredRun = Omit<RunDetail, 'summaries' | 'epochs'>;
+
+interface RunRow {
+  id: string;
+  name: string;
+  experiment: string;
+  status: RunStatus;
+  config: string;
+  seed: number;
+  dataset_id: string;
+  dataset_fingerprint: string;
+  backend: BackendName | null;
+  backend_report: string | null;
+  app_version: string;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  epochs_planned: number | null;
+  owner_pid: number | null;
+  owner_host: string | null;
+  tags: string;
+}
+
+interface RunListRow {
+  id: string;
+  name: string;
+  experiment: string;
+  status: RunStatus;
+  epochs: number;
+  epochs_planned: number | null;
+  created_at: string;
+  finished_at: string | null;
+  dataset_id: string;
+  backend: BackendName | null;
+  best_val_acc: number | null;
+  best_val_acc_epoch: number | null;
+  tags: string;
+}
+
+interface UnfinishedRunRow {
+  id: string;
+  status: RunStatus;
+  owner_pid: number | null;
+  owner_host: string | null;
+}
+
+const UNFINISHED = `('queued', 'running')`;
+
+const SELECT_RUN = `
+  SELECT r.id, r.name, e.name AS experiment, r.status, r.config, r.seed, r.dataset_id, r.dataset_fingerprint,
+         r.backend, r.backend_report, r.app_version, r.error, r.created_at, r.started_at, r.finished_at,
+         r.epochs_planned, r.owner_pid, r.owner_host, r.tags
+  FROM runs r JOIN experiments e ON e.id = r.experiment_id`;
+
+/** How many ids an ambiguous prefix error lists. */
+const AMBIGUOUS_MATCHES_SHOWN = 5;
+
+export class RunRepository {
+  private readonly insertExperiment: Database.Statement<{ name: string; createdAt: string }>;
+  private readonly selectExperimentId: Database.Statement<[string], { id: number }>;
+  private readonly insertRun: Database.Statement<Record<string, string | number | null>>;
+  private readonly insertParam: Database.Statement<[string, string, string, number | null]>;
+  private readonly selectRun: Database.Statement<[string], RunRow>;
+  private readonly selectRunIdsByPrefix: Database.Statement<[string, number], { id: string }>;
+  private readonly selectRunList: Database.Statement<[], RunListRow>;
+  private readonly selectStatus: Database.Statement<[string], { status: RunStatus }>;
+  private readonly updateStarted: Database.Statement<Record<string, string | number>>;
+  private readonly updateFinished: Database.Statement<Record<string, string | null>>;
+  private readonly selectUnfinished: Database.Statement<[], UnfinishedRunRow>;
+  private readonly updateInterrupted: Database.Statement<Record<string, string | number | null>>;
+  private readonly countEpochs: Database.Statement<[string], { n: number }>;
+  private readonly updateTags: Database.Statement<[string, string]>;
+  private readonly deleteRunById: Database.Statement<[string]>;
+  private readonly createTransaction: (
+    id: string,
+    input: CreateRunInput,
+    owner: RunOwner,
+    at: string,
+  ) => void;
+  private readonly interruptTransaction: (orphans: UnfinishedRunRow[], at: string) => string[];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => Date,
+  ) {
+    this.insertExperiment = db.prepare(
+      `INSERT INTO experiments (name, created_at) VALUES (@name, @createdAt) ON CONFLICT (name) DO NOTHING`,
+    );
+    this.selectExperimentId = db.prepare(`SELECT id FROM experiments WHERE name = ?`);
+    this.insertRun = db.prepare(`
+      INSERT INTO runs (id, experiment_id, name, status, config, seed, dataset_id, dataset_fingerprint,
+                        app_version, created_at, epochs_planned, owner_pid, owner_host, tags)
+      VALUES (@id, @experimentId, @name, 'queued', @config, @seed, @datasetId, @datasetFingerprint,
+              @appVersion, @createdAt, @epochsPlanned, @ownerPid, @ownerHost, @tags)`);
+    this.insertParam = db.prepare(
+      `INSERT INTO params (run_id, key, value_text, value_num) VALUES (?, ?, ?, ?)`,
+    );
+    this.selectRun = db.prepare(`${SELECT_RUN} WHERE r.id = ?`);
+    // GLOB (not LIKE) because a prefix GLOB can use the primary key's BINARY index.
+    this.selectRunIdsByPrefix = db.prepare(`SELECT id FROM runs WHERE id GLOB ? ORDER BY id LIMIT ?`);
+    this.selectRunList = db.prepare(`
+      SELECT r.id, r.name, e.name AS experiment, r.status, r.epochs_planned, r.created_at, r.finished_at,
+             r.dataset_id, r.backend, r.tags,
+             (SELECT COUNT(*) FROM epoch_metrics m WHERE m.run_id = r.id) AS epochs,
+             s.best_value AS best_val_acc, s.best_epoch AS best_val_acc_epoch
+      FROM runs r
+      JOIN experiments e ON e.id = r.experiment_id
+      LEFT JOIN metric_summaries s ON s.run_id = r.id AND s.metric = 'valAcc'
+      ORDER BY r.created_at DESC, r.rowid DESC`);
+    this.selectStatus = db.prepare(`SELECT status FROM runs WHERE id = ?`);
+    this.updateStarted = db.prepare(`
+      UPDATE runs SET status = 'running', started_at = @startedAt, backend = @backend,
+                      backend_report = @backendReport, owner_pid = @pid, owner_host = @host
+      WHERE id = @id AND status = 'queued'`);
+    this.updateFinished = db.prepare(`
+      UPDATE runs SET status = @status, finished_at = @finishedAt, error = @error
+      WHERE id = @id AND status IN ${UNFINISHED}`);
+    this.selectUnfinished = db.prepare(
+      `SELECT id, status, owner_pid, owner_host FROM runs WHERE status IN ${UNFINISHED}`,
+    );
+    // The owner and status are matched again so that a run started by a live process after the
+    // liveness check is left alone.
+    this.updateInterrupted = db.prepare(`
+      UPDATE runs SET status = 'interrupted', finished_at = @finishedAt, error = @error
+      WHERE id = @id AND status = @status AND owner_pid IS @pid AND owner_host IS @host`);
+    this.countEpochs = db.prepare(`SELECT COUNT(*) AS n FROM epoch_metrics WHERE run_id = ?`);
+    this.updateTags = db.prepare(`UPDATE runs SET tags = ? WHERE id = ?`);
+    this.deleteRunById = db.prepare(`DELETE FROM runs WHERE id = ?`);
+
+    const create = db.transaction((id: string, input: CreateRunInput, owner: RunOwner, at: string) => {
+      const { config } = input;
+      this.insertExperiment.run({ name: config.experiment, createdAt: at });
+      const experiment = this.selectExperimentId.get(config.experiment);
+      if (!experiment) throw new Error(`experiment "${config.experiment}" vanished while creating a run`);
+      this.insertRun.run({
+        id,
+        experimentId: experiment.id,
+        name: config.name,
+        config: JSON.stringify(config),
+        seed: config.seed,
+        datasetId: config.dataset.id,
+        datasetFingerprint: input.datasetFingerprint,
+        appVersion: input.appVersion,
+        createdAt: at,
+        epochsPlanned: input.epochsPlanned ?? config.training.epochs,
+        ownerPid: owner.pid,
+        ownerHost: owner.host,
+        tags: JSON.stringify(normalizeTags(config.tags)),
+      });
+      for (const param of flattenParams(config)) this.insertParam.run(id, param.key, param.text, param.num);
+    });
+    this.createTransaction = (...args) => create.immediate(...args);
+
+    const interrupt = db.transaction((orphans: UnfinishedRunRow[], at: string) =>
+      orphans
+        .filter((orphan) => {
+          const epochs = this.countEpochs.get(orphan.id)?.n ?? 0;
+          const result = this.updateInterrupted.run({
+            id: orphan.id,
+            status: orphan.status,
+            pid: orphan.owner_pid,
+            host: orphan.owner_host,
+            finishedAt: at,
+            error: interruptionMessage(orphan, epochs),
+          });
+          return result.changes > 0;
+        })
+        .map((orphan) => orphan.id),
+    );
+    this.interruptTransaction = (...args) => interrupt.immediate(...args);
+  }
+
+  createRun(input: CreateRunInput): RunRecord {
+    const id = randomUUID();
+    this.createTransaction(id, input, input.owner ?? currentProcessOwner(), this.timestamp());
+    return this.requireRecord(id);
+  }
+
+  startRun(runId: string, input: StartRunInput): void {
+    const result = this.updateStarted.run({
+      id: runId,
+      startedAt: this.timestamp(),
+      backend: input.backend.chosen,
+      backendReport: JSON.stringify(input.backend),
+      pid: input.pid,
+      host: input.host,
+    });
+    if (result.changes === 0) throw new RunStateError(runId, this.requireStatus(runId), 'start it');
+  }
+
+  /**
+   * Moves a queued or running run to a final status. Returns false, changing nothing, when the run had
+   * already finished: the first outcome stands (e.g. a run that recovery marked interrupted stays so).
+   * Throws RunNotFoundError for an unknown id.
+   */
+  finishRun(runId: string, status: FinalRunStatus, error?: string): boolean {
+    if (!FINAL_STATUSES.includes(status)) throw new Error(`"${status}" is not a final run status`);
+    const result = this.updateFinished.run({
+      id: runId,
+      status,
+      finishedAt: this.timestamp(),
+      error: error ?? null,
+    });
+    if (result.changes > 0) return true;
+    this.requireStatus(runId);
+    return false;
+  }
+
+  markOrphanedRunsInterrupted(isProcessAlive: ProcessLiveness): string[] {
+    // A run with no recorded owner has nobody who could ever finish it: it counts as orphaned.
+    // Liveness is checked outside the write transaction; the update re-checks status and owner.
+    const orphans = this.selectUnfinished
+      .all()
+      .filter(
+        (run) =>
+          run.owner_pid === null || run.owner_host === null || !isProcessAlive(run.owner_pid, run.owner_host),
+      );
+    if (orphans.length === 0) return [];
+    return this.interruptTransaction(orphans, this.timestamp());
+  }
+
+  listRuns(): RunListItem[] {
+    return this.selectRunList.all().map((row) => ({
+      id: row.id,
+      name: row.name,
+      experiment: row.experiment,
+      status: row.status,
+      epochs: row.epochs,
+      epochsPlanned: row.epochs_planned,
+      createdAt: row.created_at,
+      finishedAt: row.finished_at,
+      datasetId: row.dataset_id,
+      backend: row.backend,
+      bestValAcc: row.best_val_acc,
+      bestValAccEpoch: row.best_val_acc_epoch,
+      tags: parseTags(row.tags),
+    }));
+  }
+
+  /** The run with this exact id, or the only run whose id starts with it. */
+  findRun(idOrUniquePrefix: string): StoredRun | undefined {
+    const wanted = idOrUniquePrefix.trim().toLowerCase();
+    if (wanted === '') return undefined;
+    const exact = this.selectRun.get(wanted);
+    if (exact) return toStoredRun(exact);
+    const matches = this.selectRunIdsByPrefix.all(`${escapeGlob(wanted)}*`, AMBIGUOUS_MATCHES_SHOWN);
+    if (matches.length > 1) {
+      throw new AmbiguousRunPrefixError(
+        idOrUniquePrefix,
+        matches.map((m) => m.id),
+      );
+    }
+    if (matches.length === 0) return undefined;
+    const row = this.selectRun.get(matches[0].id);
+    return row ? toStoredRun(row) : undefined;
+  }
+
+  /** Deletes the run (exact id only, never a prefix) with its params, epochs and summaries. */
+  deleteRun(runId: string): boolean {
+    return this.deleteRunById.run(runId).changes > 0;
+  }
+
+  /** Replaces the run's tags (the stored config keeps the tags it was created with). */
+  setTags(runId: string, tags: readonly string[]): void {
+    const result = this.updateTags.run(JSON.stringify(normalizeTags(tags)), runId);
+    if (result.changes === 0) throw new RunNotFoundError(runId);
+  }
+
+  requireStatus(runId: string): RunStatus {
+    const row = this.selectStatus.get(runId);
+    if (!row) throw new RunNotFoundError(runId);
+    return row.status;
+  }
+
+  private requireRecord(runId: string): RunRecord {
+    const row = this.selectRun.get(runId);
+    if (!row) throw new RunNotFoundError(runId);
+    return toRecord(row);
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    experiment: row.experiment,
+    status: row.status,
+    config: JSON.parse(row.config) as RunConfig,
+    seed: row.seed,
+    datasetId: row.dataset_id,
+    datasetFingerprint: row.dataset_fingerprint,
+    backend: row.backend,
+    appVersion: row.app_version,
+    error: row.error,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    epochsPlanned: row.epochs_planned,
+    ownerPid: row.owner_pid,
+    ownerHost: row.owner_host,
+    tags: parseTags(row.tags),
+  };
+}
+
+function toStoredRun(row: RunRow): StoredRun {
+  return {
+    ...toRecord(row),
+    backendReport: row.backend_report === null ? null : (JSON.parse(row.backend_report) as BackendReport),
+  };
+}
+
+function interruptionMessage(run: UnfinishedRunRow, epochs: number): string {
+  const owner =
+    run.owner_pid === null
+      ? 'a process that did not record itself'
+      : `pid ${run.owner_pid} on ${run.owner_host}`;
+  const kept = epochs === 1 ? '1 logged epoch is kept' : `${epochs} logged epochs are kept`;
+  return run.status === 'queued'
+    ? `interrupted: the process that queued it (${owner}) ended before it started`
+    : `interrupted: the process that was training it (${owner}) ended without finishing it; ${kept}`;
+}
+
+/** Trimmed, non-empty, first occurrence kept. */
+function normalizeTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((tag) => tag.trim()).filter((tag) => tag !== ''))];
+}
+
+function parseTags(json: string): string[] {
+  return JSON.parse(json) as string[];
+}
+
+/** GLOB has no escape character; a special character is matched literally inside brackets. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[]/g, '[$&]');
+}
