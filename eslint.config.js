@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process', 'url', 'util'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'worker_threads',
+  'child_process',
+  'url',
+  'util',
+];
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'dist/**', 'coverage/**'] },
@@ -24,8 +34,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: 'common/ must not import Node modules.' },
-            { group: ['electron', 'better-sqlite3', '@tensorflow/*', 'react', 'react-dom'], message: 'common/ is pure.' },
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'common/ may import only common/.' },
+            {
+              group: ['electron', 'better-sqlite3', '@tensorflow/*', 'react', 'react-dom'],
+              message: 'common/ is pure.',
+            },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'common/ may import only common/.',
+            },
           ],
         },
       ],
@@ -40,8 +56,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: 'The renderer runs in a sandbox: no Node modules.' },
-            { group: ['electron', 'better-sqlite3', '@tensorflow/*'], message: 'The renderer talks to main through the API.' },
-            { group: ['**/main/**', '**/preload/**'], message: 'The renderer may import only renderer/ and common/.' },
+            {
+              group: ['electron', 'better-sqlite3', '@tensorflow/*'],
+              message: 'The renderer talks to main through the API.',
+            },
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'The renderer may import only renderer/ and common/.',
+            },
           ],
         },
       ],

@@ -10,7 +10,13 @@ export const RUN_STATUSES = [
   'interrupted',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const FINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'diverged', 'interrupted'];
+export const FINAL_STATUSES: readonly RunStatus[] = [
+  'completed',
+  'failed',
+  'cancelled',
+  'diverged',
+  'interrupted',
+];
 
 /** One logged epoch. Losses are the mean cross-entropy per example (no L2 term); null where a split is empty. */
 export interface EpochMetrics {

@@ -25,7 +25,8 @@ export function presetsDir(): string {
 /** Derived data (decoded built-in datasets); safe to delete. `WORKBENCH_CACHE_DIR` overrides it. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.WORKBENCH_CACHE_DIR) return env.WORKBENCH_CACHE_DIR;
-  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'Experiment Workbench', 'Cache');
+  if (platform === 'win32')
+    return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'Experiment Workbench', 'Cache');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'Experiment Workbench');
   return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'experiment-workbench');
 }

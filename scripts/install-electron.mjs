@@ -23,11 +23,15 @@ if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
   process.exit(0);
 }
 
-const result = spawnSync(process.execPath, [script], { stdio: ['ignore', 'inherit', 'pipe'], timeout: 300_000 });
+const result = spawnSync(process.execPath, [script], {
+  stdio: ['ignore', 'inherit', 'pipe'],
+  timeout: 300_000,
+});
 if (result.status === 0) {
   console.log('[workbench] Electron binary is installed.');
 } else {
-  const why = (result.stderr?.toString() ?? '').split('\n').find((l) => l.trim()) ?? String(result.error ?? '');
+  const why =
+    (result.stderr?.toString() ?? '').split('\n').find((l) => l.trim()) ?? String(result.error ?? '');
   console.warn(
     '[workbench] Could not download the Electron binary (' +
       why.trim().slice(0, 160) +

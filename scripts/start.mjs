@@ -11,7 +11,10 @@ const require = createRequire(import.meta.url);
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 
 if (!existsSync(join(root, 'out', 'main', 'cli.js')) || process.env.WORKBENCH_REBUILD) {
-  const status = run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
+  const status = run(process.execPath, [
+    join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+    'build',
+  ]);
   if (status !== 0) process.exit(status);
 }
 

@@ -21,7 +21,9 @@ export function formatZodError(error: z.ZodError, input: unknown): string {
     .map((issue) => {
       const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
       const message =
-        issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+        issue.code === 'unrecognized_keys'
+          ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+          : issue.message;
       const got = issue.code === 'unrecognized_keys' ? '' : describeValue(input, issue.path);
       return `${where}: ${message}${got}`;
     })

@@ -46,7 +46,11 @@ describe('run config', () => {
 
   it('stores a Keras-style drop rate next to the keep probability', () => {
     const parsed = parseRunConfig(withField('regularization.dropout', { rate: 0.25 }));
-    expect(parsed.ok && parsed.value.regularization.dropout).toEqual({ keep: 0.75, rate: 0.25, convention: 'rate' });
+    expect(parsed.ok && parsed.value.regularization.dropout).toEqual({
+      keep: 0.75,
+      rate: 0.25,
+      convention: 'rate',
+    });
   });
 
   it('re-parses its own output to the same config (stored configs re-run as they are)', () => {
@@ -62,13 +66,25 @@ describe('run config', () => {
 
   it.each([
     ['regularization.l2', -0.1, /^regularization\.l2: expected λ ≥ 0 \(got -0\.1\)/],
-    ['regularization.dropout', { keep: 0 }, /^regularization\.dropout\.keep: expected a keep probability p in \(0, 1\]/],
+    [
+      'regularization.dropout',
+      { keep: 0 },
+      /^regularization\.dropout\.keep: expected a keep probability p in \(0, 1\]/,
+    ],
     ['regularization.dropout', { keep: 1.2 }, /^regularization\.dropout\.keep: .*\(got 1\.2\)/],
     ['regularization.dropout', { p: 0.5 }, /^regularization\.dropout: expected \{"keep": p\}/],
-    ['model.hiddenUnits', [1000, 0], /^model\.hiddenUnits\.1: expected a number of hidden units \(an integer ≥ 1\) \(got 0\)/],
+    [
+      'model.hiddenUnits',
+      [1000, 0],
+      /^model\.hiddenUnits\.1: expected a number of hidden units \(an integer ≥ 1\) \(got 0\)/,
+    ],
     ['training.batchSize', 0, /^training\.batchSize: expected an integer ≥ 1 or "full"/],
     ['training.batchSize', undefined, /^training\.batchSize/],
-    ['training.optimizer', 'rmsprop', /^training\.optimizer: expected one of gd, sgd, momentum, nesterov, adam/],
+    [
+      'training.optimizer',
+      'rmsprop',
+      /^training\.optimizer: expected one of gd, sgd, momentum, nesterov, adam/,
+    ],
     ['training.learningRate', 0, /^training\.learningRate: expected a number > 0/],
     ['training.epochs', 2.5, /^training\.epochs/],
     ['model.activation', 'gelu', /^model\.activation: expected one of relu, softplus, sigmoid, tanh/],
@@ -90,7 +106,9 @@ describe('run config', () => {
   it('treats "gd" as full-batch and refuses a mini-batch size with it', () => {
     const gd = parseRunConfig(withField('training', { optimizer: 'gd', learningRate: 0.01, epochs: 3 }));
     expect(gd.ok && gd.value.training.batchSize).toBe('full');
-    const bad = parseRunConfig(withField('training', { optimizer: 'gd', learningRate: 0.01, epochs: 3, batchSize: 10 }));
+    const bad = parseRunConfig(
+      withField('training', { optimizer: 'gd', learningRate: 0.01, epochs: 3, batchSize: 10 }),
+    );
     expect(!bad.ok && bad.error).toMatch(/training\.batchSize: optimizer "gd" is full-batch/);
   });
 

@@ -60,11 +60,7 @@ export const cnnSchema = z.strictObject({
   kernelSize: positiveInt('a kernel size').default(3),
   stride: positiveInt('a stride').default(1),
   padding: z.enum(['same', 'valid'], { error: 'expected "same" or "valid"' }).default('same'),
-  poolSize: z
-    .number()
-    .int()
-    .min(1, { error: 'expected a pool size ≥ 1 (1 means no pooling)' })
-    .default(2),
+  poolSize: z.number().int().min(1, { error: 'expected a pool size ≥ 1 (1 means no pooling)' }).default(2),
   denseUnits: z
     .union([positiveInt('a number of dense units'), z.array(positiveInt('a number of dense units'))])
     .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -163,7 +159,9 @@ const dropoutSchema = z
           .lt(1, { error: 'expected a drop rate in [0, 1)' }),
       }),
     ],
-    { error: 'expected {"keep": p} with p in (0, 1] (TF1 keep_prob) or {"rate": r} with r in [0, 1) (Keras)' },
+    {
+      error: 'expected {"keep": p} with p in (0, 1] (TF1 keep_prob) or {"rate": r} with r in [0, 1) (Keras)',
+    },
   )
   // Stored in both forms so that nobody has to remember which convention a run used.
   .transform((d) => {
@@ -203,7 +201,9 @@ export const datasetRefSchema = z.strictObject({
    * scale: to [0, 1] (÷255 for 8-bit data); center: scale, then subtract the training mean per feature;
    * standardize: per-feature z-score with training statistics; none: raw values.
    */
-  normalization: z.enum(NORMALIZATIONS, { error: `expected one of ${NORMALIZATIONS.join(', ')}` }).default('scale'),
+  normalization: z
+    .enum(NORMALIZATIONS, { error: `expected one of ${NORMALIZATIONS.join(', ')}` })
+    .default('scale'),
 });
 export type DatasetRef = z.infer<typeof datasetRefSchema>;
 
@@ -225,4 +225,9 @@ export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.output<typeof runConfigSchema>;
 
 /** A config without a dataset, enough to build a model summary (e.g. E9's 30 → 1024 → 512 → 1). */
-export const modelOnlyConfigSchema = runConfigSchema.partial({ dataset: true, training: true, seed: true, name: true });
+export const modelOnlyConfigSchema = runConfigSchema.partial({
+  dataset: true,
+  training: true,
+  seed: true,
+  name: true,
+});

@@ -35,7 +35,14 @@ describe('describeModel', () => {
   });
 
   it('follows TF shape rules for valid padding, strides and pooling, and leaves pooling out for size 1', () => {
-    const model = cnnSchema.parse({ kind: 'cnn', filters: 4, kernelSize: 5, stride: 2, padding: 'valid', poolSize: 1 });
+    const model = cnnSchema.parse({
+      kind: 'cnn',
+      filters: 4,
+      kernelSize: 5,
+      stride: 2,
+      padding: 'valid',
+      poolSize: 1,
+    });
     const summary = describeModel(model, [28, 28, 3], 10);
     expect(summary.layers[0].outputShape).toEqual([12, 12, 4]);
     expect(summary.layers.some((l) => l.kind === 'maxPool')).toBe(false);
@@ -49,7 +56,9 @@ describe('describeModel', () => {
     expect(mlp.layers[0]).toMatchObject({ kind: 'flatten', outputShape: [784] });
     expect(mlp.totalParams).toBe(784 * 10 + 10 + 10 * 10 + 10);
     expect(() => describeModel(e4Cnn, [784], 10)).toThrow(/height, width, channels/);
-    expect(() => describeModel(cnnSchema.parse({ kind: 'cnn', poolSize: 4 }), [2, 2, 1], 10)).toThrow(/pooling/);
+    expect(() => describeModel(cnnSchema.parse({ kind: 'cnn', poolSize: 4 }), [2, 2, 1], 10)).toThrow(
+      /pooling/,
+    );
   });
 
   it('estimates activation floats per example from the layer shapes', () => {

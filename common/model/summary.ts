@@ -108,14 +108,20 @@ function addDenseStack(
   for (const hidden of hiddenUnits) {
     builder.add('dense', [hidden], units * hidden + hidden);
     builder.add('activation', [hidden], 0, 0, activation);
-    if (options.dropoutKeep !== undefined) builder.add('dropout', [hidden], 0, 0, `keep ${options.dropoutKeep}`);
+    if (options.dropoutKeep !== undefined)
+      builder.add('dropout', [hidden], 0, 0, `keep ${options.dropoutKeep}`);
     units = hidden;
   }
   builder.add('dense', [outputSize], units * outputSize + outputSize, 0, 'logits');
 }
 
 /** Output size of a convolution along one axis, as TF/tfjs compute it. */
-export function convOutputSize(input: number, kernel: number, stride: number, padding: 'same' | 'valid'): number {
+export function convOutputSize(
+  input: number,
+  kernel: number,
+  stride: number,
+  padding: 'same' | 'valid',
+): number {
   return padding === 'same' ? Math.ceil(input / stride) : Math.ceil((input - kernel + 1) / stride);
 }
 

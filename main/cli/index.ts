@@ -32,7 +32,10 @@ const program = new Command()
   .version(APP_VERSION)
   .option('--db <path>', 'run store (SQLite file); default: $WORKBENCH_DB or the app-data folder')
   .showHelpAfterError('(run `workbench --help` for usage)')
-  .addHelpText('after', () => `\nBundled presets (use a name or prefix in place of CONFIG.json): ${listPresets().join(', ')}`);
+  .addHelpText(
+    'after',
+    () => `\nBundled presets (use a name or prefix in place of CONFIG.json): ${listPresets().join(', ')}`,
+  );
 
 const globals = () => program.opts<{ db?: string }>();
 
@@ -54,7 +57,10 @@ program
   .argument('<file>', 'the dataset file')
   .option('--name <name>', 'dataset name (its id is derived from it); default: the file name')
   .option('--labels <file>', 'IDX only: the labels file (default: found next to the images file)')
-  .option('--label-column <column>', 'CSV only: the label column (default: label/class/target/y, else the last)')
+  .option(
+    '--label-column <column>',
+    'CSV only: the label column (default: label/class/target/y, else the last)',
+  )
   .option('--json', 'print {"datasetId", "examples", "classes", "shape"}')
   .action((file: string, opts: { name?: string; labels?: string; labelColumn?: string; json?: boolean }) =>
     exitWith(importCommand(file, { ...globals(), ...opts })),
@@ -83,14 +89,18 @@ program
   .description('one run: config, status, backend, summary and every epoch')
   .argument('<runId>', 'a run id or a unique prefix of one')
   .option('--json', 'machine-readable output')
-  .action((runId: string, opts: { json?: boolean }) => exitWith(showCommand(runId, { ...globals(), ...opts })));
+  .action((runId: string, opts: { json?: boolean }) =>
+    exitWith(showCommand(runId, { ...globals(), ...opts })),
+  );
 
 program
   .command('summary')
   .description('model layers and parameter counts for a config')
   .argument('<config>', 'a run config JSON file or a preset name')
   .option('--json', 'machine-readable output')
-  .action((config: string, opts: { json?: boolean }) => exitWith(summaryCommand(config, { ...globals(), ...opts })));
+  .action((config: string, opts: { json?: boolean }) =>
+    exitWith(summaryCommand(config, { ...globals(), ...opts })),
+  );
 
 program
   .command('gradcheck')

@@ -29,7 +29,14 @@ describe('TrainingService (worker pool, real training, real SQLite file)', () =>
   function setUp(maxWorkers: number) {
     const ws = tempWorkspace();
     store = RunStore.open(ws.db);
-    service = new TrainingService({ store, dbPath: ws.db, cacheDir, workerFile, appVersion: 'test', maxWorkers });
+    service = new TrainingService({
+      store,
+      dbPath: ws.db,
+      cacheDir,
+      workerFile,
+      appVersion: 'test',
+      maxWorkers,
+    });
     return { store, service };
   }
 

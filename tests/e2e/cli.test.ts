@@ -87,9 +87,9 @@ describe('workbench CLI', () => {
 
   it('lists the built-in datasets with real counts and fingerprints', () => {
     const ws = tempWorkspace();
-    const datasets = workbenchJson<Array<{ id: string; examples: number; classes: number; shape: number[]; fingerprint: string }>>(
-      ['--db', ws.db, 'datasets'],
-    );
+    const datasets = workbenchJson<
+      Array<{ id: string; examples: number; classes: number; shape: number[]; fingerprint: string }>
+    >(['--db', ws.db, 'datasets']);
     const mnist = datasets.find((d) => d.id === 'mnist');
     expect(mnist).toMatchObject({ examples: 70000, classes: 10, shape: [28, 28, 1] });
     expect(mnist?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
@@ -111,7 +111,8 @@ describe('workbench CLI', () => {
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     for (const e of epochs) {
       expect(e.runId).toBe(final.runId);
-      for (const v of [e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.testLoss, e.testAcc]) expect(Number.isFinite(v)).toBe(true);
+      for (const v of [e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.testLoss, e.testAcc])
+        expect(Number.isFinite(v)).toBe(true);
     }
     // It learns: 3 epochs on 1 000 MNIST digits get well above chance.
     expect(epochs[2].valAcc).toBeGreaterThan(0.6);
@@ -152,14 +153,9 @@ describe('workbench CLI', () => {
     const ws = tempWorkspace();
     const npz = join(ws.dir, 'notmnist.npz');
     writeFileSync(npz, notMnistStyleNpz(600));
-    const imported = workbenchJson<{ datasetId: string; examples: number; classes: number; shape: number[] }>([
-      '--db',
-      ws.db,
-      'import',
-      npz,
-      '--name',
-      'notMNIST',
-    ]);
+    const imported = workbenchJson<{ datasetId: string; examples: number; classes: number; shape: number[] }>(
+      ['--db', ws.db, 'import', npz, '--name', 'notMNIST'],
+    );
     expect(imported).toEqual({ datasetId: 'notmnist', examples: 600, classes: 10, shape: [28, 28, 1] });
     const config = smallMnistMlp({ epochs: 2 });
     config.dataset = { id: 'notmnist', split: { train: 400, validation: 100, test: 100 }, shuffleSeed: 421 };
@@ -177,13 +173,25 @@ describe('workbench CLI', () => {
     const base = smallMnistMlp();
     const cases: Array<[string, unknown, RegExp]> = [
       ['malformed.json', '{"name": "x",', /malformed\.json: malformed JSON/],
-      ['unknown-dataset.json', { ...base, dataset: { ...base.dataset, id: 'nope' } }, /dataset\.id: unknown dataset "nope"/],
+      [
+        'unknown-dataset.json',
+        { ...base, dataset: { ...base.dataset, id: 'nope' } },
+        /dataset\.id: unknown dataset "nope"/,
+      ],
       ['negative-l2.json', { ...base, regularization: { l2: -0.1 } }, /regularization\.l2: expected λ ≥ 0/],
       ['keep-zero.json', { ...base, regularization: { dropout: { keep: 0 } } }, /regularization\.dropout/],
-      ['keep-above-one.json', { ...base, regularization: { dropout: { keep: 1.5 } } }, /regularization\.dropout/],
+      [
+        'keep-above-one.json',
+        { ...base, regularization: { dropout: { keep: 1.5 } } },
+        /regularization\.dropout/,
+      ],
       ['zero-hidden.json', { ...base, model: { ...base.model, hiddenUnits: [0] } }, /model\.hiddenUnits\.0/],
       ['batch-zero.json', { ...base, training: { ...base.training, batchSize: 0 } }, /training\.batchSize/],
-      ['optimizer.json', { ...base, training: { ...base.training, optimizer: 'rmsprop' } }, /training\.optimizer: expected one of/],
+      [
+        'optimizer.json',
+        { ...base, training: { ...base.training, optimizer: 'rmsprop' } },
+        /training\.optimizer: expected one of/,
+      ],
       ['too-many.json', { ...base, dataset: { ...base.dataset, split: { train: 80000 } } }, /dataset\.split/],
     ];
     for (const [name, content, message] of cases) {
@@ -201,7 +209,11 @@ describe('workbench CLI', () => {
     expect(badImport.status).toBe(1);
     expect(badImport.stderr).toMatch(/broken\.npz/);
     expect(workbenchJson<RunListItem[]>(['--db', ws.db, 'runs'])).toEqual([]);
-    expect(workbenchJson<Array<{ source: string }>>(['--db', ws.db, 'datasets']).filter((d) => d.source === 'imported')).toEqual([]);
+    expect(
+      workbenchJson<Array<{ source: string }>>(['--db', ws.db, 'datasets']).filter(
+        (d) => d.source === 'imported',
+      ),
+    ).toEqual([]);
   });
 
   it('marks a run killed with SIGKILL as interrupted and keeps every finished epoch', async () => {
@@ -234,8 +246,20 @@ describe('workbench CLI', () => {
 
   it('lets two runs write while another process reads, without "database is locked"', async () => {
     const ws = tempWorkspace();
-    const a = spawnWorkbench(['--db', ws.db, 'run', ws.write('a.json', smallMnistMlp({ name: 'a', epochs: 4 })), '--json']);
-    const b = spawnWorkbench(['--db', ws.db, 'run', ws.write('b.json', smallMnistMlp({ name: 'b', epochs: 4 })), '--json']);
+    const a = spawnWorkbench([
+      '--db',
+      ws.db,
+      'run',
+      ws.write('a.json', smallMnistMlp({ name: 'a', epochs: 4 })),
+      '--json',
+    ]);
+    const b = spawnWorkbench([
+      '--db',
+      ws.db,
+      'run',
+      ws.write('b.json', smallMnistMlp({ name: 'b', epochs: 4 })),
+      '--json',
+    ]);
     const readerFailures: string[] = [];
     let reads = 0;
     // The reader is asynchronous so that the two training processes' exits are noticed.

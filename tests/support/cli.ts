@@ -13,7 +13,11 @@ export interface CliResult {
 }
 
 /** A temporary folder with its own run store, so tests never touch the user's database. */
-export function tempWorkspace(prefix = 'workbench-test-'): { dir: string; db: string; write(name: string, value: unknown): string } {
+export function tempWorkspace(prefix = 'workbench-test-'): {
+  dir: string;
+  db: string;
+  write(name: string, value: unknown): string;
+} {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return {
     dir,
@@ -28,7 +32,10 @@ export function tempWorkspace(prefix = 'workbench-test-'): { dir: string; db: st
 
 export function cliEnv(): NodeJS.ProcessEnv {
   // A shared cache keeps decoded built-in datasets between test processes.
-  const env = { ...process.env, WORKBENCH_CACHE_DIR: join(tmpdir(), 'workbench-test-cache') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WORKBENCH_CACHE_DIR: join(tmpdir(), 'workbench-test-cache'),
+  };
   delete env.WORKBENCH_DB;
   delete env.WORKBENCH_BACKEND;
   return env;
@@ -46,21 +53,32 @@ export function workbench(args: string[], options: { timeoutMs?: number } = {}):
 
 export function workbenchAsync(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: cliEnv(), encoding: 'utf8' }, (error, stdout, stderr) => {
-      const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ status, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: ROOT, env: cliEnv(), encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
   });
 }
 
 export function workbenchJson<T>(args: string[]): T {
   const result = workbench([...args, '--json']);
-  if (result.status !== 0) throw new Error(`workbench ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`workbench ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }
 
 /** Starts the CLI and hands back the process and a line reader over its stdout. */
-export function spawnWorkbench(args: string[]): { child: ChildProcessWithoutNullStreams; lines: string[]; waitForLines(n: number, timeoutMs?: number): Promise<string[]>; exited: Promise<number | null> } {
+export function spawnWorkbench(args: string[]): {
+  child: ChildProcessWithoutNullStreams;
+  lines: string[];
+  waitForLines(n: number, timeoutMs?: number): Promise<string[]>;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cliEnv() });
   const lines: string[] = [];
   let buffer = '';
@@ -85,7 +103,8 @@ export function spawnWorkbench(args: string[]): { child: ChildProcessWithoutNull
       const deadline = Date.now() + timeoutMs;
       while (lines.length < n) {
         if (child.exitCode !== null) throw new Error(`workbench exited early (${child.exitCode}): ${stderr}`);
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} lines; got ${lines.length}: ${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${n} lines; got ${lines.length}: ${stderr}`);
         await new Promise<void>((res) => {
           waiters.push(res);
           setTimeout(res, 500);

@@ -1,5 +1,7 @@
 /** Small but real configs: real MNIST / Iris, few examples, few epochs. */
-export function smallMnistMlp(overrides: { name?: string; epochs?: number; seed?: number; learningRate?: number } = {}) {
+export function smallMnistMlp(
+  overrides: { name?: string; epochs?: number; seed?: number; learningRate?: number } = {},
+) {
   return {
     name: overrides.name ?? 'small-mlp',
     seed: overrides.seed ?? 1,
@@ -22,7 +24,15 @@ export function smallMnistCnn(name = 'small-cnn') {
     name,
     seed: 3,
     dataset: { id: 'mnist', split: { train: 256, validation: 64, test: 64 }, shuffleSeed: 1 },
-    model: { kind: 'cnn', filters: 4, kernelSize: 3, stride: 1, poolSize: 2, denseUnits: 32, batchNorm: true },
+    model: {
+      kind: 'cnn',
+      filters: 4,
+      kernelSize: 3,
+      stride: 1,
+      poolSize: 2,
+      denseUnits: 32,
+      batchNorm: true,
+    },
     training: { optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 2 },
     regularization: { l2: 0.01, dropout: { keep: 0.75 } },
   };

@@ -15,7 +15,8 @@ interface JsonOption extends GlobalOptions {
 }
 
 function declaredShape(model: ModelConfig): { input?: number[]; output?: number } {
-  if (model.kind === 'mlp') return { input: model.inputSize ? [model.inputSize] : undefined, output: model.outputSize };
+  if (model.kind === 'mlp')
+    return { input: model.inputSize ? [model.inputSize] : undefined, output: model.outputSize };
   return { input: model.inputShape, output: model.outputSize };
 }
 
@@ -43,14 +44,22 @@ export function summaryCommand(spec: string, options: JsonOption): number {
   }
   printTable(
     ['layer', 'kind', 'output shape', 'parameters'],
-    summary.layers.map((l) => [l.name, l.kind, `[${l.outputShape.join(', ')}]`, l.params.toLocaleString('en')]),
+    summary.layers.map((l) => [
+      l.name,
+      l.kind,
+      `[${l.outputShape.join(', ')}]`,
+      l.params.toLocaleString('en'),
+    ]),
   );
   process.stdout.write(`Total learnable parameters: ${summary.totalParams.toLocaleString('en')}\n`);
   return 0;
 }
 
 /** `workbench gradcheck CONFIG`: analytic vs. finite-difference gradients on a few training examples. */
-export async function gradcheckCommand(spec: string, options: JsonOption & { examples?: number }): Promise<number> {
+export async function gradcheckCommand(
+  spec: string,
+  options: JsonOption & { examples?: number },
+): Promise<number> {
   const { config } = loadConfigFile(spec, runConfigSchema);
   const ctx = openContext(options);
   try {
@@ -64,11 +73,19 @@ export async function gradcheckCommand(spec: string, options: JsonOption & { exa
       return 0;
     }
     printTable(
-      ['tensor', 'shape', 'entries checked', 'max relative error'],
-      result.tensors.map((t) => [t.name, `[${t.shape.join(', ')}]`, t.checked, t.maxRelativeError.toExponential(2)]),
+      ['tensor', 'shape', 'entries checked', 'max relative error', 'max absolute error', 'skipped at kinks'],
+      result.tensors.map((t) => [
+        t.name,
+        `[${t.shape.join(', ')}]`,
+        t.checked,
+        t.maxRelativeError.toExponential(2),
+        t.maxAbsoluteError.toExponential(2),
+        t.skippedAtKinks,
+      ]),
     );
     process.stdout.write(
-      `Largest relative error: ${result.maxRelativeError.toExponential(2)} (backend ${backend.chosen})\n`,
+      `Largest relative error: ${result.maxRelativeError.toExponential(2)} (backend ${backend.chosen}; ` +
+        `central differences on ${options.examples ?? 8} training examples, dropout off)\n`,
     );
     return 0;
   } finally {

@@ -42,7 +42,8 @@ export async function runCommand(spec: string, options: RunOptions): Promise<num
   const multibar = interactive
     ? new cliProgress.MultiBar(
         {
-          format: '{name} [{bar}] {percentage}% | epoch {epoch}/{epochs} | batch {batch}/{batches} | ETA {eta_formatted}',
+          format:
+            '{name} [{bar}] {percentage}% | epoch {epoch}/{epochs} | batch {batch}/{batches} | ETA {eta_formatted}',
           hideCursor: true,
           clearOnComplete: true,
           etaBuffer: 200,
@@ -96,10 +97,21 @@ export async function runCommand(spec: string, options: RunOptions): Promise<num
   ctx.store.close();
 
   if (options.json) {
-    printJson({ runId, status: result.status, epochs: result.epochs, ...(result.error ? { error: result.error } : {}) });
+    printJson({
+      runId,
+      status: result.status,
+      epochs: result.epochs,
+      ...(result.error ? { error: result.error } : {}),
+    });
   } else {
     process.stdout.write(`run ${runId}: ${result.status} after ${result.epochs} epoch(s)\n`);
     if (result.error) process.stderr.write(`${result.error}\n`);
   }
-  return result.status === 'completed' ? 0 : result.status === 'cancelled' ? 130 : result.status === 'diverged' ? 3 : 1;
+  return result.status === 'completed'
+    ? 0
+    : result.status === 'cancelled'
+      ? 130
+      : result.status === 'diverged'
+        ? 3
+        : 1;
 }

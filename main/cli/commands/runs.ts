@@ -16,7 +16,9 @@ export function runsCommand(options: JsonOption): number {
     return 0;
   }
   if (runs.length === 0) {
-    process.stdout.write('No runs yet. Start one with `workbench run e2` (a bundled preset) or a config file.\n');
+    process.stdout.write(
+      'No runs yet. Start one with `workbench run e2` (a bundled preset) or a config file.\n',
+    );
     return 0;
   }
   printTable(

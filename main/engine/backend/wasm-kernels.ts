@@ -1,6 +1,7 @@
 /**
  * Kernels that make tfjs-backend-wasm 4.22 usable for training: a Conv2DBackpropFilter (missing
- * upstream) and BatchMatMul/_FusedMatMul wrappers that avoid its slow transposed path.
+ * upstream), a MaxPoolGrad (upstream's is wrong for all-negative windows) and BatchMatMul/_FusedMatMul
+ * wrappers that avoid its slow transposed path.
  */
 // Imported for its side effect: the wasm package registers its kernels on load, and ours must
 // replace them, never be replaced by them.
@@ -10,6 +11,7 @@ import {
   BatchMatMul,
   Conv2DBackpropFilter,
   getKernel,
+  MaxPoolGrad,
   registerKernel,
   Transpose,
   unregisterKernel,
@@ -18,6 +20,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { makeConv2DBackpropFilter } from './wasm-conv2d-filter';
 import { makeBatchMatMul, makeFusedMatMul } from './wasm-matmul';
+import { maxPoolGrad } from './wasm-maxpool-grad';
 
 const BACKEND = 'wasm';
 
@@ -69,6 +72,13 @@ export function registerWasmTrainingKernels(): void {
       kernelFunc: makeConv2DBackpropFilter(matMul.kernelFunc),
       [MARK]: true,
     };
+    registerKernel(config);
+  }
+  if (!isOurs(MaxPoolGrad)) {
+    // Upstream's routes an all-negative window's gradient to its first element; ours is pure JS, so
+    // it needs none of the original's setupFunc.
+    if (getKernel(MaxPoolGrad, BACKEND) != null) unregisterKernel(MaxPoolGrad, BACKEND);
+    const config: MarkedConfig = { kernelName: MaxPoolGrad, backendName: BACKEND, kernelFunc: maxPoolGrad, [MARK]: true };
     registerKernel(config);
   }
 }

@@ -53,16 +53,22 @@ export interface GradientCheckResult {
   objective: { tfjs: number; reference: number };
 }
 
-/** Up to `count` distinct indices in [0, size), chosen with a seeded partial Fisher–Yates. */
+/**
+ * Up to `count` distinct indices in [0, size), chosen with a seeded partial Fisher–Yates. The swaps live in a
+ * map, so a 4.9M-entry kernel (E4's dense layer) costs `count` steps, not a 4.9M-element array.
+ */
 function sampleIndices(size: number, count: number, seed: number): number[] {
   if (size <= count) return Array.from({ length: size }, (_, i) => i);
   const rng = createRng(seed);
-  const pool = Array.from({ length: size }, (_, i) => i);
+  const swapped = new Map<number, number>();
+  const at = (i: number) => swapped.get(i) ?? i;
+  const picked: number[] = [];
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(rng() * (size - i));
-    [pool[i], pool[j]] = [pool[j], pool[i]];
+    picked.push(at(j));
+    swapped.set(j, at(i));
   }
-  return pool.slice(0, count);
+  return picked;
 }
 
 /** tfjs autograd of the training objective, exactly as a training step computes it (one chunk). */
@@ -76,7 +82,12 @@ function analyticGradients(
   const statistics: BatchStatistics[] = [];
   try {
     return tf.tidy(() => {
-      const evaluate = batchGradient(model, { chunks: [chunk], batchRows: rows, dropoutSeed: 0 }, settings, statistics);
+      const evaluate = batchGradient(
+        model,
+        { chunks: [chunk], batchRows: rows, dropoutSeed: 0 },
+        settings,
+        statistics,
+      );
       const { loss, grads } = evaluate();
       return { objective: loss.dataSync()[0], grads: grads.map((g) => g.dataSync() as Float32Array) };
     });
@@ -116,7 +127,12 @@ export function gradientCheck(
   const { examples = 8, entriesPerTensor = 10, step = 1e-5, seed = config.seed, tiny = 1e-8 } = options;
   const rows = Math.min(examples, data.train.count);
   if (rows === 0) throw new Error('gradient check: the training split is empty');
-  const model = buildModel({ model: config.model, featureShape: data.featureShape, classes: data.classes, seed: config.seed });
+  const model = buildModel({
+    model: config.model,
+    featureShape: data.featureShape,
+    classes: data.classes,
+    seed: config.seed,
+  });
   try {
     const settings: ObjectiveSettings = {
       lossReduction: config.training.lossReduction,
@@ -125,9 +141,14 @@ export function gradientCheck(
     const analytic = analyticGradients(model, data, rows, settings);
     const { layers, parameters } = model;
     const rowSize = model.inputShape.reduce((a, b) => a * b, 1);
-    const input: ReferenceInput = { values: Float64Array.from(data.train.x.subarray(0, rows * rowSize)), shape: model.inputShape };
+    const input: ReferenceInput = {
+      values: Float64Array.from(data.train.x.subarray(0, rows * rowSize)),
+      shape: model.inputShape,
+    };
     const labels = data.train.y.slice(0, rows);
-    const values: ParameterValues = new Map(parameters.map((p) => [p.name, Float64Array.from(p.variable.dataSync())]));
+    const values: ParameterValues = new Map(
+      parameters.map((p) => [p.name, Float64Array.from(p.variable.dataSync())]),
+    );
     const coefficient = l2Coefficient(settings.regularization);
     const dataLossFrom = (from: number, cached: ReferenceInput, kinks?: KinkSignature): number => {
       const logits = runReferenceLayers(layers, values, cached, rows, from, layers.length, kinks).values;

@@ -111,14 +111,20 @@ function conv2d(
 }
 
 /** Training-mode batch norm: biased batch variance per channel, like tf.moments. */
-function batchNorm(input: Activations, gamma: Float64Array, beta: Float64Array, epsilon: number): Activations {
+function batchNorm(
+  input: Activations,
+  gamma: Float64Array,
+  beta: Float64Array,
+  epsilon: number,
+): Activations {
   const channels = gamma.length;
   const count = input.values.length / channels;
   const mean = new Float64Array(channels);
   const variance = new Float64Array(channels);
   for (let i = 0; i < input.values.length; i++) mean[i % channels] += input.values[i];
   for (let c = 0; c < channels; c++) mean[c] /= count;
-  for (let i = 0; i < input.values.length; i++) variance[i % channels] += (input.values[i] - mean[i % channels]) ** 2;
+  for (let i = 0; i < input.values.length; i++)
+    variance[i % channels] += (input.values[i] - mean[i % channels]) ** 2;
   for (let c = 0; c < channels; c++) variance[c] /= count;
   const out = new Float64Array(input.values.length);
   for (let i = 0; i < out.length; i++) {
@@ -138,7 +144,12 @@ function relu(input: Activations, kinks: KinkSignature | undefined): Activations
   return { values: out, shape: input.shape };
 }
 
-function maxPool(input: Activations, rows: number, size: number, kinks: KinkSignature | undefined): Activations {
+function maxPool(
+  input: Activations,
+  rows: number,
+  size: number,
+  kinks: KinkSignature | undefined,
+): Activations {
   const [height, width, channels] = input.shape;
   const outHeight = Math.floor(height / size);
   const outWidth = Math.floor(width / size);
@@ -151,7 +162,8 @@ function maxPool(input: Activations, rows: number, size: number, kinks: KinkSign
           let winner = 0;
           for (let d = 0; d < size * size; d++) {
             const [dy, dx] = [Math.floor(d / size), d % size];
-            const value = input.values[((r * height + oy * size + dy) * width + ox * size + dx) * channels + c];
+            const value =
+              input.values[((r * height + oy * size + dy) * width + ox * size + dx) * channels + c];
             // Strictly greater: the first of tied entries wins, and ties that move together stay tied.
             if (value > out[o + c]) {
               out[o + c] = value;

@@ -31,7 +31,12 @@ class LayerStackBuilder {
     return layerName(kind, index);
   }
 
-  private parameter(name: string, role: ParameterRole, values: Float32Array, shape: number[]): ModelParameter {
+  private parameter(
+    name: string,
+    role: ParameterRole,
+    values: Float32Array,
+    shape: number[],
+  ): ModelParameter {
     return { name, role, variable: makeVariable(values, shape, true) };
   }
 
@@ -104,7 +109,13 @@ class LayerStackBuilder {
   }
 
   /** Hidden dense layers (dense → activation → dropout) and the logits layer. */
-  denseStack(inputUnits: number, hidden: readonly number[], outputSize: number, config: MlpConfig | CnnConfig, keep?: number): void {
+  denseStack(
+    inputUnits: number,
+    hidden: readonly number[],
+    outputSize: number,
+    config: MlpConfig | CnnConfig,
+    keep?: number,
+  ): void {
     let units = inputUnits;
     for (const h of hidden) {
       this.dense(units, h);
@@ -159,7 +170,13 @@ export function buildCnnLayers(config: CnnConfig, spec: LayerStackSpec): Layer[]
   let [outHeight, outWidth] = [conv.outHeight, conv.outWidth];
   if (config.poolSize > 1) {
     const p = config.poolSize;
-    const pool = tf.backend_util.computePool2DInfo([1, outHeight, outWidth, config.filters], p, p, 1, 'valid');
+    const pool = tf.backend_util.computePool2DInfo(
+      [1, outHeight, outWidth, config.filters],
+      p,
+      p,
+      1,
+      'valid',
+    );
     if (pool.outHeight < 1 || pool.outWidth < 1) {
       throw new Error(`${p}×${p} pooling does not fit the ${outHeight}×${outWidth} convolution output`);
     }
@@ -167,6 +184,12 @@ export function buildCnnLayers(config: CnnConfig, spec: LayerStackSpec): Layer[]
     [outHeight, outWidth] = [pool.outHeight, pool.outWidth];
   }
   builder.flatten();
-  builder.denseStack(outHeight * outWidth * config.filters, config.denseUnits, spec.outputSize, config, spec.dropoutKeep);
+  builder.denseStack(
+    outHeight * outWidth * config.filters,
+    config.denseUnits,
+    spec.outputSize,
+    config,
+    spec.dropoutKeep,
+  );
   return builder.layers;
 }

@@ -21,7 +21,9 @@ export function resolveInputShape(model: ModelConfig, featureShape: readonly num
   const features = product(featureShape);
   if (model.kind === 'mlp') {
     if (model.inputSize !== undefined && model.inputSize !== features) {
-      throw new Error(`model.inputSize is ${model.inputSize} but the data has ${features} features per example`);
+      throw new Error(
+        `model.inputSize is ${model.inputSize} but the data has ${features} features per example`,
+      );
     }
     return [features];
   }
@@ -33,7 +35,9 @@ export function resolveInputShape(model: ModelConfig, featureShape: readonly num
     );
   }
   if (product(shape) !== features) {
-    throw new Error(`model.inputShape [${shape.join(', ')}] does not hold the data's ${features} values per example`);
+    throw new Error(
+      `model.inputShape [${shape.join(', ')}] does not hold the data's ${features} values per example`,
+    );
   }
   return [...shape];
 }
@@ -59,7 +63,8 @@ export function buildModel(spec: ModelSpec): Model {
   }
   const inputShape = resolveInputShape(config, spec.featureShape);
   const layerSpec = { inputShape, outputSize: classes, seed: spec.seed, dropoutKeep: spec.dropoutKeep };
-  const layers = config.kind === 'mlp' ? buildMlpLayers(config, layerSpec) : buildCnnLayers(config, layerSpec);
+  const layers =
+    config.kind === 'mlp' ? buildMlpLayers(config, layerSpec) : buildCnnLayers(config, layerSpec);
   const { parameters, state } = collectVariables(layers);
   let disposed = false;
 

@@ -25,7 +25,13 @@ export function dropoutMask(
 }
 
 /** x·mask for a [rows, units] activation. Keep 1 still multiplies by an all-ones mask: exact, and tested. */
-export function applyDropout(x: tf.Tensor2D, keep: number, seed: number, layerIndex: number, rowOffset: number): tf.Tensor2D {
+export function applyDropout(
+  x: tf.Tensor2D,
+  keep: number,
+  seed: number,
+  layerIndex: number,
+  rowOffset: number,
+): tf.Tensor2D {
   const [rows, units] = x.shape;
   return tf.tidy(() => {
     const mask = tf.tensor2d(dropoutMask(rows, units, keep, seed, layerIndex, rowOffset), [rows, units]);

@@ -19,7 +19,11 @@ function batchNorm(
     variance = moments.variance;
     if (statistics) {
       // Kept so they outlive the gradient tape's tidy; the trainer folds them in and disposes them.
-      statistics.push({ layer, mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D });
+      statistics.push({
+        layer,
+        mean: tf.keep(mean) as tf.Tensor1D,
+        variance: tf.keep(variance) as tf.Tensor1D,
+      });
     }
   } else {
     mean = layer.movingMean.variable;
@@ -47,7 +51,11 @@ export function forwardLayers(
         h = tf.reshape(h, [h.shape[0], -1]);
         break;
       case 'dense':
-        h = tf.fused.matMul({ a: h as tf.Tensor2D, b: layer.kernel.variable as tf.Tensor2D, bias: layer.bias.variable });
+        h = tf.fused.matMul({
+          a: h as tf.Tensor2D,
+          b: layer.kernel.variable as tf.Tensor2D,
+          bias: layer.bias.variable,
+        });
         break;
       case 'conv2d':
         h = tf.fused.conv2d({

@@ -25,15 +25,18 @@ function withModel<T>(model: Model, body: (m: Model) => T): T {
 describe('buildModel: variables match the summary', () => {
   it('E4 CNN: trainable sizes sum to totalParams, moving statistics to nonTrainableParams', () => {
     const summary = describeModel(e4Cnn, [28, 28, 1], 10, { dropoutKeep: 0.5 });
-    withModel(buildModel({ model: e4Cnn, featureShape: [28, 28, 1], classes: 10, seed: 3, dropoutKeep: 0.5 }), (m) => {
-      const trainable = m.parameters.reduce((s, p) => s + sizeOf(p.variable), 0);
-      const state = m.state.reduce((s, p) => s + sizeOf(p.variable), 0);
-      expect(trainable).toBe(summary.totalParams);
-      expect(trainable).toBe(4_926_266);
-      expect(state).toBe(summary.nonTrainableParams);
-      expect(m.layers.map((l) => l.name)).toEqual(summary.layers.map((l) => l.name));
-      expect(m.parameters.find((p) => p.name === 'dense_1/kernel')?.variable.shape).toEqual([6272, 784]);
-    });
+    withModel(
+      buildModel({ model: e4Cnn, featureShape: [28, 28, 1], classes: 10, seed: 3, dropoutKeep: 0.5 }),
+      (m) => {
+        const trainable = m.parameters.reduce((s, p) => s + sizeOf(p.variable), 0);
+        const state = m.state.reduce((s, p) => s + sizeOf(p.variable), 0);
+        expect(trainable).toBe(summary.totalParams);
+        expect(trainable).toBe(4_926_266);
+        expect(state).toBe(summary.nonTrainableParams);
+        expect(m.layers.map((l) => l.name)).toEqual(summary.layers.map((l) => l.name));
+        expect(m.parameters.find((p) => p.name === 'dense_1/kernel')?.variable.shape).toEqual([6272, 784]);
+      },
+    );
   });
 
   it('E9 MLP: 557 057 parameters in variables', () => {
@@ -44,7 +47,16 @@ describe('buildModel: variables match the summary', () => {
   });
 
   it('CNN with valid padding, stride 2, no pooling and two dense layers agrees with the summary', () => {
-    const model = cnnSchema.parse({ kind: 'cnn', filters: 5, kernelSize: 4, stride: 2, padding: 'valid', poolSize: 1, denseUnits: [12, 7], batchNorm: false });
+    const model = cnnSchema.parse({
+      kind: 'cnn',
+      filters: 5,
+      kernelSize: 4,
+      stride: 2,
+      padding: 'valid',
+      poolSize: 1,
+      denseUnits: [12, 7],
+      batchNorm: false,
+    });
     const summary = describeModel(model, [11, 9, 2], 4);
     withModel(buildModel({ model, featureShape: [11, 9, 2], classes: 4, seed: 1 }), (m) => {
       expect(m.parameters.reduce((s, p) => s + sizeOf(p.variable), 0)).toBe(summary.totalParams);
@@ -71,10 +83,16 @@ describe('buildModel: inputs and outputs', () => {
 
   it('rejects shapes that contradict the config', () => {
     const mlp = mlpSchema.parse({ kind: 'mlp', hiddenUnits: [6], inputSize: 5 });
-    expect(() => buildModel({ model: mlp, featureShape: [4], classes: 3, seed: 1 })).toThrow(/inputSize is 5/);
+    expect(() => buildModel({ model: mlp, featureShape: [4], classes: 3, seed: 1 })).toThrow(
+      /inputSize is 5/,
+    );
     const out = mlpSchema.parse({ kind: 'mlp', hiddenUnits: [6], outputSize: 2 });
-    expect(() => buildModel({ model: out, featureShape: [4], classes: 3, seed: 1 })).toThrow(/outputSize is 2/);
-    expect(() => buildModel({ model: e4Cnn, featureShape: [784], classes: 10, seed: 1 })).toThrow(/inputShape/);
+    expect(() => buildModel({ model: out, featureShape: [4], classes: 3, seed: 1 })).toThrow(
+      /outputSize is 2/,
+    );
+    expect(() => buildModel({ model: e4Cnn, featureShape: [784], classes: 10, seed: 1 })).toThrow(
+      /inputShape/,
+    );
   });
 });
 
@@ -83,8 +101,12 @@ describe('buildModel: initial values', () => {
     const mlp = mlpSchema.parse({ kind: 'mlp', hiddenUnits: [7], init: 'he' });
     withModel(buildModel({ model: mlp, featureShape: [5], classes: 3, seed: 42 }), (m) => {
       const [k1, b1, k2] = m.parameters.map((p) => p.variable.dataSync());
-      expect(Array.from(k1)).toEqual(Array.from(initialKernel('he', [5, 7], deriveSeed(42, SEED_STREAMS.init, 0))));
-      expect(Array.from(k2)).toEqual(Array.from(initialKernel('he', [7, 3], deriveSeed(42, SEED_STREAMS.init, 1))));
+      expect(Array.from(k1)).toEqual(
+        Array.from(initialKernel('he', [5, 7], deriveSeed(42, SEED_STREAMS.init, 0))),
+      );
+      expect(Array.from(k2)).toEqual(
+        Array.from(initialKernel('he', [7, 3], deriveSeed(42, SEED_STREAMS.init, 1))),
+      );
       expect(Array.from(b1).every((v) => v === 0)).toBe(true);
     });
   });
@@ -129,7 +151,9 @@ describe('forward', () => {
     try {
       tf.tidy(() => {
         const x = tf.randomNormal([4, 8], 0, 1, 'float32', 5);
-        expect(Array.from(a.forward(x, true, 3).dataSync())).toEqual(Array.from(b.forward(x, true, 3).dataSync()));
+        expect(Array.from(a.forward(x, true, 3).dataSync())).toEqual(
+          Array.from(b.forward(x, true, 3).dataSync()),
+        );
       });
     } finally {
       a.dispose();
@@ -166,15 +190,18 @@ describe('forward', () => {
   });
 
   it('leaves no tensors behind', () => {
-    withModel(buildModel({ model: e4Cnn, featureShape: [8, 8, 1], classes: 10, seed: 1, dropoutKeep: 0.5 }), (m) => {
-      const before = tf.memory().numTensors;
-      tf.tidy(() => {
-        m.forward(tf.ones([2, 8, 8, 1]), true, 1);
-      });
-      tf.tidy(() => {
-        m.forward(tf.ones([2, 8, 8, 1]), false);
-      });
-      expect(tf.memory().numTensors).toBe(before);
-    });
+    withModel(
+      buildModel({ model: e4Cnn, featureShape: [8, 8, 1], classes: 10, seed: 1, dropoutKeep: 0.5 }),
+      (m) => {
+        const before = tf.memory().numTensors;
+        tf.tidy(() => {
+          m.forward(tf.ones([2, 8, 8, 1]), true, 1);
+        });
+        tf.tidy(() => {
+          m.forward(tf.ones([2, 8, 8, 1]), false);
+        });
+        expect(tf.memory().numTensors).toBe(before);
+      },
+    );
   });
 });

@@ -73,13 +73,7 @@ export interface DropoutLayer {
 }
 
 export type Layer =
-  | DenseLayer
-  | Conv2DLayer
-  | ActivationLayer
-  | BatchNormLayer
-  | MaxPoolLayer
-  | FlattenLayer
-  | DropoutLayer;
+  DenseLayer | Conv2DLayer | ActivationLayer | BatchNormLayer | MaxPoolLayer | FlattenLayer | DropoutLayer;
 
 /** One batch norm layer's statistics of a training batch, to update the moving averages after the step. */
 export interface BatchStatistics {

@@ -18,7 +18,7 @@ const settings = (optimizer: OptimizerSettings['optimizer'], extra: Partial<Opti
 function quadratic(w: tf.Variable, a: number, c: number, visited: number[]): EvaluateGradient {
   return () => {
     visited.push(w.dataSync()[0]);
-    const { value, grads } = tf.variableGrads(() => tf.mul(a / 2, tf.square(tf.sub(w, c))), [w]);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(a / 2, tf.square(tf.sub(w, c)))), [w]);
     return { loss: value, grads: [grads[w.name]] };
   };
 }
@@ -29,7 +29,11 @@ afterEach(() => {
   cleanup = [];
 });
 
-function setup(optimizer: OptimizerSettings['optimizer'], w0: number[], extra: Partial<OptimizerSettings> = {}) {
+function setup(
+  optimizer: OptimizerSettings['optimizer'],
+  w0: number[],
+  extra: Partial<OptimizerSettings> = {},
+) {
   const w = tf.variable(tf.tensor1d(w0));
   const opt = createOptimizer(settings(optimizer, extra), [w]);
   cleanup.push(opt, w);
@@ -112,7 +116,7 @@ describe('adam', () => {
     const moved = Array.from(w.dataSync()).map((v, i) => v - [5, -5, 1000, 1e-3][i]);
     expect(moved[0]).toBeCloseTo(-0.01, 6);
     expect(moved[1]).toBeCloseTo(0.01, 6);
-    expect(moved[2]).toBeCloseTo(-0.01, 6);
+    expect(moved[2]).toBeCloseTo(-0.01, 4); // float32 spacing at 1000 is 6e-5
     expect(moved[3]).toBeCloseTo(-0.01, 6);
   });
 

@@ -23,4 +23,7 @@ export interface Optimizer {
   dispose(): void;
 }
 
-export type OptimizerSettings = Pick<TrainingConfig, 'optimizer' | 'momentum' | 'beta1' | 'beta2' | 'epsilon'>;
+export type OptimizerSettings = Pick<
+  TrainingConfig,
+  'optimizer' | 'momentum' | 'beta1' | 'beta2' | 'epsilon'
+>;

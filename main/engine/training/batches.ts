@@ -85,6 +85,7 @@ export function validateSplit(name: string, split: SplitArrays, rowSize: number,
   }
   for (let i = 0; i < split.count; i++) {
     const label = split.y[i];
-    if (!(label >= 0 && label < classes)) throw new Error(`${name}: label ${label} at row ${i} is not in [0, ${classes})`);
+    if (!(label >= 0 && label < classes))
+      throw new Error(`${name}: label ${label} at row ${i} is not in [0, ${classes})`);
   }
 }

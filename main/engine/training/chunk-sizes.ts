@@ -18,6 +18,9 @@ export interface ChunkSizes {
 export function chunkSizes(model: ModelConfig, inputShape: number[], classes: number): ChunkSizes {
   const perExample = activationFloatsPerExample(describeModel(model, inputShape, classes), inputShape);
   const evalRows = Math.max(1, Math.min(MAX_EVAL_ROWS, Math.floor(ACTIVATION_BUDGET_FLOATS / perExample)));
-  const trainRows = Math.max(1, Math.min(MAX_TRAIN_CHUNK_ROWS, Math.floor(ACTIVATION_BUDGET_FLOATS / (4 * perExample))));
+  const trainRows = Math.max(
+    1,
+    Math.min(MAX_TRAIN_CHUNK_ROWS, Math.floor(ACTIVATION_BUDGET_FLOATS / (4 * perExample))),
+  );
   return { evalRows, trainRows };
 }

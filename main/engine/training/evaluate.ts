@@ -38,7 +38,10 @@ export function evaluateSplit(model: Model, split: SplitArrays, chunkRows: numbe
 }
 
 /** logΣexp(z) − z_label in float64, and the arg-max (first on ties, like tf.argMax). NaN/∞ logits give NaN. */
-export function crossEntropyOfRow(logits: ArrayLike<number>, label: number): { loss: number; predicted: number } {
+export function crossEntropyOfRow(
+  logits: ArrayLike<number>,
+  label: number,
+): { loss: number; predicted: number } {
   let max = -Infinity;
   let predicted = 0;
   for (let c = 0; c < logits.length; c++) {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RegularizationConfig, TrainingConfig } from '../../../common/config/run-config';
 import type { ModelParameter } from '../model/types';
+// Everything built from these functions is differentiated.
+import './register-gradients';
 
 export type L2Settings = Pick<RegularizationConfig, 'l2' | 'l2Convention' | 'l2Covers'>;
 

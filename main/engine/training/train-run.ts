@@ -54,8 +54,14 @@ function trainBatch(
   }
 }
 
-function divergedMessage(value: number, epoch: number): string {
-  return `training loss became ${String(value)} at epoch ${epoch}`;
+/** Epochs before `epoch` were reported; `epoch` itself produced a non-finite loss and is not. */
+function diverged(value: number, epoch: number): TrainOutcome {
+  return {
+    status: 'diverged',
+    epochs: epoch - 1,
+    divergedAtEpoch: epoch,
+    message: `training loss became ${String(value)} at epoch ${epoch}`,
+  };
 }
 
 /**
@@ -86,7 +92,10 @@ export async function trainRun(
   try {
     validateData(data, model);
     const sizes = chunkSizes(config.model, model.inputShape, data.classes);
-    optimizer = createOptimizer(training, model.parameters.map((p) => p.variable));
+    optimizer = createOptimizer(
+      training,
+      model.parameters.map((p) => p.variable),
+    );
     source = createBatchSource({
       split: data.train,
       inputShape: model.inputShape,
@@ -105,20 +114,18 @@ export async function trainRun(
       const order = source.orderFor(epoch);
       for (let index = 0; index < batches; index++) {
         if (callbacks.shouldStop()) return { status: 'cancelled', epochs: epoch - 1 };
-        watch.add(trainBatch(model, optimizer, source, order, index, { epoch, learningRate, seed, settings }));
+        watch.add(
+          trainBatch(model, optimizer, source, order, index, { epoch, learningRate, seed, settings }),
+        );
         const bad = watch.due(index === batches - 1) ? watch.firstNonFinite() : null;
-        if (bad !== null) {
-          return { status: 'diverged', epochs: epoch - 1, divergedAtEpoch: epoch, message: divergedMessage(bad, epoch) };
-        }
+        if (bad !== null) return diverged(bad, epoch);
         callbacks.onBatch?.(epoch, index + 1, batches);
         await yieldToEventLoop();
       }
 
       const train = evaluateSplit(model, data.train, sizes.evalRows);
-      if (train === null || !Number.isFinite(train.loss)) {
-        const value = train?.loss ?? NaN;
-        return { status: 'diverged', epochs: epoch - 1, divergedAtEpoch: epoch, message: divergedMessage(value, epoch) };
-      }
+      // validateData guarantees a non-empty training split.
+      if (train === null || !Number.isFinite(train.loss)) return diverged(train?.loss ?? NaN, epoch);
       const validation = evaluateSplit(model, data.validation, sizes.evalRows);
       const test = evaluateSplit(model, data.test, sizes.evalRows);
       const metrics: EpochMetrics = {

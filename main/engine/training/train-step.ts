@@ -37,7 +37,10 @@ export function batchGradient(
     throw new Error('a batch with batch norm must be evaluated in one piece');
   }
   const chunkObjective = (chunk: ExampleChunk, withPenalty: boolean) => (): tf.Scalar => {
-    const logits = model.forward(chunk.x, true, dropoutSeed, { rowOffset: chunk.rowOffset, batchStatistics: statistics });
+    const logits = model.forward(chunk.x, true, dropoutSeed, {
+      rowOffset: chunk.rowOffset,
+      batchStatistics: statistics,
+    });
     const loss = dataLoss(logits, chunk.oneHot, batchRows, settings.lossReduction);
     const penalty = withPenalty ? l2Penalty(model.parameters, settings.regularization) : null;
     return penalty === null ? loss : tf.add(loss, penalty);

@@ -24,7 +24,8 @@ function standardise(train: SplitArrays, others: SplitArrays[], features: number
     for (let i = 0; i < train.count; i++) variance += (train.x[i * features + f] - mean) ** 2;
     const std = Math.sqrt(variance / train.count) || 1;
     for (const split of [train, ...others]) {
-      for (let i = 0; i < split.count; i++) split.x[i * features + f] = (split.x[i * features + f] - mean) / std;
+      for (let i = 0; i < split.count; i++)
+        split.x[i * features + f] = (split.x[i * features + f] - mean) / std;
     }
   }
 }
@@ -55,10 +56,20 @@ export function blobData(options: {
   test?: number;
   noise?: number;
 }): TrainingData {
-  const { seed = 7, featureShape = [6], classes = 3, train = 64, validation = 16, test = 16, noise = 0.8 } = options;
+  const {
+    seed = 7,
+    featureShape = [6],
+    classes = 3,
+    train = 64,
+    validation = 16,
+    test = 16,
+    noise = 0.8,
+  } = options;
   const rowSize = featureShape.reduce((a, b) => a * b, 1);
   const rng = createRng(deriveSeed(seed, 99));
-  const centres = Array.from({ length: classes }, () => Array.from({ length: rowSize }, () => normalSample(rng)));
+  const centres = Array.from({ length: classes }, () =>
+    Array.from({ length: rowSize }, () => normalSample(rng)),
+  );
   const split = (count: number): SplitArrays => {
     const x = new Float32Array(count * rowSize);
     const y = new Int32Array(count);
