@@ -35,7 +35,7 @@ if (result.status === 0) {
   console.warn(
     '[workbench] Could not download the Electron binary (' +
       why.trim().slice(0, 160) +
-      ').\n[workbench] Everything else is installed: `npm start` will open the workbench in your browser instead, ' +
+      ').\n[workbench] Everything else is installed: `npm start` will show the command-line workbench instead, ' +
       'and the `workbench` CLI works as usual.',
   );
 }

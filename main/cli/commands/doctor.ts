@@ -58,13 +58,13 @@ export async function doctorCommand(options: GlobalOptions & { json?: boolean })
   const lines = [
     `Experiment Workbench ${APP_VERSION} on Node ${report.node} (${report.platform}, ${report.cores} cores)`,
     '',
-    `Compute backend: ${backend.chosen} (${backend.tfjsBackend} ${backend.version})`,
+    `Compute backend: ${backend.chosen} (${backend.candidates.find((c) => c.name === backend.chosen)?.package ?? backend.tfjsBackend} ${backend.version})`,
     ...backend.candidates.map(
       (c) =>
         `  ${c.name === backend.chosen ? '✓' : c.loaded ? '·' : '✗'} ${c.name.padEnd(15)} ${c.package.padEnd(32)} ${c.name === backend.chosen ? 'in use' : (c.reason ?? '')}`,
     ),
     '',
-    `Database: ${ctx.dbPath} (${runCount} runs; SQLite ${sqliteVersion}, better-sqlite3 ${report.versions['better-sqlite3']})`,
+    `Database: ${ctx.dbPath} (${runCount} run${runCount === 1 ? '' : 's'}; SQLite ${sqliteVersion}, better-sqlite3 ${report.versions['better-sqlite3']})`,
     `Cache:    ${ctx.cacheDir}`,
     `Electron: ${report.electronBinary ? `installed (${report.versions.electron})` : 'binary not installed: `npm start` shows the command-line workbench instead'}`,
   ];

@@ -78,7 +78,12 @@ export function registerWasmTrainingKernels(): void {
     // Upstream's routes an all-negative window's gradient to its first element; ours is pure JS, so
     // it needs none of the original's setupFunc.
     if (getKernel(MaxPoolGrad, BACKEND) != null) unregisterKernel(MaxPoolGrad, BACKEND);
-    const config: MarkedConfig = { kernelName: MaxPoolGrad, backendName: BACKEND, kernelFunc: maxPoolGrad, [MARK]: true };
+    const config: MarkedConfig = {
+      kernelName: MaxPoolGrad,
+      backendName: BACKEND,
+      kernelFunc: maxPoolGrad,
+      [MARK]: true,
+    };
     registerKernel(config);
   }
 }

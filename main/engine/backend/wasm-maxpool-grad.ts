@@ -20,7 +20,7 @@ type PoolInfo = backend_util.Conv2DInfo;
  * is a zeroed float64 scratch of one image (H * W * C) used instead of `dx` so that overlapping windows
  * sum in double precision.
  */
-export function scatterMaxPoolGrad(
+function scatterMaxPoolGrad(
   dx: Float32Array,
   x: Float32Array,
   dy: Float32Array,

@@ -84,24 +84,18 @@ describe('wasm backend', () => {
     expect(check.maxRelativeError).toBeLessThan(1e-3);
   });
 
-  // KNOWN BUG in tfjs-backend-wasm 4.22, not in this engine: its MaxPoolGrad sends the gradient of a window
-  // whose inputs are all negative to the window's first element (maxPool grad of [-4, -3, -2, -1] is
-  // [1, 0, 0, 0] on wasm, [0, 0, 0, 1] on cpu). E4 pools batch norm output, which is half negative, so
-  // conv and batch norm gradients come out wrong on wasm (relative error ~1). The fix belongs in
-  // main/engine/backend/wasm-kernels.ts (a corrected MaxPoolGrad); when it lands this test starts failing
-  // as "expected to fail": turn it into a plain `it`.
-  it.fails(
-    'KNOWN BUG (wasm MaxPoolGrad): E4-style batch norm → max pool gradients are wrong on wasm',
-    async () => {
-      await useBackend('wasm');
-      const cnn = testConfig({ model: { kind: 'cnn', filters: 3, denseUnits: [8] } });
-      const check = gradientCheck(cnn, blobData({ featureShape: [6, 6, 1] }), {
-        examples: 8,
-        entriesPerTensor: 12,
-      });
-      expect(check.maxRelativeError).toBeLessThan(1e-3);
-    },
-  );
+  // tfjs-backend-wasm 4.22's own MaxPoolGrad sends the gradient of a window whose inputs are all negative
+  // to the window's first element; E4 pools batch norm output, which is half negative. The corrected
+  // kernel in main/engine/backend/wasm-maxpool-grad.ts (registered by registerWasmTrainingKernels) fixes it.
+  it('CNN with batch norm → max pool (E4-style): gradients agree with the float64 reference', async () => {
+    await useBackend('wasm');
+    const cnn = testConfig({ model: { kind: 'cnn', filters: 3, denseUnits: [8] } });
+    const check = gradientCheck(cnn, blobData({ featureShape: [6, 6, 1] }), {
+      examples: 8,
+      entriesPerTensor: 12,
+    });
+    expect(check.maxRelativeError).toBeLessThan(1e-3);
+  });
 
   it('gradient check of E7 passes on wasm', async () => {
     await useBackend('wasm');
