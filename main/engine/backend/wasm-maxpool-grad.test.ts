@@ -66,7 +66,8 @@ function poolShape(c: PoolCase): number[] {
 /** dx from the MaxPoolGrad kernel itself; `output` is the true forward max, computed on cpu. */
 async function kernelOnBoth(c: PoolCase, x: Float32Array, dy: Float32Array) {
   const outShape = poolShape(c);
-  const attrs = { filterSize: c.filter, strides: c.stride, pad: c.pad, dimRoundingMode: c.dimRoundingMode };
+  const attrs: tf.NamedAttrMap = { filterSize: c.filter, strides: c.stride, pad: c.pad };
+  if (c.dimRoundingMode != null) attrs.dimRoundingMode = c.dimRoundingMode;
   const forward = await onBackend('cpu', () =>
     tf.engine().runKernel(tf.MaxPool, { x: tf.tensor(x, c.x) }, { ...attrs }),
   );
@@ -185,7 +186,7 @@ describe('MaxPoolGrad on wasm', () => {
   });
 
   it('tf.grad through maxPool matches cpu exactly', async () => {
-    const xShape = [4, 11, 10, 5];
+    const xShape: [number, number, number, number] = [4, 11, 10, 5];
     const x = randomArray(rng, size(xShape), 'normal');
     for (const [filter, stride, pad] of [
       [2, 2, 'valid'],

@@ -32,9 +32,8 @@ function scatterMaxPoolGrad(
   const top = p.padInfo.top;
   const left = p.padInfo.left;
   const imageSize = H * W * C;
-  // Running maximum and its flat index (into x of this image) per channel, for the current window.
-  const best = new Float64Array(C);
-  const bestAt = new Int32Array(C);
+  // Offsets (into this image of x, channel 0) of the current window's cells, in row-major order.
+  const cells = new Int32Array(p.filterHeight * p.filterWidth);
   for (let b = 0; b < N; b++) {
     const xBase = b * imageSize;
     // Without a scratch we write into dx at the image's offset; with one, at 0 and copy after.
@@ -49,24 +48,22 @@ function scatterMaxPoolGrad(
         const x0 = ox * sw - left;
         const ix0 = Math.max(0, x0);
         const ix1 = Math.min(W, x0 + KW);
-        best.fill(-Infinity);
-        bestAt.fill(-1);
+        let n = 0;
         for (let iy = iy0; iy < iy1; iy++) {
-          for (let ix = ix0; ix < ix1; ix++) {
-            const at = (iy * W + ix) * C;
-            const src = xBase + at;
-            for (let c = 0; c < C; c++) {
-              const v = x[src + c];
-              // Strictly greater: the first maximum wins, and NaN never does (as on cpu).
-              if (v > best[c]) {
-                best[c] = v;
-                bestAt[c] = at + c;
-              }
-            }
-          }
+          for (let ix = ix0; ix < ix1; ix++) cells[n++] = (iy * W + ix) * C;
         }
         for (let c = 0; c < C; c++) {
-          const at = bestAt[c];
+          let best = -Infinity;
+          let at = -1;
+          for (let k = 0; k < n; k++) {
+            const i = cells[k] + c;
+            const v = x[xBase + i];
+            // Strictly greater: the first maximum wins, and NaN never does (as on cpu).
+            if (v > best) {
+              best = v;
+              at = i;
+            }
+          }
           if (at >= 0) out[outBase + at] += dy[o + c];
         }
       }
