@@ -32,6 +32,13 @@ interface ShowResult {
   error: string | null;
   config: { seed: number; training: { epochs: number } };
   datasetFingerprint: string;
+  summary: Array<{
+    metric: string;
+    bestValue: number;
+    bestEpoch: number;
+    lastValue: number;
+    lastEpoch: number;
+  }>;
   epochs: EpochLine[];
 }
 
@@ -123,6 +130,13 @@ describe('workbench CLI', () => {
     expect(shown.backend).toBe('wasm');
     expect(shown.datasetFingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(withoutTime(shown.epochs)).toEqual(withoutTime(epochs));
+    const bestVal = Math.max(...epochs.map((e) => e.valAcc ?? 0));
+    expect(shown.summary.find((s) => s.metric === 'valAcc')).toMatchObject({
+      bestValue: bestVal,
+      bestEpoch: epochs.findIndex((e) => e.valAcc === bestVal) + 1,
+      lastValue: epochs[2].valAcc,
+      lastEpoch: 3,
+    });
 
     const again = workbench(['--db', ws.db, 'run', config, '--json', '--name', 'replay']);
     expect(again.status).toBe(0);

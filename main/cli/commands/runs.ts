@@ -48,7 +48,8 @@ export function showCommand(runId: string, options: JsonOption): number {
   const epochs = store.getEpochs(run.id);
   store.close();
   if (options.json) {
-    printJson({ ...run, epochs });
+    const { summaries, epochs: _epochCount, ...record } = run;
+    printJson({ ...record, summary: summaries, epochs });
     return 0;
   }
   const lines = [
