@@ -3,12 +3,20 @@ import { runConfigSchema, type RunConfig } from './run-config';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
-function describeValue(input: unknown, path: readonly PropertyKey[]): string {
+const NOT_FOUND = Symbol('not found');
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = input;
   for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return '';
+    if (cur === null || typeof cur !== 'object') return NOT_FOUND;
     cur = (cur as Record<PropertyKey, unknown>)[key];
   }
+  return cur;
+}
+
+function describeValue(input: unknown, path: readonly PropertyKey[]): string {
+  const cur = valueAt(input, path);
+  if (cur === NOT_FOUND) return '';
   if (cur === undefined) return ' (missing)';
   const text = JSON.stringify(cur);
   return text === undefined ? '' : ` (got ${text.length > 40 ? text.slice(0, 37) + '...' : text})`;
@@ -20,6 +28,9 @@ export function formatZodError(error: z.ZodError, input: unknown): string {
     .slice(0, 3)
     .map((issue) => {
       const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
+      if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+        return `${where}: required field is missing`;
+      }
       const message =
         issue.code === 'unrecognized_keys'
           ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`

@@ -98,6 +98,11 @@ describe('run config', () => {
     if (!parsed.ok) expect(parsed.error).toMatch(message);
   });
 
+  it('names missing required fields', () => {
+    const parsed = parseRunConfig(withField('dataset', undefined));
+    expect(!parsed.ok && parsed.error).toBe('dataset: required field is missing');
+  });
+
   it('rejects unknown fields by name (a typo must not be silently ignored)', () => {
     const parsed = parseRunConfig(withField('training.learnigRate', 0.1));
     expect(!parsed.ok && parsed.error).toMatch(/training: unknown field\(s\) "learnigRate"/);

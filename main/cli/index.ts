@@ -16,10 +16,12 @@ function positiveInteger(name: string) {
   };
 }
 
-function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer ≥ 0');
-  return n;
+function nonNegativeInteger(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be an integer ≥ 0`);
+    return n;
+  };
 }
 
 function exitWith(code: number): void {
@@ -31,7 +33,8 @@ const program = new Command()
   .description('Experiment Workbench: train small neural networks, log every epoch to SQLite, compare runs.')
   .version(APP_VERSION)
   .option('--db <path>', 'run store (SQLite file); default: $WORKBENCH_DB or the app-data folder')
-  .showHelpAfterError('(run `workbench --help` for usage)')
+  // One line, like every other error of the CLI.
+  .configureOutput({ outputError: (text, write) => write(`workbench: ${text.replace(/^error: /, '')}`) })
   .addHelpText(
     'after',
     () => `\nBundled presets (use a name or prefix in place of CONFIG.json): ${listPresets().join(', ')}`,
@@ -72,7 +75,7 @@ program
   .argument('<config>', 'a run config JSON file, or a bundled preset name such as e2')
   .option('--epochs <n>', 'override training.epochs', positiveInteger('--epochs'))
   .option('--name <name>', 'override the run name')
-  .option('--seed <n>', 'override the seed', nonNegativeInteger)
+  .option('--seed <n>', 'override the seed', nonNegativeInteger('--seed'))
   .option('--json', 'one JSON object per epoch, then {"runId", "status"}')
   .action(async (config: string, opts: { epochs?: number; name?: string; seed?: number; json?: boolean }) =>
     exitWith(await runCommand(config, { ...globals(), ...opts })),

@@ -3,21 +3,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import type { EpochMetrics } from '../../common/types';
 import { smallMnistCnn, smallMnistMlp } from '../support/configs';
 import { spawnWorkbench, tempWorkspace, workbench, workbenchAsync, workbenchJson } from '../support/cli';
 
-interface EpochLine {
-  runId: string;
-  epoch: number;
-  trainLoss: number;
-  trainAcc: number;
-  valLoss: number | null;
-  valAcc: number | null;
-  testLoss: number | null;
-  testAcc: number | null;
-  lr: number;
-  seconds: number;
-}
+type EpochLine = EpochMetrics & { runId: string };
 interface RunListItem {
   id: string;
   name: string;
@@ -90,6 +80,23 @@ describe('workbench CLI', () => {
     expect(gpu?.loaded).toBe(false);
     expect(gpu?.reason).toMatch(/not installed|cannot|failed/i);
     expect(report.db.path).toBe(ws.db);
+  });
+
+  it('trains on the backend WORKBENCH_BACKEND forces and records it with the run', () => {
+    const ws = tempWorkspace();
+    const config = ws.write('cpu.json', smallMnistMlp({ epochs: 1 }));
+    const result = workbench(['--db', ws.db, 'run', config, '--json'], { env: { WORKBENCH_BACKEND: 'cpu' } });
+    expect(result.status).toBe(0);
+    const { runId } = parseLines(result.stdout).at(-1) as { runId: string };
+    const shown = workbenchJson<ShowResult & { backendReport: { chosen: string; candidates: unknown[] } }>([
+      '--db',
+      ws.db,
+      'show',
+      runId,
+    ]);
+    expect(shown.backend).toBe('cpu');
+    expect(shown.backendReport.chosen).toBe('cpu');
+    expect(shown.backendReport.candidates.length).toBe(4);
   });
 
   it('lists the built-in datasets with real counts and fingerprints', () => {

@@ -41,10 +41,13 @@ export function cliEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function workbench(args: string[], options: { timeoutMs?: number } = {}): CliResult {
+export function workbench(
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
-    env: cliEnv(),
+    env: { ...cliEnv(), ...options.env },
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 170_000,
   });

@@ -3,18 +3,9 @@
  * test says exactly which bytes it feeds the importer (and can break them on purpose).
  */
 import { zipSync } from 'fflate';
+import type { NumericArray } from '../numeric-array';
 
-export type FixtureArray =
-  | Uint8Array
-  | Int8Array
-  | Uint16Array
-  | Int16Array
-  | Uint32Array
-  | Int32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array;
+export type FixtureArray = NumericArray;
 
 export interface NpyFixture {
   /** numpy dtype string, e.g. "|u1", "<i8", "<f4", ">i4". */

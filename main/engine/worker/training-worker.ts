@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import type { BackendReport } from '../../../common/types';
 import { loadDataset } from '../../datasets/catalog';
 import { prepareTrainingData } from '../../datasets/prepare';
 import { RunStore } from '../../store/run-store';
@@ -7,8 +6,7 @@ import { selectBackend } from '../backend/select-backend';
 import { trainRun } from '../training/train-run';
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from './messages';
 
-// Loaded once per worker thread: the backend and the DB connection outlive a single run.
-let backendPromise: Promise<BackendReport> | undefined;
+// Loaded once per worker thread: the DB connection outlives a single run.
 const stores = new Map<string, RunStore>();
 
 function storeFor(path: string): RunStore {
@@ -29,11 +27,9 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
   const store = storeFor(task.dbPath);
   let epochs = 0;
   try {
-    backendPromise ??= selectBackend(config.backend);
-    const backend = await backendPromise;
-    if (config.backend !== 'auto' && backend.chosen !== config.backend) {
-      throw new Error(`backend "${config.backend}" was requested but this worker runs "${backend.chosen}"`);
-    }
+    // Selected per run: runs with different backend preferences may share this worker. Loading is cached
+    // by tfjs, so this costs only the smoke test.
+    const backend = await selectBackend(config.backend);
     const loaded = loadDataset(config.dataset.id, store, { cacheDir: task.cacheDir });
     const data = prepareTrainingData(loaded, config.dataset);
     if (Atomics.load(cancel, 0) === 1) {
