@@ -2,9 +2,10 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../../common/config/run-config';
-import type { BackendReport, EpochMetrics, RunStatus } from '../../common/types';
+import type { BackendName, BackendReport, EpochMetrics, RunStatus } from '../../common/types';
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from '../engine/worker/messages';
 import type { RunStore } from '../store/run-store';
+import { recommendedWorkerCount } from './worker-count';
 
 export interface TrainingServiceOptions {
   store: RunStore;
@@ -13,7 +14,9 @@ export interface TrainingServiceOptions {
   /** Path of the built training worker (out/main/training-worker.js). */
   workerFile: string;
   appVersion: string;
-  /** Defaults to one worker per core: wasm and cpu training is single-threaded per worker. */
+  /** The backend runs will use: sizes the pool (see recommendedWorkerCount). Default: wasm. */
+  backend?: BackendName;
+  /** Overrides the size the backend calls for. */
   maxWorkers?: number;
 }
 
@@ -29,14 +32,19 @@ export interface StartedRun {
   done: Promise<TrainingTaskResult>;
 }
 
-/** Runs training in a pool of worker threads; the calling thread only relays events. */
+/**
+ * Runs training in a pool of worker threads; the calling thread only relays events. The pool has one
+ * worker per core on wasm/cpu and a single one on native TensorFlow (pass the backend `selectBackend`
+ * chose in `options.backend`).
+ */
 export class TrainingService {
   private readonly pool: Piscina<TrainingTask, TrainingTaskResult>;
   private readonly cancelFlags = new Map<string, Int32Array>();
   private readonly listeners = new Set<TrainingListener>();
 
   constructor(private readonly options: TrainingServiceOptions) {
-    const maxThreads = options.maxWorkers ?? Math.max(1, availableParallelism());
+    const maxThreads =
+      options.maxWorkers ?? recommendedWorkerCount(options.backend ?? 'wasm', availableParallelism());
     this.pool = new Piscina({
       filename: options.workerFile,
       maxThreads,

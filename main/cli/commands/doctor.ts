@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { selectBackend } from '../../engine/backend/select-backend';
+import { describeWorkerCount, recommendedWorkerCount } from '../../services/worker-count';
 import { APP_VERSION } from '../build-info';
 import { openContext, type GlobalOptions } from '../context';
 import { printJson } from '../output';
@@ -37,6 +38,7 @@ export async function doctorCommand(options: GlobalOptions & { json?: boolean })
     platform: `${process.platform}-${process.arch}`,
     cores: availableParallelism(),
     backend,
+    trainingWorkers: recommendedWorkerCount(backend.chosen, availableParallelism()),
     versions: {
       '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'),
       '@tensorflow/tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm'),
@@ -63,6 +65,7 @@ export async function doctorCommand(options: GlobalOptions & { json?: boolean })
       (c) =>
         `  ${c.name === backend.chosen ? '✓' : c.loaded ? '·' : '✗'} ${c.name.padEnd(15)} ${c.package.padEnd(32)} ${c.name === backend.chosen ? 'in use' : (c.reason ?? '')}`,
     ),
+    `Training workers: ${describeWorkerCount(backend.chosen, report.cores)}`,
     '',
     `Database: ${ctx.dbPath} (${runCount} run${runCount === 1 ? '' : 's'}; SQLite ${sqliteVersion}, better-sqlite3 ${report.versions['better-sqlite3']})`,
     `Cache:    ${ctx.cacheDir}`,
