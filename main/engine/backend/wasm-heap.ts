@@ -7,7 +7,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 export type WasmBackend = Pick<
   BackendWasm,
-  'makeOutput' | 'typedArrayFromHeap' | 'disposeData' | 'numDataIds'
+  'makeOutput' | 'typedArrayFromHeap' | 'disposeData' | 'numDataIds' | 'incRef'
 >;
 
 /** The arguments every kernel function receives, with the backend typed as the wasm one. */
@@ -19,7 +19,12 @@ export interface WasmKernelArgs {
 
 export function asWasmBackend(backend: unknown): WasmBackend {
   const b = backend as Partial<WasmBackend> | null;
-  if (b == null || typeof b.makeOutput !== 'function' || typeof b.typedArrayFromHeap !== 'function') {
+  if (
+    b == null ||
+    typeof b.makeOutput !== 'function' ||
+    typeof b.typedArrayFromHeap !== 'function' ||
+    typeof b.incRef !== 'function'
+  ) {
     throw new Error('wasm training kernel called with a backend that is not tfjs-backend-wasm');
   }
   return b as WasmBackend;

@@ -1,26 +1,44 @@
 /**
  * Kernels that make tfjs-backend-wasm 4.22 usable for training: a Conv2DBackpropFilter (missing
  * upstream), a MaxPoolGrad (upstream's is wrong for all-negative windows) and BatchMatMul/_FusedMatMul
- * wrappers that avoid its slow transposed path.
+ * wrappers that avoid its slow transposed path and its per-step packing of new weights. For speed:
+ * Sum/Mean over contiguous axes without a transpose, a Conv2DBackpropInput on XNNPACK, Identity /
+ * same-dtype Cast that share memory instead of copying it, and SIMD loops (wasm-simd.ts) for Sqrt,
+ * per-channel broadcasting Add/Sub/Multiply/RealDiv and last-two-axes Transpose.
  */
 // Imported for its side effect: the wasm package registers its kernels on load, and ours must
 // replace them, never be replaced by them.
 import '@tensorflow/tfjs-backend-wasm';
 import {
   _FusedMatMul,
+  Add,
   BatchMatMul,
+  Cast,
   Conv2DBackpropFilter,
+  Conv2DBackpropInput,
   getKernel,
+  Identity,
   MaxPoolGrad,
+  Mean,
+  Multiply,
+  RealDiv,
   registerKernel,
+  Sqrt,
+  Sub,
+  Sum,
   Transpose,
   unregisterKernel,
   type KernelConfig,
   type KernelFunc,
 } from '@tensorflow/tfjs-core';
 import { makeConv2DBackpropFilter } from './wasm-conv2d-filter';
+import { makeConv2DBackpropInput } from './wasm-conv2d-input';
+import { makeChannelBroadcast, makeSqrt } from './wasm-elementwise';
+import { makeCast, makeIdentity } from './wasm-identity';
 import { makeBatchMatMul, makeFusedMatMul } from './wasm-matmul';
 import { maxPoolGrad } from './wasm-maxpool-grad';
+import { makeMean, makeSum } from './wasm-reduce';
+import { makeTranspose } from './wasm-transpose';
 
 const BACKEND = 'wasm';
 
@@ -48,8 +66,32 @@ function replaceKernel(original: KernelConfig, kernelFunc: KernelFunc): void {
   registerKernel(config);
 }
 
+/**
+ * Kernels that wrap the original: each falls back to it for what it does not handle (other dtypes,
+ * axes, layouts), so the original's config, setupFunc included, stays.
+ */
+const WRAPPED: ReadonlyArray<[string, (original: KernelFunc) => KernelFunc]> = [
+  [Identity, makeIdentity],
+  [Cast, makeCast],
+  [Sum, makeSum],
+  [Mean, makeMean],
+  [Sqrt, makeSqrt],
+  [Add, (original) => makeChannelBroadcast(original, 'add')],
+  [Sub, (original) => makeChannelBroadcast(original, 'sub')],
+  [Multiply, (original) => makeChannelBroadcast(original, 'mul')],
+  [RealDiv, (original) => makeChannelBroadcast(original, 'div')],
+  // Before the matMul wrappers below, which transpose through the registered kernel.
+  [Transpose, makeTranspose],
+];
+
 /** Registers the training kernels for the 'wasm' backend. Safe to call any number of times. */
 export function registerWasmTrainingKernels(): void {
+  for (const [kernelName, make] of WRAPPED) {
+    if (!isOurs(kernelName)) {
+      const original = requireKernel(kernelName);
+      replaceKernel(original, make(original.kernelFunc));
+    }
+  }
   const transpose = requireKernel(Transpose).kernelFunc;
   // The originals stay reachable through the wrappers; our configs keep their setupFunc, which
   // binds the C++ entry points whenever the backend is (re)selected.
@@ -73,6 +115,11 @@ export function registerWasmTrainingKernels(): void {
       [MARK]: true,
     };
     registerKernel(config);
+  }
+  if (!isOurs(Conv2DBackpropInput)) {
+    const original = requireKernel(Conv2DBackpropInput);
+    // Its product is a plain [pixels, outChannels] . [outChannels, taps] (a fresh b) on XNNPACK.
+    replaceKernel(original, makeConv2DBackpropInput(matMul.kernelFunc, original.kernelFunc));
   }
   if (!isOurs(MaxPoolGrad)) {
     // Upstream's routes an all-negative window's gradient to its first element; ours is pure JS, so

@@ -11,6 +11,11 @@
  * shares its source's id. Upstream only ever packs the caller's untransposed b; whenever we route a
  * product to the fast path ourselves, b is a tensor we just made, so no cached operator can be
  * matched against a differently shaped reading of the same memory.
+ *
+ * Packing is not free: 4-7 ns per element of b, against about 1 ns to transpose it (wasm-transpose.ts).
+ * A dense layer's forward product x.W meets a new W every training step (the optimizer replaces it),
+ * so E4's [32, 6272] . [6272, 784] spent over 30 of its 55 ms packing W. Such products are computed as
+ * (WT.xT)T, which packs only the small xT (see weightTransposedProduct): about 16 ms.
  */
 import {
   broadcast_util,
@@ -185,6 +190,81 @@ function singleProduct(
   }
 }
 
+/**
+ * b operands (by dataId) that an untransposed product has met before. A b seen again is a weight
+ * reused as is (evaluation in chunks, inference), which XNNPACK packs once and then keeps: the direct
+ * product is the cheap one from then on. Weak, so a disposed tensor's entry goes with it.
+ */
+const seenWeights = new WeakSet<object>();
+
+/**
+ * Whether a.b, untransposed, should be computed as (bT.aT)T: b is new to XNNPACK (see seenWeights)
+ * and packing its k*n elements costs more than transposing them plus transposing and packing aT
+ * (m*k) and transposing the output (m*n). Marks b as seen either way.
+ */
+function transposeWeights(b: TensorInfo, { m, k, n }: MatMulDims): boolean {
+  if (seenWeights.has(b.dataId)) return false;
+  seenWeights.add(b.dataId);
+  return k * n > 3 * m * (k + n);
+}
+
+/** What a fused product applies to a.b: a per-column bias and a clamping activation. */
+interface Epilogue {
+  bias: Float32Array | null;
+  relu: boolean;
+}
+
+/**
+ * a.b (no batch, neither transposed) as (bT.aT)T: transposes b and a (both fresh tensors, so XNNPACK
+ * packs only the small aT, under a new id), multiplies, then transposes the [n, m] result back while
+ * adding the bias and applying the activation. `product` is the original kernel on plain operands.
+ */
+function weightTransposedProduct(
+  product: (a: TensorInfo, b: TensorInfo) => TensorInfo,
+  transpose: KernelFunc,
+  backend: WasmBackend,
+  a: TensorInfo,
+  b: TensorInfo,
+  d: MatMulDims,
+  epilogue: (backend: WasmBackend) => Epilogue,
+): TensorInfo {
+  const { m, k, n } = d;
+  const temps: TensorInfo[] = [];
+  try {
+    const bT = transposeLastTwo(transpose, backend, view(b, [1, k, n]));
+    temps.push(bT);
+    const aT = transposeLastTwo(transpose, backend, view(a, [1, m, k]));
+    temps.push(aT);
+    const outT = product(bT, aT);
+    temps.push(outT);
+    const out = backend.makeOutput([...d.outOuter, m, n], 'float32');
+    // Views only after the last allocation, which may grow (and so detach) wasm memory.
+    const { bias, relu } = epilogue(backend);
+    transposeWithEpilogue(heapF32(backend, outT), heapF32(backend, out), n, m, bias, relu);
+    return out;
+  } finally {
+    disposeAll(backend, temps);
+  }
+}
+
+/** dst[j, i] = f(src[i, j] + bias[i]) for a row-major [rows, cols] src; bias of length 1 broadcasts. */
+function transposeWithEpilogue(
+  src: Float32Array,
+  dst: Float32Array,
+  rows: number,
+  cols: number,
+  bias: Float32Array | null,
+  relu: boolean,
+): void {
+  for (let i = 0, s = 0; i < rows; i++) {
+    const add = bias == null ? 0 : bias[bias.length === 1 ? 0 : i];
+    for (let j = 0, t = i; j < cols; j++, s++, t += rows) {
+      const v = src[s] + add;
+      dst[t] = relu && v < 0 ? 0 : v;
+    }
+  }
+}
+
 export function makeBatchMatMul(original: KernelFunc, transpose: KernelFunc): KernelFunc {
   return (args) => {
     const backend = asWasmBackend(args.backend);
@@ -198,7 +278,13 @@ export function makeBatchMatMul(original: KernelFunc, transpose: KernelFunc): Ke
     const aBatch = util.sizeFromShape(d.aOuter);
     const bBatch = util.sizeFromShape(d.bOuter);
     if (aBatch === 1 && bBatch === 1) {
-      if (!transposeA && !transposeB) return original(args);
+      if (!transposeA && !transposeB) {
+        if (!transposeWeights(b, d)) return original(args);
+        const product = (x: TensorInfo, y: TensorInfo) =>
+          runKernel(original, { inputs: { a: x, b: y }, backend, attrs: PLAIN });
+        const plain = () => ({ bias: null, relu: false });
+        return weightTransposedProduct(product, transpose, backend, a, b, d, plain);
+      }
       return singleProduct(original, transpose, backend, a, b, d, transposeA, transposeB);
     }
     if (bBatch === 1) {
@@ -236,8 +322,10 @@ export function makeBatchMatMul(original: KernelFunc, transpose: KernelFunc): Ke
 }
 
 /**
- * tf.fused.matMul gets the same treatment for transposed operands. Its inputs are already 3-D;
- * batched products stay on the original (bias and activation are applied inside the C++ kernel).
+ * tf.fused.matMul gets the same treatment for transposed operands, and untransposed products with a
+ * new wide b are computed as (bT.aT)T when what follows the product is a bias and a linear or ReLU
+ * activation (applied here, while transposing back). Its inputs are already 3-D; batched products
+ * stay on the original (bias and activation are applied inside the C++ kernel).
  */
 export function makeFusedMatMul(original: KernelFunc, transpose: KernelFunc): KernelFunc {
   return (args) => {
@@ -249,8 +337,30 @@ export function makeFusedMatMul(original: KernelFunc, transpose: KernelFunc): Ke
       a.dtype === 'float32' && b.dtype === 'float32'
         ? matMulDims(a, b, attrs.transposeA, attrs.transposeB)
         : null;
-    if (d == null || (!attrs.transposeA && !attrs.transposeB)) return original(args);
+    if (d == null) return original(args);
     if (util.sizeFromShape(d.aOuter) !== 1 || util.sizeFromShape(d.bOuter) !== 1) return original(args);
+    if (!attrs.transposeA && !attrs.transposeB) {
+      const bias = args.inputs.bias;
+      const simple =
+        (attrs.activation === 'linear' || attrs.activation === 'relu') &&
+        args.inputs.preluActivationWeights == null &&
+        (bias == null ||
+          (bias.dtype === 'float32' &&
+            bias.shape.length === 1 &&
+            (bias.shape[0] === d.n || bias.shape[0] === 1)));
+      if (!simple || !transposeWeights(b, d)) return original(args);
+      const product = (x: TensorInfo, y: TensorInfo) =>
+        runKernel(original, {
+          inputs: { a: x, b: y },
+          backend,
+          attrs: { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0 },
+        });
+      const epilogue = (be: WasmBackend) => ({
+        bias: bias == null ? null : heapF32(be, bias),
+        relu: attrs.activation === 'relu',
+      });
+      return weightTransposedProduct(product, transpose, backend, a, b, d, epilogue);
+    }
 
     const temps: TensorInfo[] = [];
     const aN = attrs.transposeA ? transposeLastTwo(transpose, backend, a) : a;

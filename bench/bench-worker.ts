@@ -1,0 +1,160 @@
+/**
+ * One benchmark task in a worker thread, on the engine's real code path: selectBackend('wasm'), the built-in
+ * dataset through loadDataset/prepareTrainingData (with an in-memory RunStore), then trainRun. Only the
+ * training steps are timed, from trainRun's onBatch callbacks.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { runConfigSchema } from '../common/config/run-config';
+import { loadDataset } from '../main/datasets/catalog';
+import { prepareTrainingData } from '../main/datasets/prepare';
+import { selectBackend } from '../main/engine/backend/select-backend';
+import { trainRun } from '../main/engine/training/train-run';
+import { RunStore } from '../main/store/run-store';
+import type {
+  BackendFacts,
+  EpochsTask,
+  MainToWorker,
+  MatMulMeasurement,
+  MatMulTask,
+  TrainMeasurement,
+  TrainTask,
+  WorkerInput,
+  WorkerToMain,
+} from './protocol';
+import { median, rowsOfStep, stepWindow, type StepStamp } from './stats';
+
+const port = parentPort;
+if (port === null) throw new Error('bench-worker.ts runs as a worker thread');
+const input = workerData as WorkerInput;
+const stopFlag = new Int32Array(input.stopFlag);
+
+function post(message: WorkerToMain): void {
+  port?.postMessage(message);
+}
+
+function waitForGo(): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (message: MainToWorker) => {
+      if (message.type !== 'go') return;
+      port?.off('message', listener);
+      resolve();
+    };
+    port?.on('message', listener);
+  });
+}
+
+async function backendFacts(): Promise<BackendFacts> {
+  const report = await selectBackend('wasm');
+  return {
+    tfjsBackend: report.tfjsBackend,
+    wasmSimd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true,
+    wasmThreads: getThreadsCount(),
+  };
+}
+
+async function train(task: TrainTask): Promise<void> {
+  const backend = await backendFacts();
+  const config = runConfigSchema.parse(task.config);
+  const data = prepareTrainingData(loadDataset(config.dataset.id, RunStore.open(':memory:')), config.dataset);
+  const batchSize = config.training.batchSize === 'full' ? data.train.count : config.training.batchSize;
+  const needed = task.warmup + task.measure;
+  const stamps: StepStamp[] = [];
+  let reported = false;
+
+  post({ type: 'ready', backend, trainExamples: data.train.count });
+  await waitForGo();
+  const report = () => {
+    const window = stepWindow(stamps, task.warmup, task.measure, rowsOfStep(data.train.count, batchSize));
+    const result: TrainMeasurement = {
+      batchSize,
+      samples: window.samples,
+      seconds: window.ms / 1000,
+      samplesPerSec: window.samples / (window.ms / 1000),
+      stepMs: window.stepMs,
+      epochBoundariesSkipped: window.epochBoundariesSkipped,
+    };
+    post({ type: 'measured', result });
+    reported = true;
+  };
+
+  await trainRun(config, data, {
+    onEpoch() {},
+    shouldStop() {
+      if (stamps.length < needed) return false;
+      if (!reported) report();
+      return !task.holdUntilStop || Atomics.load(stopFlag, 0) === 1;
+    },
+    onBatch(epoch, batch, batches) {
+      // Timestamp first: nothing else in this callback is part of the step.
+      const t = performance.now();
+      if (stamps.length < needed) stamps.push({ epoch, batch, batches, t });
+    },
+  });
+  if (!reported) report();
+}
+
+async function wholeRun(task: EpochsTask): Promise<void> {
+  const backend = await backendFacts();
+  const config = runConfigSchema.parse(task.config);
+  const data = prepareTrainingData(loadDataset(config.dataset.id, RunStore.open(':memory:')), config.dataset);
+  const stamps: StepStamp[] = [];
+  const epochEnds: number[] = [];
+  // Absolute times, comparable with the main thread's (each thread has its own performance.timeOrigin).
+  const origin = performance.timeOrigin;
+  post({ type: 'ready', backend, trainExamples: data.train.count });
+  await waitForGo();
+  const outcome = await trainRun(config, data, {
+    onEpoch() {
+      epochEnds.push(origin + performance.now());
+    },
+    shouldStop: () => false,
+    onBatch(epoch, batch, batches) {
+      stamps.push({ epoch, batch, batches, t: origin + performance.now() });
+    },
+  });
+  post({ type: 'timeline', result: { stamps, epochEnds, status: outcome.status } });
+}
+
+function matMul(task: MatMulTask): MatMulMeasurement {
+  const { size } = task;
+  const a = tf.randomUniform([size, size], -1, 1, 'float32', 1);
+  const b = tf.randomUniform([size, size], -1, 1, 'float32', 2);
+  const repMs: number[] = [];
+  for (let i = 0; i < task.warmup + task.reps; i++) {
+    const started = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    const ms = performance.now() - started;
+    c.dispose();
+    if (i >= task.warmup) repMs.push(ms);
+  }
+  tf.dispose([a, b]);
+  const gflops = (ms: number) => (2 * size ** 3) / (ms / 1000) / 1e9;
+  return {
+    size,
+    repMs,
+    bestGflops: gflops(Math.min(...repMs)),
+    medianGflops: gflops(median(repMs)),
+  };
+}
+
+async function main(): Promise<void> {
+  const { task } = input;
+  if (task.kind === 'train') {
+    await train(task);
+  } else if (task.kind === 'epochs') {
+    await wholeRun(task);
+  } else {
+    const backend = await backendFacts();
+    post({ type: 'ready', backend, trainExamples: 0 });
+    await waitForGo();
+    post({ type: 'matmul', result: matMul(task) });
+  }
+  post({ type: 'done' });
+}
+
+main().catch((error: unknown) => {
+  post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+});

