@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, normalSample, type Rng } from '../../../common/random';
 import '../training/register-gradients';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { runOn, wasmBackend, wasmHeapBytes } from './wasm-test-support';
 
 // Every check runs the same thing on tfjs's cpu backend (the reference) and on wasm with our kernel,
 // from identical inputs, and demands identical float32 results: the kernel sums in cpu's order.
@@ -40,18 +40,6 @@ function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-async function onBackend(
-  backend: 'cpu' | 'wasm',
-  f: () => tf.Tensor,
-): Promise<{ shape: number[]; values: Float32Array }> {
-  await tf.setBackend(backend);
-  const t = tf.tidy(f);
-  const values = t.dataSync() as Float32Array;
-  const shape = t.shape;
-  t.dispose();
-  return { shape, values };
-}
-
 /** Exact equality, NaN and signed zero included; reports the first mismatch. */
 function expectIdentical(got: Float32Array, want: Float32Array): void {
   expect(got.length).toBe(want.length);
@@ -68,7 +56,7 @@ async function kernelOnBoth(c: PoolCase, x: Float32Array, dy: Float32Array) {
   const outShape = poolShape(c);
   const attrs: tf.NamedAttrMap = { filterSize: c.filter, strides: c.stride, pad: c.pad };
   if (c.dimRoundingMode != null) attrs.dimRoundingMode = c.dimRoundingMode;
-  const forward = await onBackend('cpu', () =>
+  const forward = await runOn('cpu', () =>
     tf.engine().runKernel(tf.MaxPool, { x: tf.tensor(x, c.x) }, { ...attrs }),
   );
   expect(forward.shape).toEqual(outShape);
@@ -82,14 +70,10 @@ async function kernelOnBoth(c: PoolCase, x: Float32Array, dy: Float32Array) {
       },
       { ...attrs },
     ) as tf.Tensor;
-  const ref = await onBackend('cpu', grad);
-  const got = await onBackend('wasm', grad);
+  const ref = await runOn('cpu', grad);
+  const got = await runOn('wasm', grad);
   expect(got.shape).toEqual(c.x);
   return { ref, got };
-}
-
-function wasmBackend(): BackendWasm {
-  return tf.engine().findBackend('wasm') as BackendWasm;
 }
 
 beforeAll(async () => {
@@ -199,8 +183,8 @@ describe('MaxPoolGrad on wasm', () => {
         tf.grad((t: tf.Tensor) =>
           tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, filter, stride, pad), tf.tensor(w, yShape))),
         )(tf.tensor(x, xShape));
-      const ref = await onBackend('cpu', f);
-      const got = await onBackend('wasm', f);
+      const ref = await runOn('cpu', f);
+      const got = await runOn('wasm', f);
       expect(got.shape).toEqual(xShape);
       expectIdentical(got.values, ref.values);
     }
@@ -232,11 +216,11 @@ describe('MaxPoolGrad on wasm', () => {
     for (let i = 0; i < 5; i++) step();
     const tensors = tf.memory().numTensors;
     const dataIds = wasmBackend().numDataIds();
-    const heap = (wasmBackend().wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.byteLength;
+    const heap = wasmHeapBytes();
     for (let i = 0; i < 100; i++) step();
     expect(tf.memory().numTensors).toBe(tensors);
     expect(wasmBackend().numDataIds()).toBe(dataIds);
-    expect((wasmBackend().wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.byteLength).toBe(heap);
+    expect(wasmHeapBytes()).toBe(heap);
     x.dispose();
   });
 });

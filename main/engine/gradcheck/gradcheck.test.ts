@@ -1,20 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../training/test-support/backend';
-import { testConfig } from '../training/test-support/config';
+import { e7GradcheckConfig, testConfig } from '../training/test-support/config';
 import { blobData, irisData } from '../training/test-support/data';
 import { gradientCheck } from './gradcheck';
 
 beforeAll(() => useBackend('cpu'));
 
-const e7 = testConfig({
-  model: {
-    kind: 'mlp',
-    hiddenUnits: [16],
-    activation: 'softplus',
-    init: { kind: 'normal', mean: 0, std: 1 },
-  },
-  training: { optimizer: 'gd', learningRate: 0.01, epochs: 1 },
-});
+const e7 = e7GradcheckConfig();
 
 describe('gradientCheck', () => {
   it('E7 (4 → 16 softplus → 3 on Iris): analytic and numeric gradients agree far below 1e-4', () => {

@@ -6,7 +6,7 @@ import { buildModel } from '../model/build-model';
 import { initialKernel } from '../model/init';
 import { SEED_STREAMS } from '../model/seed-streams';
 import { useBackend } from './test-support/backend';
-import { recordRun, testConfig, withoutTiming } from './test-support/config';
+import { e7GradcheckConfig, recordRun, testConfig, withoutTiming } from './test-support/config';
 import { blobData, irisData } from './test-support/data';
 
 /**
@@ -99,15 +99,7 @@ describe('wasm backend', () => {
 
   it('gradient check of E7 passes on wasm', async () => {
     await useBackend('wasm');
-    const e7 = testConfig({
-      model: {
-        kind: 'mlp',
-        hiddenUnits: [16],
-        activation: 'softplus',
-        init: { kind: 'normal', mean: 0, std: 1 },
-      },
-      training: { optimizer: 'gd', learningRate: 0.01, epochs: 1 },
-    });
+    const e7 = e7GradcheckConfig();
     expect(gradientCheck(e7, irisData(), { examples: 16 }).maxRelativeError).toBeLessThan(1e-4);
   });
 });

@@ -22,6 +22,19 @@ export function testConfig(overrides: Overrides = {}): RunConfig {
   });
 }
 
+/** E7's network (4 → 16 softplus → 3, weights N(0, 1)) with full-batch GD at α = 0.01, for gradient checks. */
+export function e7GradcheckConfig(): RunConfig {
+  return testConfig({
+    model: {
+      kind: 'mlp',
+      hiddenUnits: [16],
+      activation: 'softplus',
+      init: { kind: 'normal', mean: 0, std: 1 },
+    },
+    training: { optimizer: 'gd', learningRate: 0.01, epochs: 1 },
+  });
+}
+
 export interface RecordedRun {
   outcome: TrainOutcome;
   epochs: EpochMetrics[];
