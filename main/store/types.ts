@@ -1,61 +1,8 @@
 import type { RunConfig } from '../../common/config/run-config';
-import type { BackendName, BackendReport, MetricSummary, RunStatus } from '../../common/types';
+import type { BackendReport } from '../../common/types';
+import type { FinalRunStatus, RunDetail, RunListItem, RunRecord } from '../../common/run-types';
 
-/** A run as stored: what `createRun` returns and what every other view is built from. */
-export interface RunRecord {
-  /** A UUID; any unique prefix of it finds the run (`getRun`). */
-  id: string;
-  name: string;
-  experiment: string;
-  status: RunStatus;
-  /** The resolved config exactly as it was stored (see `runConfigSchema`). */
-  config: RunConfig;
-  seed: number;
-  datasetId: string;
-  datasetFingerprint: string;
-  /** Set by `startRun`. */
-  backend: BackendName | null;
-  appVersion: string;
-  /** Why a run failed, diverged or was interrupted. */
-  error: string | null;
-  /** ISO-8601 UTC. */
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  epochsPlanned: number | null;
-  /** The process that owns the run (created it, then trained it); orphan recovery checks it is alive. */
-  ownerPid: number | null;
-  ownerHost: string | null;
-  tags: string[];
-}
-
-/** One row of the runs table view. */
-export interface RunListItem {
-  id: string;
-  name: string;
-  experiment: string;
-  status: RunStatus;
-  /** Epochs logged so far. */
-  epochs: number;
-  epochsPlanned: number | null;
-  createdAt: string;
-  finishedAt: string | null;
-  datasetId: string;
-  backend: BackendName | null;
-  bestValAcc: number | null;
-  bestValAccEpoch: number | null;
-  tags: string[];
-}
-
-export interface RunDetail extends RunRecord {
-  backendReport: BackendReport | null;
-  /** In METRIC_NAMES order; metrics never logged are absent. */
-  summaries: MetricSummary[];
-  /** Epochs logged so far. */
-  epochs: number;
-}
-
-export type FinalRunStatus = 'completed' | 'failed' | 'cancelled' | 'diverged' | 'interrupted';
+export type { FinalRunStatus, RunDetail, RunListItem, RunRecord };
 
 export interface CreateRunInput {
   config: RunConfig;

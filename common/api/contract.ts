@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import type { RunConfig } from '../config/run-config';
+import type { ModelSummary } from '../model/summary';
+import type { RunDetail, RunListItem } from '../run-types';
+import type { BackendName, BackendReport, DatasetInfo, EpochMetrics, RunStatus } from '../types';
+
+/**
+ * The one service contract of the workbench. Every capability the UI has is a method here; the Electron
+ * preload (IPC) and `workbench serve` (HTTP) are two transports of the same contract, and the renderer talks
+ * to a `WorkbenchClient` without knowing which one it has. Params are validated with these schemas on the
+ * main side before any handler runs; results are plain JSON.
+ */
+
+const runId = z
+  .string({ error: 'expected a run id (a string)' })
+  .trim()
+  .min(1, { error: 'expected a run id (a non-empty string)' })
+  .max(64, { error: 'expected a run id of at most 64 characters' });
+
+const runIds = z
+  .array(runId, { error: 'expected a list of run ids' })
+  .min(1, { error: 'expected at least one run id' })
+  .max(5000, { error: 'expected at most 5000 run ids' });
+
+const tag = z
+  .string({ error: 'expected a tag (a string)' })
+  .trim()
+  .min(1, { error: 'expected a non-empty tag' })
+  .max(64, { error: 'expected a tag of at most 64 characters' });
+
+/** Params of every method. `config` fields stay `unknown` here: they are checked with `runConfigSchema`. */
+export const apiParamSchemas = {
+  /** Versions, database path, backend chain, worker count. */
+  'app.info': z.strictObject({}),
+  'datasets.list': z.strictObject({}),
+  /** Bundled presets E1–E9 with their raw JSON, as a starting point for a new run. */
+  'presets.list': z.strictObject({}),
+  /** Validates a config without starting it: per-field issues, or the resolved config and model summary. */
+  'config.check': z.strictObject({ config: z.unknown() }),
+  'runs.list': z.strictObject({}),
+  'runs.get': z.strictObject({ runId }),
+  /** Every logged epoch of each run, in epoch order, no downsampling. */
+  'runs.epochs': z.strictObject({ runIds }),
+  'runs.start': z.strictObject({ config: z.unknown() }),
+  /** Starts a new run with the stored (resolved) config of an existing one. */
+  'runs.rerun': z.strictObject({ runId }),
+  'runs.cancel': z.strictObject({ runId }),
+  /** Deletes finished runs; a queued or running run is refused (cancel it first). */
+  'runs.delete': z.strictObject({ runIds }),
+  'runs.setTags': z.strictObject({
+    runId,
+    tags: z.array(tag, { error: 'expected a list of tags' }).max(32, { error: 'expected at most 32 tags' }),
+  }),
+} as const;
+
+export type ApiMethodName = keyof typeof apiParamSchemas;
+export const API_METHOD_NAMES = Object.keys(apiParamSchemas) as ApiMethodName[];
+
+export function isApiMethodName(name: unknown): name is ApiMethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiParamSchemas, name);
+}
+
+export type ApiParams<M extends ApiMethodName> = z.input<(typeof apiParamSchemas)[M]>;
+export type ApiParsedParams<M extends ApiMethodName> = z.output<(typeof apiParamSchemas)[M]>;
+
+export interface AppInfo {
+  appVersion: string;
+  dbPath: string;
+  /** Which transport served this answer. */
+  transport: 'electron' | 'http';
+  backend: BackendReport;
+  /** Backends a run may choose (those that load), best first. */
+  availableBackends: BackendName[];
+  trainingWorkers: number;
+  versions: Record<string, string | null>;
+}
+
+export interface PresetInfo {
+  /** File name without `.json`, e.g. `e2-mlp-sgd-momentum`. */
+  id: string;
+  name: string;
+  description: string | null;
+  /** The preset file's JSON as written (defaults not filled in): what the editor starts from. */
+  config: unknown;
+}
+
+export interface ConfigIssue {
+  /** Dotted field path, e.g. `training.batchSize`; empty for the config as a whole. */
+  path: string;
+  message: string;
+}
+
+export type ConfigCheck =
+  | {
+      ok: true;
+      /** The resolved config (every default filled in) that would be stored. */
+      config: RunConfig;
+      dataset: DatasetInfo;
+      model: ModelSummary;
+    }
+  | { ok: false; issues: ConfigIssue[] };
+
+/** One row of the runs table. */
+export interface RunTableRow extends RunListItem {
+  modelKind: 'mlp' | 'cnn';
+  /** Key hyperparameters as display text, e.g. {"hidden": "1000", "optimizer": "momentum", "lr": "1e-5"}. */
+  hyper: Record<string, string>;
+  /** Seconds from start to finish (or to now, while running); null before it starts. */
+  durationSeconds: number | null;
+  /** Lowest validation loss and its epoch. */
+  bestValLoss: number | null;
+  bestValLossEpoch: number | null;
+}
+
+export interface RunEpochs {
+  runId: string;
+  epochs: EpochMetrics[];
+}
+
+export interface ApiResults {
+  'app.info': AppInfo;
+  'datasets.list': DatasetInfo[];
+  'presets.list': PresetInfo[];
+  'config.check': ConfigCheck;
+  'runs.list': RunTableRow[];
+  'runs.get': RunDetail & { versions: Record<string, string | null> };
+  'runs.epochs': RunEpochs[];
+  'runs.start': { runId: string };
+  'runs.rerun': { runId: string };
+  'runs.cancel': { cancelled: boolean };
+  'runs.delete': { deleted: string[] };
+  'runs.setTags': { tags: string[] };
+}
+
+export type ApiResult<M extends ApiMethodName> = ApiResults[M];
+
+/** Live events pushed to every connected client. */
+export type ApiEvent =
+  | { type: 'run.status'; runId: string; status: RunStatus; error?: string }
+  | { type: 'run.started'; runId: string; backend: BackendName; trainExamples: number }
+  /** Batch progress inside an epoch; throttled (a few per second per run). */
+  | { type: 'run.progress'; runId: string; epoch: number; batch: number; batches: number }
+  | { type: 'run.epoch'; runId: string; metrics: EpochMetrics }
+  | { type: 'runs.changed' };
+
+export type ApiEventType = ApiEvent['type'];
+
+export const API_ERROR_CODES = [
+  'invalid-input',
+  'not-found',
+  'conflict',
+  'unauthorized',
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  /** One line a user understands: which field, what was expected. */
+  message: string;
+  issues?: ConfigIssue[];
+}
+
+/** What every transport carries back for a call. */
+export type ApiResponse<M extends ApiMethodName = ApiMethodName> =
+  { ok: true; result: ApiResult<M> } | { ok: false; error: ApiErrorBody };
+
+/** Thrown by clients when a call answers `ok: false`. */
+export class ApiError extends Error {
+  constructor(readonly body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+  }
+  get code(): ApiErrorCode {
+    return this.body.code;
+  }
+}
+
+/** The main-side implementation: one handler per method, taking validated params. */
+export type ApiHandlers = {
+  [M in ApiMethodName]: (params: ApiParsedParams<M>) => Promise<ApiResult<M>> | ApiResult<M>;
+};
+
+/** What the renderer talks to; implemented over Electron IPC and over HTTP. */
+export interface WorkbenchClient {
+  readonly transport: 'electron' | 'http';
+  call<M extends ApiMethodName>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
+  /** Live events; returns the unsubscribe function. */
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** Saves an export: a save dialog in Electron, a download in the browser. Resolves false if cancelled. */
+  saveFile(fileName: string, data: Uint8Array | string, mimeType: string): Promise<boolean>;
+}
+
+/**
+ * What the preload exposes as `window.workbench` (contextBridge): nothing but the contract. `call` rejects
+ * method names the contract does not have before anything reaches the main process.
+ */
+export interface WorkbenchBridge {
+  call(method: string, params: unknown): Promise<ApiResponse>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  saveFile(fileName: string, data: Uint8Array | string): Promise<boolean>;
+}
+
+/** IPC channel names, typed so main and preload cannot drift apart. */
+export const IPC_CHANNELS = {
+  call: 'workbench:call',
+  event: 'workbench:event',
+  saveFile: 'workbench:save-file',
+} as const;
+
+/** HTTP transport constants. */
+export const HTTP_API_PREFIX = '/api/';
+export const HTTP_EVENTS_PATH = '/api/events';
+export const HTTP_TOKEN_HEADER = 'x-workbench-token';
+/** Query parameter carrying the token where headers cannot be set (EventSource). */
+export const HTTP_TOKEN_QUERY = 'token';

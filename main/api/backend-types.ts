@@ -1,0 +1,23 @@
+import type { ApiEvent, ApiHandlers } from '../../common/api/contract';
+
+/**
+ * The services behind the contract, independent of any transport: the Electron main process and
+ * `workbench serve` each create one and hand it to their transport.
+ */
+export interface ApiBackend {
+  /** One handler per contract method; params arrive already validated (see dispatchApiCall). */
+  readonly handlers: ApiHandlers;
+  /** Live events (run status, epochs, throttled progress) for every connected client. */
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** Cancels running runs (they end `cancelled`), stops the worker pool and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface ApiBackendOptions {
+  dbPath: string;
+  cacheDir: string;
+  /** Which transport serves this backend (reported by `app.info`). */
+  transport: 'electron' | 'http';
+  /** Overrides the worker pool size the backend calls for. */
+  maxWorkers?: number;
+}
