@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { ConfigIssue } from '../api/contract';
+import { runConfigSchema, type RunConfig } from './run-config';
+
+/**
+ * Config problems as per-field issues, so a form can put each message next to its field; the CLI joins the
+ * same issues into one line (formatConfigIssues), so both say the same thing in the same words.
+ */
+
+const NOT_FOUND = Symbol('not found');
+
+/** How many issues the one-line form shows: enough to fix, short enough to read on a terminal. */
+const ISSUES_IN_ONE_LINE = 3;
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return NOT_FOUND;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+function describeValue(input: unknown, path: readonly PropertyKey[]): string {
+  const cur = valueAt(input, path);
+  if (cur === NOT_FOUND) return '';
+  if (cur === undefined) return ' (missing)';
+  const text = JSON.stringify(cur);
+  return text === undefined ? '' : ` (got ${text.length > 40 ? text.slice(0, 37) + '...' : text})`;
+}
+
+/** One issue per zod issue: `{path: "training.batchSize", message: 'expected an integer ≥ 1 or "full" (got 0)'}`. */
+export function configIssuesFromZodError(error: z.ZodError, input: unknown): ConfigIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+      return { path, message: 'required field is missing' };
+    }
+    if (issue.code === 'unrecognized_keys') {
+      return { path, message: `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
+    }
+    return { path, message: `${issue.message}${describeValue(input, issue.path)}` };
+  });
+}
+
+/** `training.batchSize: expected …; dataset: required field is missing` (the first few issues). */
+export function formatConfigIssues(issues: readonly ConfigIssue[]): string {
+  return issues
+    .slice(0, ISSUES_IN_ONE_LINE)
+    .map((issue) => `${issue.path === '' ? '(config)' : issue.path}: ${issue.message}`)
+    .join('; ');
+}
+
+/** A dotted field path at the start of a message, as UserInputError messages write it ("dataset.split: …"). */
+const LEADING_PATH = /^([A-Za-z_][\w-]*(?:\.[\w-]+)*): ([\s\S]+)$/;
+
+/** Splits "dataset.split: 1 000 examples do not fit" into its path and message; no path → the whole config. */
+export function configIssueFromMessage(message: string): ConfigIssue {
+  const match = LEADING_PATH.exec(message);
+  return match ? { path: match[1], message: match[2] } : { path: '', message };
+}
+
+export type RunConfigParse = { ok: true; config: RunConfig } | { ok: false; issues: ConfigIssue[] };
+
+/** Validates a run config as a form or a file gives it, returning every problem with its field. */
+export function parseRunConfigIssues(input: unknown): RunConfigParse {
+  // zod would say "expected object, received array"; this says what the object should hold.
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return {
+      ok: false,
+      issues: [{ path: '', message: 'expected a JSON object with name, seed, dataset, model and training' }],
+    };
+  }
+  const result = runConfigSchema.safeParse(input);
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, issues: configIssuesFromZodError(result.error, input) };
+}

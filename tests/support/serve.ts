@@ -1,0 +1,56 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { CLI, ROOT, cliEnv } from './cli';
+
+export interface ServedWorkbench {
+  /** The URL `workbench serve` printed, token fragment included. */
+  url: string;
+  origin: string;
+  token: string;
+  child: ChildProcessWithoutNullStreams;
+  output(): string;
+  /** SIGTERM, then waits for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the built `workbench serve --port 0` on `db` and waits for the URL line. */
+export async function serveWorkbench(db: string, extraArgs: string[] = []): Promise<ServedWorkbench> {
+  const child = spawn(process.execPath, [CLI, '--db', db, 'serve', '--port', '0', ...extraArgs], {
+    cwd: ROOT,
+    env: cliEnv(),
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (c: string) => (out += c));
+  child.stderr.on('data', (c: string) => (out += c));
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /Experiment Workbench: (http\S+)/.exec(out);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]);
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`workbench serve exited (${child.exitCode}): ${out}`));
+      }
+    }, 100);
+    setTimeout(() => {
+      clearInterval(timer);
+      reject(new Error(`workbench serve printed no URL within 60 s: ${out}`));
+    }, 60_000);
+  });
+  const parsed = new URL(url);
+  const token = new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '';
+  return {
+    url,
+    origin: parsed.origin,
+    token,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
