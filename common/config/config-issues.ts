@@ -43,11 +43,14 @@ export function configIssuesFromZodError(error: z.ZodError, input: unknown): Con
   });
 }
 
-/** `training.batchSize: expected …; dataset: required field is missing` (the first few issues). */
-export function formatConfigIssues(issues: readonly ConfigIssue[]): string {
+/**
+ * `training.batchSize: expected …; dataset: required field is missing` (the first few issues). An issue
+ * about the whole input is labelled `whole`.
+ */
+export function formatConfigIssues(issues: readonly ConfigIssue[], whole = '(config)'): string {
   return issues
     .slice(0, ISSUES_IN_ONE_LINE)
-    .map((issue) => `${issue.path === '' ? '(config)' : issue.path}: ${issue.message}`)
+    .map((issue) => `${issue.path === '' ? whole : issue.path}: ${issue.message}`)
     .join('; ');
 }
 

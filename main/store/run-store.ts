@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { DatasetInfo, EpochMetrics } from '../../common/types';
+import type { DatasetInfo, EpochMetrics, RunStatus } from '../../common/types';
 import type { LoadedDataset, ParsedDataset } from '../datasets/types';
 import { openDatabase } from './database';
 import { ImportedDatasetRepository } from './datasets';
 import { EpochRepository } from './epochs';
 import { isProcessAliveOnThisHost } from './liveness';
-import { RunRepository } from './runs';
+import { RunRepository, type RunTableEntry } from './runs';
 import type {
   CreateRunInput,
   FinalRunStatus,
@@ -15,6 +15,8 @@ import type {
   RunRecord,
   StartRunInput,
 } from './types';
+
+export type { RunTableEntry };
 
 export interface RunStoreOptions {
   /** The clock for every stored timestamp; tests pin it. */
@@ -98,6 +100,16 @@ export class RunStore {
     return this.runs.listRuns();
   }
 
+  /** Newest first, with each run's config and best validation loss (the runs table's source). */
+  listRunTable(): RunTableEntry[] {
+    return this.runs.listRunTable();
+  }
+
+  /** The status of the run with this exact id; undefined when there is none. */
+  runStatus(runId: string): RunStatus | undefined {
+    return this.runs.findStatus(runId);
+  }
+
   /** By exact id or unique id prefix; throws AmbiguousRunPrefixError when a prefix matches several runs. */
   getRun(idOrUniquePrefix: string): RunDetail | undefined {
     return this.readRunDetail(idOrUniquePrefix);
@@ -111,6 +123,11 @@ export class RunStore {
   /** Deletes the run with its params, epochs and summaries. Exact id only. */
   deleteRun(runId: string): boolean {
     return this.runs.deleteRun(runId);
+  }
+
+  /** Deletes these runs (exact ids) with everything they own, all in one transaction; returns those that existed. */
+  deleteRuns(runIds: readonly string[]): string[] {
+    return this.runs.deleteRuns(runIds);
   }
 
   setTags(runId: string, tags: readonly string[]): void {

@@ -59,6 +59,21 @@ interface RunListRow {
   tags: string;
 }
 
+/** A runs-table row with what the table derives its columns from: the config, start time, best val loss. */
+export interface RunTableEntry extends RunListItem {
+  config: RunConfig;
+  startedAt: string | null;
+  bestValLoss: number | null;
+  bestValLossEpoch: number | null;
+}
+
+interface RunTableRow extends RunListRow {
+  config: string;
+  started_at: string | null;
+  best_val_loss: number | null;
+  best_val_loss_epoch: number | null;
+}
+
 interface UnfinishedRunRow {
   id: string;
   status: RunStatus;
@@ -67,6 +82,19 @@ interface UnfinishedRunRow {
 }
 
 const UNFINISHED = `('queued', 'running')`;
+
+const SELECT_RUN_LIST = `
+  SELECT r.id, r.name, e.name AS experiment, r.status, r.epochs_planned, r.created_at, r.finished_at,
+         r.dataset_id, r.backend, r.tags,
+         (SELECT COUNT(*) FROM epoch_metrics m WHERE m.run_id = r.id) AS epochs,
+         s.best_value AS best_val_acc, s.best_epoch AS best_val_acc_epoch`;
+
+const FROM_RUN_LIST = `
+  FROM runs r
+  JOIN experiments e ON e.id = r.experiment_id
+  LEFT JOIN metric_summaries s ON s.run_id = r.id AND s.metric = 'valAcc'`;
+
+const NEWEST_FIRST = `ORDER BY r.created_at DESC, r.rowid DESC`;
 
 const SELECT_RUN = `
   SELECT r.id, r.name, e.name AS experiment, r.status, r.config, r.seed, r.dataset_id, r.dataset_fingerprint,
@@ -85,6 +113,7 @@ export class RunRepository {
   private readonly selectRun: Database.Statement<[string], RunRow>;
   private readonly selectRunIdsByPrefix: Database.Statement<[string, number], { id: string }>;
   private readonly selectRunList: Database.Statement<[], RunListRow>;
+  private readonly selectRunTable: Database.Statement<[], RunTableRow>;
   private readonly selectStatus: Database.Statement<[string], { status: RunStatus }>;
   private readonly updateStarted: Database.Statement<Record<string, string | number>>;
   private readonly updateFinished: Database.Statement<Record<string, string | null>>;
@@ -93,6 +122,7 @@ export class RunRepository {
   private readonly countEpochs: Database.Statement<[string], { n: number }>;
   private readonly updateTags: Database.Statement<[string, string]>;
   private readonly deleteRunById: Database.Statement<[string]>;
+  private readonly deleteManyTransaction: (runIds: readonly string[]) => string[];
   private readonly createTransaction: (
     id: string,
     input: CreateRunInput,
@@ -120,15 +150,14 @@ export class RunRepository {
     this.selectRun = db.prepare(`${SELECT_RUN} WHERE r.id = ?`);
     // GLOB (not LIKE) because a prefix GLOB can use the primary key's BINARY index.
     this.selectRunIdsByPrefix = db.prepare(`SELECT id FROM runs WHERE id GLOB ? ORDER BY id LIMIT ?`);
-    this.selectRunList = db.prepare(`
-      SELECT r.id, r.name, e.name AS experiment, r.status, r.epochs_planned, r.created_at, r.finished_at,
-             r.dataset_id, r.backend, r.tags,
-             (SELECT COUNT(*) FROM epoch_metrics m WHERE m.run_id = r.id) AS epochs,
-             s.best_value AS best_val_acc, s.best_epoch AS best_val_acc_epoch
-      FROM runs r
-      JOIN experiments e ON e.id = r.experiment_id
-      LEFT JOIN metric_summaries s ON s.run_id = r.id AND s.metric = 'valAcc'
-      ORDER BY r.created_at DESC, r.rowid DESC`);
+    this.selectRunList = db.prepare(`${SELECT_RUN_LIST} ${FROM_RUN_LIST} ${NEWEST_FIRST}`);
+    // The table view's columns come from the config; one query keeps thousands of runs one round trip.
+    this.selectRunTable = db.prepare(`
+      ${SELECT_RUN_LIST}, r.config, r.started_at,
+             l.best_value AS best_val_loss, l.best_epoch AS best_val_loss_epoch
+      ${FROM_RUN_LIST}
+      LEFT JOIN metric_summaries l ON l.run_id = r.id AND l.metric = 'valLoss'
+      ${NEWEST_FIRST}`);
     this.selectStatus = db.prepare(`SELECT status FROM runs WHERE id = ?`);
     this.updateStarted = db.prepare(`
       UPDATE runs SET status = 'running', started_at = @startedAt, backend = @backend,
@@ -148,6 +177,10 @@ export class RunRepository {
     this.countEpochs = db.prepare(`SELECT COUNT(*) AS n FROM epoch_metrics WHERE run_id = ?`);
     this.updateTags = db.prepare(`UPDATE runs SET tags = ? WHERE id = ?`);
     this.deleteRunById = db.prepare(`DELETE FROM runs WHERE id = ?`);
+    // One transaction: deleting thousands of runs is one commit, and either all go or none.
+    this.deleteManyTransaction = db.transaction((runIds: readonly string[]) =>
+      runIds.filter((runId) => this.deleteRunById.run(runId).changes > 0),
+    );
 
     const create = db.transaction((id: string, input: CreateRunInput, owner: RunOwner, at: string) => {
       const { config } = input;
@@ -242,20 +275,17 @@ export class RunRepository {
   }
 
   listRuns(): RunListItem[] {
-    return this.selectRunList.all().map((row) => ({
-      id: row.id,
-      name: row.name,
-      experiment: row.experiment,
-      status: row.status,
-      epochs: row.epochs,
-      epochsPlanned: row.epochs_planned,
-      createdAt: row.created_at,
-      finishedAt: row.finished_at,
-      datasetId: row.dataset_id,
-      backend: row.backend,
-      bestValAcc: row.best_val_acc,
-      bestValAccEpoch: row.best_val_acc_epoch,
-      tags: parseTags(row.tags),
+    return this.selectRunList.all().map(toListItem);
+  }
+
+  /** Newest first, each with its config and best validation loss: what the runs table is built from. */
+  listRunTable(): RunTableEntry[] {
+    return this.selectRunTable.all().map((row) => ({
+      ...toListItem(row),
+      config: JSON.parse(row.config) as RunConfig,
+      startedAt: row.started_at,
+      bestValLoss: row.best_val_loss,
+      bestValLossEpoch: row.best_val_loss_epoch,
     }));
   }
 
@@ -288,6 +318,16 @@ export class RunRepository {
     if (result.changes === 0) throw new RunNotFoundError(runId);
   }
 
+  /** Deletes these runs (exact ids) in one transaction; returns the ids that existed. */
+  deleteRuns(runIds: readonly string[]): string[] {
+    return this.deleteManyTransaction(runIds);
+  }
+
+  /** The status of the run with this exact id, or undefined. */
+  findStatus(runId: string): RunStatus | undefined {
+    return this.selectStatus.get(runId)?.status;
+  }
+
   requireStatus(runId: string): RunStatus {
     const row = this.selectStatus.get(runId);
     if (!row) throw new RunNotFoundError(runId);
@@ -303,6 +343,24 @@ export class RunRepository {
   private timestamp(): string {
     return this.now().toISOString();
   }
+}
+
+function toListItem(row: RunListRow): RunListItem {
+  return {
+    id: row.id,
+    name: row.name,
+    experiment: row.experiment,
+    status: row.status,
+    epochs: row.epochs,
+    epochsPlanned: row.epochs_planned,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    datasetId: row.dataset_id,
+    backend: row.backend,
+    bestValAcc: row.best_val_acc,
+    bestValAccEpoch: row.best_val_acc_epoch,
+    tags: parseTags(row.tags),
+  };
 }
 
 function toRecord(row: RunRow): RunRecord {

@@ -48,23 +48,29 @@ describe('Electron window', () => {
       env: { ...cliEnv(), WORKBENCH_DB: workspace.db } as Record<string, string>,
     });
     const page: Page = await app.firstWindow();
-    const security = await app.evaluate(({ BrowserWindow }) => {
-      const prefs = BrowserWindow.getAllWindows()[0].webContents.getLastWebPreferences();
+    // contextIsolation + sandbox + no nodeIntegration: the page sees neither Node nor Electron, only the bridge.
+    const globals = await page.evaluate(() => {
+      const g = globalThis as { require?: unknown; process?: unknown; workbench?: object };
       return {
-        contextIsolation: prefs?.contextIsolation,
-        sandbox: prefs?.sandbox,
-        nodeIntegration: prefs?.nodeIntegration,
+        require: typeof g.require,
+        process: typeof g.process,
+        bridge: Object.keys(g.workbench ?? {}).sort(),
       };
     });
-    expect(security).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-    expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    expect(globals).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      bridge: ['call', 'onEvent', 'saveFile'],
+    });
 
     for (const name of ['electron-a', 'electron-b']) {
       await page.getByTestId('nav-new').click();
       await page.getByTestId('config-json').fill(JSON.stringify(smallMnistMlp({ name, epochs: 2 })));
       await page.getByTestId('model-summary').waitFor();
       await page.getByTestId('start-run').click();
-      await page.locator('[data-testid="run-status"]', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+      await page
+        .locator('[data-testid="run-status"]', { hasText: 'completed' })
+        .waitFor({ timeout: 120_000 });
     }
 
     await page.getByTestId('nav-compare').click();
@@ -75,7 +81,10 @@ describe('Electron window', () => {
 
     const target = join(workspace.dir, 'comparison.csv');
     await app.evaluate(({ dialog }, file) => {
-      dialog.showSaveDialog = (async () => ({ canceled: false, filePath: file })) as typeof dialog.showSaveDialog;
+      dialog.showSaveDialog = (async () => ({
+        canceled: false,
+        filePath: file,
+      })) as typeof dialog.showSaveDialog;
     }, target);
     await page.getByTestId('export-csv').click();
     await expect.poll(() => existsSync(target), { timeout: 10_000 }).toBe(true);

@@ -1,0 +1,146 @@
+import type { ApiEvent, ApiHandlers } from '../../common/api/contract';
+import { formatConfigIssues } from '../../common/config/config-issues';
+import type { RunStatus } from '../../common/types';
+import type { RunStore } from '../store/run-store';
+import type { TrainingService } from '../services/training-service';
+import { checkResolvedConfig, requireValidConfig, type ConfigCheckContext } from './config-check';
+import { ApiInputError, ConflictError, NotFoundError } from './errors';
+import type { EventHub } from './event-hub';
+import type { RunLauncher } from './run-launcher';
+import { toRunTableRow } from './run-table';
+import { runVersions } from './versions';
+
+export interface RunHandlerDeps {
+  store: RunStore;
+  training: TrainingService;
+  launcher: RunLauncher;
+  events: EventHub<ApiEvent>;
+  checks: ConfigCheckContext;
+  /** This installation's runtime versions (see runtimeVersions). */
+  runtimeVersions: Record<string, string | null>;
+  now?: () => Date;
+}
+
+type RunHandlers = Pick<
+  ApiHandlers,
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.epochs'
+  | 'runs.start'
+  | 'runs.rerun'
+  | 'runs.cancel'
+  | 'runs.delete'
+  | 'runs.setTags'
+>;
+
+/** How many ids an error message lists before "and N more". */
+const IDS_SHOWN = 5;
+
+const UNFINISHED: readonly RunStatus[] = ['queued', 'running'];
+
+/** Handlers of every runs.* method. Mutations check everything first, so a refused call changes nothing. */
+export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
+  const { store, training, launcher, events, checks } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** Throws not-found naming every id the store does not have. */
+  function requireRunsExist(runIds: readonly string[]): Map<string, RunStatus> {
+    const statuses = new Map<string, RunStatus>();
+    const missing: string[] = [];
+    for (const runId of runIds) {
+      const status = store.runStatus(runId);
+      if (status === undefined) missing.push(runId);
+      else statuses.set(runId, status);
+    }
+    if (missing.length > 0) throw new NotFoundError(noRunsMessage(missing));
+    return statuses;
+  }
+
+  return {
+    'runs.list': () => {
+      const at = now();
+      return store.listRunTable().map((entry) => toRunTableRow(entry, at));
+    },
+
+    'runs.get': ({ runId }) => {
+      const run = store.getRun(runId);
+      if (!run) throw new NotFoundError(noRunsMessage([runId]));
+      return { ...run, versions: runVersions(run, deps.runtimeVersions) };
+    },
+
+    'runs.epochs': ({ runIds }) => {
+      const unique = [...new Set(runIds)];
+      requireRunsExist(unique);
+      return unique.map((runId) => ({ runId, epochs: store.getEpochs(runId) }));
+    },
+
+    'runs.start': ({ config }) => {
+      const valid = requireValidConfig(config, checks);
+      return { runId: launcher.start(valid.config, valid.dataset.fingerprint) };
+    },
+
+    'runs.rerun': ({ runId }) => {
+      const run = store.getRun(runId);
+      if (!run) throw new NotFoundError(noRunsMessage([runId]));
+      // The stored config is the resolved one: it goes to training as it is, seed and all.
+      const check = checkResolvedConfig(run.config, checks);
+      if (!check.ok) {
+        throw new ApiInputError(
+          check.issues,
+          `run ${run.id} cannot be re-run here: ${formatConfigIssues(check.issues)}`,
+        );
+      }
+      if (check.dataset.fingerprint !== run.datasetFingerprint) {
+        throw new ConflictError(
+          `dataset "${run.datasetId}" has changed since run ${run.id} trained on it (fingerprint ` +
+            `${short(run.datasetFingerprint)} then, ${short(check.dataset.fingerprint)} now): ` +
+            `a re-run would not be identical`,
+        );
+      }
+      return { runId: launcher.start(run.config, run.datasetFingerprint) };
+    },
+
+    'runs.cancel': ({ runId }) => {
+      if (training.cancel(runId)) return { cancelled: true };
+      // Unknown, already finished, or trained by another process (the CLI): nothing this process can stop.
+      requireRunsExist([runId]);
+      return { cancelled: false };
+    },
+
+    'runs.delete': ({ runIds }) => {
+      const unique = [...new Set(runIds)];
+      const statuses = requireRunsExist(unique);
+      const busy = unique.filter((runId) => UNFINISHED.includes(statuses.get(runId)!));
+      if (busy.length > 0) {
+        const [runs, them] = busy.length === 1 ? ['a run', 'it'] : ['runs', 'them'];
+        const named = listIds(busy.map((runId) => `${runId} (${statuses.get(runId)})`));
+        throw new ConflictError(
+          `cannot delete ${runs} still queued or running: ${named}; cancel ${them} first`,
+        );
+      }
+      const deleted = store.deleteRuns(unique);
+      events.emit({ type: 'runs.changed' });
+      return { deleted };
+    },
+
+    'runs.setTags': ({ runId, tags }) => {
+      const unique = [...new Set(tags)];
+      store.setTags(runId, unique);
+      events.emit({ type: 'runs.changed' });
+      return { tags: unique };
+    },
+  };
+}
+
+function noRunsMessage(runIds: readonly string[]): string {
+  return runIds.length === 1 ? `no run with id ${runIds[0]}` : `no runs with ids ${listIds(runIds)}`;
+}
+
+function listIds(items: readonly string[]): string {
+  const shown = items.slice(0, IDS_SHOWN).join(', ');
+  return items.length > IDS_SHOWN ? `${shown} and ${items.length - IDS_SHOWN} more` : shown;
+}
+
+function short(fingerprint: string): string {
+  return fingerprint.slice(0, 12);
+}

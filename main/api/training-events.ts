@@ -1,0 +1,37 @@
+import type { ApiEvent } from '../../common/api/contract';
+import { FINAL_STATUSES } from '../../common/types';
+import type { TrainingService } from '../services/training-service';
+import type { EventHub } from './event-hub';
+import { ProgressThrottle } from './progress-throttle';
+
+/**
+ * Translates the training service's listener calls into contract events on the hub, throttling batch
+ * progress. Returns the unsubscribe function.
+ */
+export function relayTrainingEvents(
+  service: TrainingService,
+  hub: EventHub<ApiEvent>,
+  throttle = new ProgressThrottle(),
+): () => void {
+  return service.subscribe({
+    status(runId, status, error) {
+      if (FINAL_STATUSES.includes(status)) throttle.forget(runId);
+      hub.emit(
+        error === undefined
+          ? { type: 'run.status', runId, status }
+          : { type: 'run.status', runId, status, error },
+      );
+    },
+    started(runId, backend, trainExamples) {
+      hub.emit({ type: 'run.started', runId, backend: backend.chosen, trainExamples });
+    },
+    progress(runId, epoch, batch, batches) {
+      if (throttle.shouldSend(runId, batch, batches)) {
+        hub.emit({ type: 'run.progress', runId, epoch, batch, batches });
+      }
+    },
+    epoch(runId, metrics) {
+      hub.emit({ type: 'run.epoch', runId, metrics });
+    },
+  });
+}
