@@ -1,7 +1,8 @@
 import { UserInputError } from '../errors';
 
 /** How a curve is smoothed for display; the raw values are always kept alongside. */
-export type Smoothing = { kind: 'none' } | { kind: 'ema'; weight: number } | { kind: 'moving-average'; window: number };
+export type Smoothing =
+  { kind: 'none' } | { kind: 'ema'; weight: number } | { kind: 'moving-average'; window: number };
 
 /**
  * Smooths one series point by point. Missing points (null, or a non-finite number such as the NaN of a
@@ -73,7 +74,9 @@ export function parseSmoothing(text: string): Smoothing {
   if (trimmed === 'none') return { kind: 'none' };
   const match = /^(ema|ma):(.+)$/.exec(trimmed);
   if (!match) {
-    throw new UserInputError(`smoothing: expected none, ema:WEIGHT (e.g. ema:0.6) or ma:WINDOW (e.g. ma:5), got "${text}"`);
+    throw new UserInputError(
+      `smoothing: expected none, ema:WEIGHT (e.g. ema:0.6) or ma:WINDOW (e.g. ma:5), got "${text}"`,
+    );
   }
   const value = Number(match[2]);
   const smoothing: Smoothing =
