@@ -1,6 +1,5 @@
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
+import { createWorkbenchBridge } from './bridge';
 
-// Only a typed API is exposed to the renderer, never ipcRenderer itself. The full API arrives with the UI.
-contextBridge.exposeInMainWorld('workbench', {
-  transport: 'electron',
-});
+// The page gets the typed contract (preload/bridge.ts), never ipcRenderer itself.
+contextBridge.exposeInMainWorld('workbench', createWorkbenchBridge(ipcRenderer));

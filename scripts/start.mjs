@@ -1,6 +1,7 @@
 // `npm start`: builds if needed, then opens the Electron app; without the Electron binary (offline installs)
-// it says so and shows what the command-line workbench can do instead.
-import { spawnSync } from 'node:child_process';
+// it says so and serves the same UI to the browser instead (`workbench serve`). Extra arguments
+// (`npm start -- --port 0`) go to `workbench serve`.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -8,14 +9,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
-const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 
-if (!existsSync(join(root, 'out', 'main', 'cli.js')) || process.env.WORKBENCH_REBUILD) {
-  const status = run(process.execPath, [
-    join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
-    'build',
-  ]);
-  if (status !== 0) process.exit(status);
+const built = ['main/cli.js', 'main/index.js', 'preload/index.cjs', 'renderer/index.html'].every((file) =>
+  existsSync(join(root, 'out', file)),
+);
+if (!built || process.env.WORKBENCH_REBUILD) {
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 function electronBinary() {
@@ -27,14 +31,32 @@ function electronBinary() {
   }
 }
 
-const electron = electronBinary();
-if (electron) process.exit(run(electron, [root]));
+/**
+ * Runs a child with this terminal and exits with its status. Ctrl-C reaches the child directly (same
+ * process group), so this process ignores it and waits for the child's own orderly shutdown; a SIGTERM sent
+ * to this process alone is passed on.
+ */
+function runAndExit(command, args) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('error', (error) => {
+    console.error(`npm start: could not start ${command}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + signalNumber(signal) : 1)));
+}
 
-const workbench = join(root, 'bin', 'workbench.mjs');
-console.log('The Electron binary is not installed here (its download failed during `npm install`).');
-console.log('The workbench runs from the command line meanwhile; this is your setup:\n');
-run(process.execPath, [workbench, 'doctor']);
-console.log('');
-run(process.execPath, [workbench, 'datasets']);
-console.log('\nTrain a bundled preset, e.g. E7 on Iris:  npx workbench run e7-iris-nesterov');
-console.log('See every epoch of it:                     npx workbench runs && npx workbench show <RUN_ID>');
+function signalNumber(signal) {
+  return { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal] ?? 0;
+}
+
+const electron = electronBinary();
+if (electron) {
+  runAndExit(electron, [root]);
+} else {
+  console.log(
+    'The Electron binary is not installed (its download failed during `npm install`): opening the workbench in your browser instead.',
+  );
+  runAndExit(process.execPath, [join(root, 'bin', 'workbench.mjs'), 'serve', ...process.argv.slice(2)]);
+}

@@ -4,8 +4,10 @@ import { APP_VERSION } from './build-info';
 import { datasetsCommand, importCommand } from './commands/datasets';
 import { doctorCommand } from './commands/doctor';
 import { gradcheckCommand, summaryCommand } from './commands/model';
+import { collectMetric, plotCommand, type PlotOptions } from './commands/plot';
 import { runCommand } from './commands/run';
 import { runsCommand, showCommand } from './commands/runs';
+import { parsePort, serveCommand } from './commands/serve';
 import { listPresets } from './config-file';
 
 function positiveInteger(name: string) {
@@ -97,6 +99,27 @@ program
   );
 
 program
+  .command('plot')
+  .description('compare runs: a publication-ready figure (.svg, .png) or every epoch as .csv')
+  .argument('<runIds...>', 'run ids or unique prefixes')
+  .requiredOption('--out <file>', 'output file; the format follows the extension: .svg, .png or .csv')
+  .option(
+    '--metric <name>',
+    'trainLoss, trainAcc, valLoss, valAcc, testLoss or testAcc; repeatable (default valLoss)',
+    collectMetric,
+  )
+  .option('--x <axis>', 'epoch or time (cumulative seconds); default epoch')
+  .option('--log-y', 'logarithmic y axis')
+  .option('--smoothing <how>', 'none, ema:WEIGHT (e.g. ema:0.6) or ma:WINDOW (e.g. ma:5); default none')
+  .option('--raw', 'draw the unsmoothed values faintly behind the smoothed lines')
+  .option('--title <title>', 'figure title')
+  .option('--width <px>', 'figure width without the legend (default 800)', positiveInteger('--width'))
+  .option('--height <px>', 'figure height without the legend (default 500)', positiveInteger('--height'))
+  .action(async (runIds: string[], opts: Omit<PlotOptions, 'db'>) =>
+    exitWith(await plotCommand(runIds, { ...globals(), ...opts })),
+  );
+
+program
   .command('summary')
   .description('model layers and parameter counts for a config')
   .argument('<config>', 'a run config JSON file or a preset name')
@@ -113,6 +136,16 @@ program
   .option('--json', 'machine-readable output')
   .action(async (config: string, opts: { examples?: number; json?: boolean }) =>
     exitWith(await gradcheckCommand(config, { ...globals(), ...opts })),
+  );
+
+program
+  .command('serve')
+  .description('the workbench in a browser: UI and API on http://127.0.0.1:5317 with a per-launch token')
+  .option('--port <n>', 'port to listen on (default 5317; 0: any free port)', parsePort)
+  .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+  .option('--allow-remote', 'allow a --host other machines can reach')
+  .action(async (opts: { port?: number; host?: string; allowRemote?: boolean }) =>
+    exitWith(await serveCommand({ ...globals(), ...opts })),
   );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
