@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'common/**/*.test.ts',
+      'main/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'renderer/**/*.test.{ts,tsx}',
+    ],
     environment: 'node',
     // Real training on real data: generous, but a hang still fails.
     testTimeout: 180_000,

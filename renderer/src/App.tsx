@@ -1,11 +1,69 @@
-export function App() {
+import { useEffect, useRef } from 'react';
+import type { WorkbenchClient } from '../../common/api/contract';
+import { ClientProvider } from './client/client-context';
+import { AnnouncerProvider } from './common/announcer';
+import { AppInfoProvider } from './common/app-info';
+import { ThemeProvider } from './common/theme';
+import { CompareView } from './compare/CompareView';
+import { NewRunView } from './new-run/NewRunView';
+import { RunDetailView } from './run-detail/RunDetailView';
+import { RunsView } from './runs/RunsView';
+import type { Route } from './routing/route';
+import { useRoute } from './routing/use-route';
+import { Header } from './shell/Header';
+import { StatusLine } from './shell/StatusLine';
+
+export function App({ client }: { client: WorkbenchClient }) {
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: '2rem' }}>
-      <h1>Experiment Workbench</h1>
-      <p>
-        The desktop UI is on its way. Meanwhile every capability is available from the <code>workbench</code>{' '}
-        command line: <code>npx workbench --help</code>.
-      </p>
-    </main>
+    <ClientProvider client={client}>
+      <ThemeProvider>
+        <AnnouncerProvider>
+          <AppInfoProvider>
+            <Shell />
+          </AppInfoProvider>
+        </AnnouncerProvider>
+      </ThemeProvider>
+    </ClientProvider>
   );
+}
+
+function Shell() {
+  const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  const viewKey = route.name === 'run' ? `run:${route.runId}` : route.name;
+  const firstView = useRef(true);
+  // After navigating, keyboard and screen-reader users continue at the new view, not at the old link.
+  useEffect(() => {
+    if (firstView.current) {
+      firstView.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: true });
+  }, [viewKey]);
+
+  return (
+    <div className="app">
+      <button type="button" className="skip-link" onClick={() => main.current?.focus()}>
+        Skip to content
+      </button>
+      <Header route={route} />
+      <main id="main" ref={main} tabIndex={-1} className="app-main">
+        <View route={route} key={viewKey} />
+      </main>
+      <StatusLine />
+    </div>
+  );
+}
+
+function View({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'runs':
+      return <RunsView />;
+    case 'new':
+      return <NewRunView />;
+    case 'run':
+      return <RunDetailView runId={route.runId} />;
+    case 'compare':
+      return <CompareView initialIds={route.ids} />;
+  }
 }

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { buildComparisonSeries, type ComparisonSpec } from '../../../common/compare/comparison';
+import { seriesStyles } from '../../../common/plot/series-style';
+import { epoch, mlpConfig } from '../testing/fixtures';
+import { chartTitle, comparisonLayout, comparisonTraces, RAW_OPACITY } from './compare-chart-data';
+import { svgSize } from './exports';
+
+const COLORS = { fg: '#eeeeee', muted: '#999999', grid: '#333333' };
+const runs = [
+  { id: 'a', name: 'run a', config: mlpConfig({ name: 'run a' }) },
+  { id: 'b', name: 'run b', config: mlpConfig({ name: 'run b', seed: 2 }) },
+];
+const epochs = [
+  { runId: 'a', epochs: [epoch(1), epoch(2), epoch(3)] },
+  { runId: 'b', epochs: [epoch(2), epoch(1)] },
+];
+const spec = (patch: Partial<ComparisonSpec> = {}): ComparisonSpec => ({
+  metrics: ['valLoss'],
+  x: 'epoch',
+  yScale: 'linear',
+  smoothing: { kind: 'none' },
+  showRaw: true,
+  ...patch,
+});
+
+/** The trace fields these tests read (Plotly's Data type is a union over every trace type). */
+interface LineTrace {
+  name: string;
+  x: number[];
+  y: (number | null)[];
+  line: { color: string; dash: string };
+  opacity?: number;
+  showlegend?: boolean;
+}
+
+function traces(s: ComparisonSpec): LineTrace[] {
+  const series = buildComparisonSeries(runs, epochs, s);
+  return comparisonTraces(series, seriesStyles(series), s, COLORS) as LineTrace[];
+}
+
+describe('comparison chart data', () => {
+  it('draws one line per run and metric, colour per run and dash per metric', () => {
+    const t = traces(spec({ metrics: ['valLoss', 'trainLoss'] }));
+    expect(t).toHaveLength(4);
+    // Metric by metric in the order asked, runs in the order given.
+    expect(t.map((x) => x.name)).toEqual([
+      'run a · seed=1 (validation loss)',
+      'run b · seed=2 (validation loss)',
+      'run a · seed=1 (training loss)',
+      'run b · seed=2 (training loss)',
+    ]);
+    expect(t[0].line.color).toBe(t[2].line.color);
+    expect(t[0].line.color).not.toBe(t[1].line.color);
+    expect(t[0].line.dash).not.toBe(t[2].line.dash);
+    // Epochs arrive out of order for run b; the line is drawn in epoch order.
+    expect(t[1].x).toEqual([1, 2]);
+  });
+
+  it('adds the raw values faintly, behind, only when smoothing', () => {
+    expect(traces(spec())).toHaveLength(2);
+    const smoothed = traces(spec({ smoothing: { kind: 'ema', weight: 0.5 } }));
+    expect(smoothed).toHaveLength(4);
+    expect(smoothed[0].opacity).toBe(RAW_OPACITY);
+    expect(smoothed[0].showlegend).toBe(false);
+    expect(smoothed[0].y).toEqual([2.2, 1.1, 2.2 / 3]);
+    expect(smoothed[1].y[1]).toBeCloseTo((0.5 * 0.5 * 2.2 + 0.5 * 1.1) / (1 - 0.25));
+    expect(traces(spec({ smoothing: { kind: 'ema', weight: 0.5 }, showRaw: false }))).toHaveLength(2);
+  });
+
+  it('uses wall time on x and a log y axis when asked', () => {
+    const s = spec({ x: 'time', yScale: 'log' });
+    expect(traces(s)[0].x).toEqual([2, 4, 6]);
+    const layout = comparisonLayout(s, 6);
+    expect(layout.yaxis?.type).toBe('log');
+    expect((layout.xaxis?.title as { text: string }).text).toBe('time (s)');
+  });
+
+  it('titles the chart with metrics and smoothing', () => {
+    expect(chartTitle(spec())).toBe('validation loss');
+    expect(chartTitle(spec({ smoothing: { kind: 'moving-average', window: 5 } }))).toBe(
+      'validation loss (moving average of 5)',
+    );
+  });
+
+  it('reads the exported figure’s size from its root element', () => {
+    expect(
+      svgSize('<?xml version="1.0"?><svg xmlns="x" width="1100" height="620" viewBox="0 0 1100 620">'),
+    ).toEqual({
+      width: 1100,
+      height: 620,
+    });
+  });
+});

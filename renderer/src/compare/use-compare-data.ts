@@ -1,0 +1,78 @@
+import { useEffect, useRef, useState } from 'react';
+import type { RunEpochs } from '../../../common/api/contract';
+import type { CompareRun } from '../../../common/compare/differing-params';
+import { useClient, useClientEvents } from '../client/client-context';
+import { errorMessage } from '../client/errors';
+import { mergeEpochs } from '../run-detail/live-run';
+
+export interface CompareData {
+  /** The selection these runs and epochs were loaded for. */
+  key: string;
+  runs: CompareRun[];
+  epochs: RunEpochs[];
+  /** Selected ids that could not be loaded (deleted meanwhile, or mistyped in the URL). */
+  missing: string[];
+}
+
+/**
+ * Configs and every epoch of the selected runs. A run's config never changes, so configs are cached across
+ * selections; epochs are fetched per selection and then kept live from run.epoch events.
+ */
+export function useCompareData(ids: readonly string[]): { data: CompareData | null; error: string | null } {
+  const client = useClient();
+  const configs = useRef(new Map<string, CompareRun>());
+  const [data, setData] = useState<CompareData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = ids.join(',');
+
+  useEffect(() => {
+    const selection = key === '' ? [] : key.split(',');
+    if (selection.length === 0) {
+      setData({ key, runs: [], epochs: [], missing: [] });
+      return;
+    }
+    let stale = false;
+    (async () => {
+      const settled = await Promise.allSettled(
+        selection.map(async (runId) => {
+          const cached = configs.current.get(runId);
+          if (cached) return cached;
+          const run = await client.call('runs.get', { runId });
+          const compareRun: CompareRun = {
+            id: run.id,
+            name: run.name,
+            config: run.config,
+            startedAt: run.startedAt,
+          };
+          configs.current.set(runId, compareRun);
+          return compareRun;
+        }),
+      );
+      const runs = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const missing = selection.filter((_, i) => settled[i].status === 'rejected');
+      const epochs =
+        runs.length > 0 ? await client.call('runs.epochs', { runIds: runs.map((r) => r.id) }) : [];
+      if (stale) return;
+      setData({ key, runs, epochs, missing });
+      setError(null);
+    })().catch((e: unknown) => {
+      if (!stale) setError(errorMessage(e));
+    });
+    return () => {
+      stale = true;
+    };
+  }, [client, key]);
+
+  useClientEvents((event) => {
+    if (event.type !== 'run.epoch') return;
+    setData((current) => {
+      if (!current || !current.runs.some((r) => r.id === event.runId)) return current;
+      const epochs = current.epochs.map((e) =>
+        e.runId === event.runId ? { runId: e.runId, epochs: mergeEpochs(e.epochs, [event.metrics]) } : e,
+      );
+      return { ...current, epochs };
+    });
+  });
+
+  return { data, error };
+}

@@ -1,0 +1,217 @@
+import { useMemo, useState } from 'react';
+import type { ConfigIssue, PresetInfo, RunTableRow } from '../../../common/api/contract';
+import { ApiError } from '../../../common/api/contract';
+import { useAppInfo } from '../common/app-info';
+import { useClient } from '../client/client-context';
+import { errorMessage } from '../client/errors';
+import { formatInteger } from '../common/format';
+import { ErrorPanel, LoadingLine } from '../common/LoadState';
+import { useLoad } from '../common/use-load';
+import { navigate } from '../routing/use-route';
+import { ConfigForm } from './ConfigForm';
+import { setPath } from './config-path';
+import { DatasetPanel } from './DatasetPanel';
+import { FieldIssues } from './FieldIssues';
+import { assignIssues, switchModelKind, visibleFields, type FormOptionsContext } from './form-spec';
+import { toInputConfig } from './input-config';
+import { configText, JsonEditor, parseConfigText } from './JsonEditor';
+import { ModelSummaryPanel } from './ModelSummaryPanel';
+import { LAST_RUN, PresetPicker } from './PresetPicker';
+import { useConfigCheck } from './use-config-check';
+
+type Draft = Record<string, unknown>;
+
+/** Used only when no preset is bundled: the smallest config that trains (Iris, one hidden layer). */
+const FALLBACK_CONFIG: Draft = {
+  name: 'new run',
+  seed: 1,
+  dataset: { id: 'iris', split: { train: 0.6, validation: 0.2, test: 0.2 } },
+  model: { kind: 'mlp', hiddenUnits: [16] },
+  training: { optimizer: 'adam', learningRate: 0.01, batchSize: 16, epochs: 50 },
+};
+
+function newestRun(runs: readonly RunTableRow[]): RunTableRow | null {
+  return runs.reduce<RunTableRow | null>((a, b) => (a === null || b.createdAt > a.createdAt ? b : a), null);
+}
+
+export function NewRunView() {
+  const client = useClient();
+  const sources = useLoad(async () => {
+    const [presets, datasets, runs] = await Promise.all([
+      client.call('presets.list', {}),
+      client.call('datasets.list', {}),
+      client.call('runs.list', {}),
+    ]);
+    return { presets, datasets, newest: newestRun(runs) };
+  }, 'new-run-sources');
+
+  if (!sources.data) {
+    if (sources.error)
+      return <ErrorPanel title="Could not load presets" message={sources.error} onRetry={sources.reload} />;
+    return <LoadingLine text="Loading presets…" />;
+  }
+  return <NewRunEditor {...sources.data} />;
+}
+
+interface EditorProps {
+  presets: PresetInfo[];
+  datasets: { id: string; name: string }[];
+  newest: RunTableRow | null;
+}
+
+/** Mounted once the presets are known, so the first config is there from the first render. */
+function NewRunEditor({ presets, datasets, newest }: EditorProps) {
+  const client = useClient();
+  const { info } = useAppInfo();
+  const [source, setSource] = useState(presets[0]?.id ?? '');
+  const [draft, setDraft] = useState<Draft>(() =>
+    presets[0] ? (structuredClone(presets[0].config) as Draft) : FALLBACK_CONFIG,
+  );
+  const [jsonText, setJsonText] = useState(() => configText(draft));
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [loadingSource, setLoadingSource] = useState(false);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<{ message: string; issues: ConfigIssue[] } | null>(null);
+  const check = useConfigCheck(draft);
+
+  // A start error is about the config it was given: any edit clears it.
+  const replaceDraft = (next: Draft) => {
+    setStartError(null);
+    setDraft(next);
+    setJsonText(configText(next));
+    setJsonError(null);
+  };
+
+  const editField = (path: string, value: unknown) => {
+    replaceDraft(
+      path === 'model.kind'
+        ? { ...draft, model: switchModelKind(draft.model, String(value)) }
+        : setPath(draft, path, value),
+    );
+  };
+
+  const editJson = (text: string) => {
+    setJsonText(text);
+    const parsed = parseConfigText(text);
+    if ('error' in parsed) {
+      setJsonError(parsed.error);
+    } else {
+      setJsonError(null);
+      setStartError(null);
+      setDraft(parsed.config);
+    }
+  };
+
+  const chooseSource = async (value: string) => {
+    setSource(value);
+    if (value !== LAST_RUN) {
+      const preset = presets.find((p) => p.id === value);
+      if (preset) replaceDraft(structuredClone(preset.config) as Draft);
+      return;
+    }
+    if (!newest) return;
+    setLoadingSource(true);
+    try {
+      const run = await client.call('runs.get', { runId: newest.id });
+      replaceDraft(toInputConfig(run.config));
+    } catch (e) {
+      setStartError({ message: `Could not load the last run: ${errorMessage(e)}`, issues: [] });
+    } finally {
+      setLoadingSource(false);
+    }
+  };
+
+  const fields = useMemo(() => visibleFields(draft), [draft]);
+  const result = check.fresh ? check.result : null;
+  const issues = [...(result && !result.ok ? result.issues : []), ...(startError?.issues ?? [])];
+  const { byField, general } = assignIssues(issues, fields);
+  const context: FormOptionsContext = {
+    datasetIds: datasets.map((d) => ({ id: d.id, label: `${d.name} (${d.id})` })),
+    backends: info?.availableBackends ?? [],
+  };
+  const canStart = check.fresh && result?.ok === true && jsonError === null && !starting && !loadingSource;
+
+  const start = async () => {
+    setStarting(true);
+    setStartError(null);
+    try {
+      const { runId } = await client.call('runs.start', { config: draft });
+      navigate({ name: 'run', runId });
+    } catch (e) {
+      setStartError({ message: errorMessage(e), issues: e instanceof ApiError ? (e.body.issues ?? []) : [] });
+      setStarting(false);
+    }
+  };
+
+  return (
+    <section className="view new-run-view" aria-labelledby="new-run-heading">
+      <div className="view-header">
+        <h1 id="new-run-heading">New run</h1>
+      </div>
+      <div className="start-bar">
+        <PresetPicker
+          presets={presets}
+          lastRunName={newest?.name ?? null}
+          value={source}
+          onChange={(value) => void chooseSource(value)}
+          disabled={loadingSource}
+        />
+        <div className="start-action">
+          <button
+            type="button"
+            className="button-primary"
+            data-testid="start-run"
+            disabled={!canStart}
+            onClick={() => void start()}
+          >
+            {starting ? 'Starting…' : 'Start run'}
+          </button>
+          <p className="check-status" role="status" data-testid="check-status">
+            {checkStatus(check, jsonError, issues.length)}
+          </p>
+        </div>
+      </div>
+      {startError && startError.issues.length === 0 && (
+        <p className="error-text" role="alert">
+          {startError.message}
+        </p>
+      )}
+      {general.length > 0 && (
+        <div className="general-issues" role="alert">
+          <h2>Problems in the config</h2>
+          <FieldIssues issues={general} />
+        </div>
+      )}
+      <div className="new-run-grid">
+        <ConfigForm
+          draft={draft}
+          resolved={check.lastOk?.config}
+          issuesByField={byField}
+          context={context}
+          onChange={editField}
+        />
+        <div className="new-run-side">
+          {check.lastOk && (
+            <ModelSummaryPanel summary={check.lastOk.model} current={check.fresh && result?.ok === true} />
+          )}
+          {check.lastOk && <DatasetPanel dataset={check.lastOk.dataset} />}
+          <JsonEditor text={jsonText} error={jsonError} onChange={editJson} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function checkStatus(
+  check: ReturnType<typeof useConfigCheck>,
+  jsonError: string | null,
+  issueCount: number,
+): string {
+  if (jsonError) return 'Fix the JSON to check the config.';
+  if (!check.fresh) return 'Checking…';
+  if (check.error) return `Could not check the config: ${check.error}`;
+  if (!check.result) return 'Checking…';
+  if (!check.result.ok || issueCount > 0)
+    return `${issueCount} problem${issueCount === 1 ? '' : 's'} to fix before starting.`;
+  return `Ready: ${formatInteger(check.result.model.totalParams)} parameters on ${check.result.dataset.name}.`;
+}

@@ -1,0 +1,50 @@
+import { useId } from 'react';
+import type { PresetInfo } from '../../../common/api/contract';
+
+/** Value of the "config of the newest run" choice; preset ids are file names and never start with "@". */
+export const LAST_RUN = '@last-run';
+
+interface PresetPickerProps {
+  presets: readonly PresetInfo[];
+  lastRunName: string | null;
+  value: string;
+  onChange: (value: string) => void;
+  disabled?: boolean;
+}
+
+export function PresetPicker({ presets, lastRunName, value, onChange, disabled }: PresetPickerProps) {
+  const id = useId();
+  const description =
+    value === LAST_RUN
+      ? `The stored config of ${lastRunName ?? 'the newest run'}.`
+      : presets.find((p) => p.id === value)?.description;
+  return (
+    <div className="preset-picker">
+      <label htmlFor={id}>Start from</label>
+      <select
+        id={id}
+        data-testid="preset-select"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        disabled={disabled}
+        aria-describedby={`${id}-description`}
+      >
+        <optgroup label="Presets (reference experiments)">
+          {presets.map((preset) => (
+            <option key={preset.id} value={preset.id}>
+              {preset.name}
+            </option>
+          ))}
+        </optgroup>
+        {lastRunName !== null && (
+          <optgroup label="Runs">
+            <option value={LAST_RUN}>Last run: {lastRunName}</option>
+          </optgroup>
+        )}
+      </select>
+      <p id={`${id}-description`} className="hint">
+        {description ?? ''}
+      </p>
+    </div>
+  );
+}

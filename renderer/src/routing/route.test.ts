@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, routeHref, type Route } from './route';
+
+describe('routes', () => {
+  it('parses every view from the hash', () => {
+    expect(parseRoute('')).toEqual({ name: 'runs' });
+    expect(parseRoute('#/runs')).toEqual({ name: 'runs' });
+    expect(parseRoute('#/new')).toEqual({ name: 'new' });
+    expect(parseRoute('#/runs/3f2a-b')).toEqual({ name: 'run', runId: '3f2a-b' });
+    expect(parseRoute('#/compare?ids=a,b,a')).toEqual({ name: 'compare', ids: ['a', 'b'] });
+    expect(parseRoute('#/compare')).toEqual({ name: 'compare', ids: [] });
+    expect(parseRoute('#/nowhere')).toEqual({ name: 'runs' });
+  });
+
+  it('round-trips through hrefs', () => {
+    const routes: Route[] = [
+      { name: 'runs' },
+      { name: 'new' },
+      { name: 'run', runId: 'abc-123' },
+      { name: 'compare', ids: ['x', 'y'] },
+    ];
+    for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route);
+  });
+});

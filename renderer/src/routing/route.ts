@@ -1,0 +1,43 @@
+/** The views, addressed by the URL hash so that reloads, back/forward and bookmarks work in both transports. */
+export type Route =
+  { name: 'runs' } | { name: 'new' } | { name: 'run'; runId: string } | { name: 'compare'; ids: string[] };
+
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const queryStart = raw.indexOf('?');
+  const path = (queryStart >= 0 ? raw.slice(0, queryStart) : raw).replace(/\/+$/, '');
+  const query = new URLSearchParams(queryStart >= 0 ? raw.slice(queryStart + 1) : '');
+  if (path === '/new') return { name: 'new' };
+  if (path === '/compare') return { name: 'compare', ids: parseIds(query.get('ids')) };
+  const run = /^\/runs\/([^/]+)$/.exec(path);
+  if (run) return { name: 'run', runId: decodeURIComponent(run[1]) };
+  return { name: 'runs' };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.name) {
+    case 'runs':
+      return '#/runs';
+    case 'new':
+      return '#/new';
+    case 'run':
+      return `#/runs/${encodeURIComponent(route.runId)}`;
+    case 'compare':
+      // Commas stay readable: run ids are UUIDs and never contain one.
+      return route.ids.length > 0
+        ? `#/compare?ids=${route.ids.map(encodeURIComponent).join(',')}`
+        : '#/compare';
+  }
+}
+
+function parseIds(value: string | null): string[] {
+  if (!value) return [];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0),
+    ),
+  ];
+}

@@ -1,0 +1,159 @@
+import { useState } from 'react';
+import type { RunStatus } from '../../../common/types';
+import { useClient } from '../client/client-context';
+import { errorMessage } from '../client/errors';
+import { ErrorPanel, LoadingLine } from '../common/LoadState';
+import { StatusBadge } from '../common/StatusBadge';
+import { TagEditor } from '../common/TagEditor';
+import { routeHref } from '../routing/route';
+import { navigate } from '../routing/use-route';
+import { EpochTable } from './EpochTable';
+import type { RunDetailData } from './live-run';
+import { ProgressPanel } from './ProgressPanel';
+import { ReproRecord } from './ReproRecord';
+import { RunCharts } from './RunCharts';
+import { useLiveRun } from './use-live-run';
+
+const LIVE: readonly RunStatus[] = ['queued', 'running'];
+const FAILED: readonly RunStatus[] = ['failed', 'diverged', 'interrupted'];
+
+export function RunDetailView({ runId }: { runId: string }) {
+  const run = useLiveRun(runId);
+  const { detail } = run;
+
+  if (!detail) {
+    if (run.error)
+      return <ErrorPanel title="Could not load the run" message={run.error} onRetry={run.reload} />;
+    return <LoadingLine text="Loading run…" />;
+  }
+  const live = LIVE.includes(detail.status);
+
+  return (
+    <article className="view run-detail" aria-labelledby="run-heading">
+      <header className="run-header">
+        <div>
+          <h1 id="run-heading">{detail.name}</h1>
+          <p className="run-meta">
+            <StatusBadge status={detail.status} testId="run-status" />
+            <span>backend {detail.backend ?? 'not chosen yet'}</span>
+            <span>
+              {run.epochs.length}/{detail.epochsPlanned ?? '?'} epochs
+            </span>
+          </p>
+        </div>
+        <RunActions run={detail} />
+      </header>
+
+      {run.error && (
+        <p className="error-text" role="alert">
+          Refreshing failed: {run.error}
+        </p>
+      )}
+      {FAILED.includes(detail.status) && (
+        <div className="error-panel" role="alert" data-testid="run-error">
+          <h2>Run {detail.status}</h2>
+          <p>{detail.error ?? 'No error message was recorded.'}</p>
+        </div>
+      )}
+      {live && (
+        <ProgressPanel
+          runId={detail.id}
+          status={detail.status}
+          epochs={run.epochs}
+          planned={detail.epochsPlanned}
+          progress={run.progress}
+        />
+      )}
+
+      <Tags run={detail} onSaved={() => void run.reload()} />
+      <RunCharts epochs={run.epochs} />
+
+      <section aria-labelledby="epochs-heading">
+        <h2 id="epochs-heading">Epochs</h2>
+        <EpochTable epochs={run.epochs} />
+      </section>
+
+      <div className="detail-grid">
+        <ReproRecord run={detail} />
+        <section className="panel" aria-labelledby="config-heading">
+          <h2 id="config-heading">Config</h2>
+          <details>
+            <summary>Full config (resolved, as stored)</summary>
+            <pre className="config-json" data-testid="run-config">
+              {JSON.stringify(detail.config, null, 2)}
+            </pre>
+          </details>
+        </section>
+      </div>
+    </article>
+  );
+}
+
+function RunActions({ run }: { run: RunDetailData }) {
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function rerun() {
+    setBusy(true);
+    setError(null);
+    try {
+      const { runId } = await client.call('runs.rerun', { runId: run.id });
+      navigate({ name: 'run', runId });
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="run-actions">
+      <button type="button" data-testid="rerun" onClick={() => void rerun()} disabled={busy}>
+        Re-run identical
+      </button>
+      <a className="button" href={routeHref({ name: 'compare', ids: [run.id] })} data-testid="compare-with">
+        Compare with…
+      </a>
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Tags({ run, onSaved }: { run: RunDetailData; onSaved: () => void }) {
+  const [editing, setEditing] = useState(false);
+  if (editing) {
+    return (
+      <TagEditor
+        runId={run.id}
+        runName={run.name}
+        tags={run.tags}
+        onSaved={() => {
+          setEditing(false);
+          onSaved();
+        }}
+        onCancel={() => setEditing(false)}
+      />
+    );
+  }
+  return (
+    <p className="tags-line">
+      <span className="muted">Tags:</span>{' '}
+      {run.tags.length === 0 ? (
+        <span className="muted">none</span>
+      ) : (
+        run.tags.map((t) => (
+          <span className="tag" key={t}>
+            {t}
+          </span>
+        ))
+      )}{' '}
+      <button type="button" className="link-button" onClick={() => setEditing(true)}>
+        Edit tags
+      </button>
+    </p>
+  );
+}

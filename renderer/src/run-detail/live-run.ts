@@ -1,0 +1,103 @@
+import type { ApiEvent, ApiResults } from '../../../common/api/contract';
+import { FINAL_STATUSES, type EpochMetrics } from '../../../common/types';
+
+export type RunDetailData = ApiResults['runs.get'];
+
+export interface BatchProgress {
+  /** The epoch being trained (1-based). */
+  epoch: number;
+  batch: number;
+  batches: number;
+}
+
+/** What the detail page shows; events are folded in as they come. */
+export interface LiveRunState {
+  detail: RunDetailData | null;
+  /** Sorted by epoch, one entry per epoch number. */
+  epochs: EpochMetrics[];
+  progress: BatchProgress | null;
+}
+
+export const EMPTY_LIVE_RUN: LiveRunState = { detail: null, epochs: [], progress: null };
+
+/**
+ * Adds or replaces epochs by number. Fetched epochs and live events overlap (an event may arrive before or
+ * after the fetch read the store), so merging must not care about order or duplicates.
+ */
+export function mergeEpochs(
+  current: readonly EpochMetrics[],
+  incoming: readonly EpochMetrics[],
+): EpochMetrics[] {
+  const byEpoch = new Map(current.map((e) => [e.epoch, e]));
+  for (const e of incoming) byEpoch.set(e.epoch, e);
+  return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+}
+
+export function withFetched(
+  state: LiveRunState,
+  detail: RunDetailData,
+  epochs: EpochMetrics[],
+): LiveRunState {
+  // A status seen live that is final wins over a fetch that read the store just before it changed.
+  const liveFinal = state.detail && FINAL_STATUSES.includes(state.detail.status) ? state.detail : null;
+  const merged = mergeEpochs(state.epochs, epochs);
+  return {
+    detail:
+      liveFinal && !FINAL_STATUSES.includes(detail.status)
+        ? { ...detail, status: liveFinal.status, error: liveFinal.error }
+        : detail,
+    epochs: merged,
+    progress: FINAL_STATUSES.includes(detail.status) ? null : state.progress,
+  };
+}
+
+/** Folds one live event into the state; events of other runs leave it unchanged. */
+export function applyRunEvent(state: LiveRunState, runId: string, event: ApiEvent): LiveRunState {
+  if (event.type === 'runs.changed' || event.runId !== runId) return state;
+  switch (event.type) {
+    case 'run.epoch': {
+      const epochs = mergeEpochs(state.epochs, [event.metrics]);
+      const detail = state.detail && {
+        ...state.detail,
+        epochs: Math.max(state.detail.epochs, epochs.length),
+      };
+      const progress = state.progress && { ...state.progress, epoch: event.metrics.epoch + 1, batch: 0 };
+      return { detail, epochs, progress };
+    }
+    case 'run.progress':
+      return { ...state, progress: { epoch: event.epoch, batch: event.batch, batches: event.batches } };
+    case 'run.started':
+      return {
+        ...state,
+        detail: state.detail && { ...state.detail, status: 'running', backend: event.backend },
+      };
+    case 'run.status': {
+      const final = FINAL_STATUSES.includes(event.status);
+      return {
+        ...state,
+        detail: state.detail && {
+          ...state.detail,
+          status: event.status,
+          error: event.error ?? state.detail.error,
+        },
+        progress: final ? null : state.progress,
+      };
+    }
+  }
+}
+
+/**
+ * Seconds left: the mean epoch time so far times the epochs still to train, less the part of the current
+ * epoch already done. Null until one epoch has finished (no basis for a guess).
+ */
+export function etaSeconds(
+  epochs: readonly EpochMetrics[],
+  planned: number | null,
+  progress: BatchProgress | null,
+): number | null {
+  if (!planned || epochs.length === 0) return null;
+  const mean = epochs.reduce((sum, e) => sum + e.seconds, 0) / epochs.length;
+  const doneInCurrent = progress && progress.batches > 0 ? progress.batch / progress.batches : 0;
+  const remaining = Math.max(0, planned - epochs.length - doneInCurrent);
+  return mean * remaining;
+}

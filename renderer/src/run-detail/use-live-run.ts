@@ -1,0 +1,55 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { FINAL_STATUSES } from '../../../common/types';
+import { useClient, useClientEvents } from '../client/client-context';
+import { errorMessage } from '../client/errors';
+import { useAnnounce } from '../common/announcer';
+import { useDebouncedCallback } from '../common/use-debounced';
+import { applyRunEvent, EMPTY_LIVE_RUN, withFetched, type LiveRunState } from './live-run';
+
+export interface LiveRun extends LiveRunState {
+  error: string | null;
+  reload: () => Promise<void>;
+}
+
+/**
+ * One run with every epoch, kept live: epochs and batch progress come from events; a status change also
+ * refetches the run (finish time, error text, summaries are only in the store's answer).
+ */
+export function useLiveRun(runId: string): LiveRun {
+  const client = useClient();
+  const announce = useAnnounce();
+  const [state, setState] = useState<LiveRunState>(EMPTY_LIVE_RUN);
+  const [error, setError] = useState<string | null>(null);
+  const name = useRef(runId);
+
+  const reload = useCallback(async () => {
+    try {
+      const [detail, [epochs]] = await Promise.all([
+        client.call('runs.get', { runId }),
+        client.call('runs.epochs', { runIds: [runId] }),
+      ]);
+      name.current = detail.name;
+      setState((current) => withFetched(current, detail, epochs?.epochs ?? []));
+      setError(null);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [client, runId]);
+
+  const refetch = useDebouncedCallback(() => void reload(), 250, 1000);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  useClientEvents((event) => {
+    setState((current) => applyRunEvent(current, runId, event));
+    if (event.type === 'runs.changed') refetch();
+    if (event.type === 'run.status' && event.runId === runId) {
+      announce(`${name.current}: ${event.status}`);
+      if (FINAL_STATUSES.includes(event.status)) refetch();
+    }
+  });
+
+  return { ...state, error, reload };
+}

@@ -1,0 +1,120 @@
+import { useId, useMemo, useState } from 'react';
+import { RUN_STATUSES, type RunStatus } from '../../../common/types';
+import type { RunTableRow } from '../../../common/api/contract';
+import { ErrorPanel, LoadingLine } from '../common/LoadState';
+import { TagEditor } from '../common/TagEditor';
+import { EmptyState } from './EmptyState';
+import { RunsTable } from './RunsTable';
+import { matchesRunFilter } from './runs-filter';
+import { SelectionActions } from './SelectionActions';
+import { useRunsList } from './use-runs-list';
+
+export function RunsView() {
+  const runs = useRunsList();
+  const [filter, setFilter] = useState('');
+  const [status, setStatus] = useState<RunStatus | ''>('');
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const [editing, setEditing] = useState<RunTableRow | null>(null);
+  const filterId = useId();
+  const statusId = useId();
+
+  const all = runs.data;
+  const shown = useMemo(
+    () => (all ?? []).filter((row) => (!status || row.status === status) && matchesRunFilter(row, filter)),
+    [all, filter, status],
+  );
+  // Selection survives refreshes, but only of runs that still exist (others may have deleted some).
+  const selectedIds = useMemo(
+    () => (all ?? []).filter((row) => selected.has(row.id)).map((r) => r.id),
+    [all, selected],
+  );
+
+  if (!all) {
+    if (runs.error)
+      return <ErrorPanel title="Could not load runs" message={runs.error} onRetry={runs.reload} />;
+    return <LoadingLine text="Loading runs…" />;
+  }
+  if (all.length === 0) return <EmptyState />;
+
+  return (
+    <section className="view runs-view" aria-labelledby="runs-heading">
+      <div className="view-header">
+        <h1 id="runs-heading">Runs</h1>
+        <p className="muted" aria-live="polite">
+          {shown.length === all.length ? `${all.length} runs` : `${shown.length} of ${all.length} runs shown`}
+          {selectedIds.length > 0 && ` · ${selectedIds.length} selected`}
+        </p>
+      </div>
+
+      <div className="toolbar">
+        <div className="field-inline">
+          <label htmlFor={filterId}>Filter</label>
+          <input
+            id={filterId}
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="name, tag, dataset, status"
+            data-testid="runs-filter"
+          />
+        </div>
+        <div className="field-inline">
+          <label htmlFor={statusId}>Status</label>
+          <select
+            id={statusId}
+            value={status}
+            onChange={(e) => setStatus(e.target.value as RunStatus | '')}
+            data-testid="runs-status-filter"
+          >
+            <option value="">any</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <SelectionActions
+          selectedIds={selectedIds}
+          onCleared={() => setSelected(new Set())}
+          onDeleted={(deleted) => {
+            setSelected((current) => new Set([...current].filter((id) => !deleted.includes(id))));
+            void runs.reload();
+          }}
+        />
+      </div>
+
+      {runs.error && (
+        <p className="error-text" role="alert">
+          Refreshing failed: {runs.error}
+        </p>
+      )}
+
+      {editing && (
+        <TagEditor
+          key={editing.id}
+          runId={editing.id}
+          runName={editing.name}
+          tags={editing.tags}
+          onSaved={() => {
+            setEditing(null);
+            void runs.reload();
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+
+      {shown.length === 0 ? (
+        <p className="muted no-match">No runs match the filter.</p>
+      ) : (
+        <RunsTable
+          rows={shown}
+          selected={selected}
+          onSelectionChange={setSelected}
+          progress={runs.progress}
+          onEditTags={setEditing}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,176 @@
+import type { ColumnDef, Table } from '@tanstack/react-table';
+import { useEffect, useRef } from 'react';
+import type { RunTableRow } from '../../../common/api/contract';
+import { formatDateTime, formatDuration, formatPercent, MISSING } from '../common/format';
+import { StatusBadge } from '../common/StatusBadge';
+import { routeHref } from '../routing/route';
+import { hyperText } from './runs-filter';
+import type { LiveProgress } from './use-runs-list';
+
+/** What cells need beyond their row: selection and live progress live in the view, not in the table. */
+export interface RunsTableMeta {
+  isSelected(id: string): boolean;
+  onSelect(id: string, checked: boolean, extendRange: boolean): void;
+  /** Over the rows currently shown (after filtering). */
+  selectAll(checked: boolean): void;
+  allSelected: boolean;
+  someSelected: boolean;
+  progress: Readonly<Record<string, LiveProgress>>;
+  onEditTags(row: RunTableRow): void;
+}
+
+export function tableMeta(table: Table<RunTableRow>): RunsTableMeta {
+  return table.options.meta as RunsTableMeta;
+}
+
+export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
+  {
+    id: 'select',
+    size: 44,
+    enableSorting: false,
+    header: ({ table }) => <SelectAllBox meta={tableMeta(table)} />,
+    cell: ({ row, table }) => {
+      const meta = tableMeta(table);
+      return (
+        <input
+          type="checkbox"
+          aria-label={`Select ${row.original.name}`}
+          checked={meta.isSelected(row.id)}
+          onChange={(e) =>
+            meta.onSelect(row.id, e.target.checked, (e.nativeEvent as MouseEvent).shiftKey === true)
+          }
+        />
+      );
+    },
+  },
+  {
+    id: 'name',
+    accessorKey: 'name',
+    header: 'Name',
+    size: 176,
+    cell: ({ row }) => (
+      <a href={routeHref({ name: 'run', runId: row.id })} title={row.original.name}>
+        {row.original.name}
+      </a>
+    ),
+  },
+  {
+    id: 'status',
+    accessorKey: 'status',
+    header: 'Status',
+    size: 104,
+    cell: ({ row }) => <StatusBadge status={row.original.status} />,
+  },
+  { id: 'dataset', accessorKey: 'datasetId', header: 'Dataset', size: 96 },
+  {
+    id: 'model',
+    header: 'Model',
+    size: 220,
+    accessorFn: (row) => `${row.modelKind} ${hyperText(row)}`,
+    cell: ({ row }) => {
+      const hyper = hyperText(row.original);
+      return (
+        <span title={hyper}>
+          <span className="model-kind">{row.original.modelKind.toUpperCase()}</span> {hyper}
+        </span>
+      );
+    },
+  },
+  {
+    id: 'bestValAcc',
+    header: 'Best val acc',
+    size: 104,
+    accessorFn: (row) => row.bestValAcc ?? undefined,
+    sortUndefined: 'last',
+    cell: ({ row }) => <span className="num">{formatPercent(row.original.bestValAcc)}</span>,
+  },
+  {
+    id: 'bestEpoch',
+    header: 'Best epoch',
+    size: 96,
+    accessorFn: (row) => row.bestValAccEpoch ?? undefined,
+    sortUndefined: 'last',
+    cell: ({ row }) => <span className="num">{row.original.bestValAccEpoch ?? MISSING}</span>,
+  },
+  {
+    id: 'epochs',
+    header: 'Epochs',
+    size: 130,
+    accessorKey: 'epochs',
+    cell: ({ row, table }) => <EpochsCell row={row.original} progress={tableMeta(table).progress[row.id]} />,
+  },
+  {
+    id: 'duration',
+    header: 'Duration',
+    size: 104,
+    accessorFn: (row) => row.durationSeconds ?? undefined,
+    sortUndefined: 'last',
+    cell: ({ row }) => <span className="num">{formatDuration(row.original.durationSeconds)}</span>,
+  },
+  {
+    id: 'tags',
+    header: 'Tags',
+    size: 120,
+    accessorFn: (row) => row.tags.join(', '),
+    cell: ({ row, table }) => (
+      <span className="tags-cell">
+        <button
+          type="button"
+          className="icon-button"
+          onClick={() => tableMeta(table).onEditTags(row.original)}
+          aria-label={`Edit tags of ${row.original.name}`}
+          title="Edit tags"
+        >
+          ✎
+        </button>
+        {row.original.tags.map((tag) => (
+          <span className="tag" key={tag}>
+            {tag}
+          </span>
+        ))}
+      </span>
+    ),
+  },
+  {
+    id: 'created',
+    header: 'Created',
+    size: 150,
+    accessorKey: 'createdAt',
+    sortDescFirst: true,
+    cell: ({ row }) => <span className="num">{formatDateTime(row.original.createdAt)}</span>,
+  },
+];
+
+function SelectAllBox({ meta }: { meta: RunsTableMeta }) {
+  const box = useRef<HTMLInputElement>(null);
+  // "Some but not all" has no attribute, only this DOM property.
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = meta.someSelected && !meta.allSelected;
+  }, [meta.someSelected, meta.allSelected]);
+  return (
+    <input
+      ref={box}
+      type="checkbox"
+      aria-label="Select all shown runs"
+      checked={meta.allSelected}
+      onChange={(e) => meta.selectAll(e.target.checked)}
+    />
+  );
+}
+
+function EpochsCell({ row, progress }: { row: RunTableRow; progress: LiveProgress | undefined }) {
+  const planned = row.epochsPlanned;
+  const live = row.status === 'running' || row.status === 'queued';
+  // Epochs done plus the fraction of the current one, so a slow epoch still shows movement.
+  const done = row.epochs + (live && progress ? progress.batch / Math.max(1, progress.batches) : 0);
+  return (
+    <span className="epochs-cell">
+      <span className="num">
+        {row.epochs}/{planned ?? '?'}
+      </span>
+      {live && planned ? (
+        <progress max={planned} value={Math.min(done, planned)} aria-label={`${row.name} progress`} />
+      ) : null}
+    </span>
+  );
+}
