@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
 import { describeStartupError, isNativeModuleMismatch } from '../electron/startup-error';
-import { CONTENT_SECURITY_POLICY } from './csp';
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from './csp';
 import { hostHeaderChecker, isLoopbackHost, isWildcardHost } from './host-check';
 import { resolveStaticPath } from './static-files';
 import { isTrustedAppUrl } from './trusted-origin';
@@ -79,10 +79,11 @@ describe('resolveStaticPath', () => {
 });
 
 describe('CONTENT_SECURITY_POLICY', () => {
-  it('is exactly the meta policy of renderer/index.html', () => {
+  it('is the meta policy of renderer/index.html plus the header-only frame-ancestors', () => {
     const html = readFileSync(join(appRoot(), 'renderer', 'index.html'), 'utf8');
     const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
-    expect(meta?.[1]).toBe(CONTENT_SECURITY_POLICY);
+    expect(meta?.[1]).toBe(META_CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toBe(`${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`);
   });
 });
 

@@ -89,7 +89,10 @@ describe('browser UI against workbench serve', () => {
   it('flags a bad field inline and disables Start', async () => {
     await page.getByTestId('nav-new').click();
     await page.getByTestId('preset-select').waitFor();
-    const bad = { ...smallMnistMlp({ name: 'bad' }), training: { ...smallMnistMlp().training, batchSize: 0 } };
+    const bad = {
+      ...smallMnistMlp({ name: 'bad' }),
+      training: { ...smallMnistMlp().training, batchSize: 0 },
+    };
     await page.getByTestId('config-json').fill(JSON.stringify(bad, null, 2));
     const error = page.locator('[data-testid="field-error"][data-path="training.batchSize"]');
     await error.waitFor();
@@ -177,8 +180,12 @@ describe('browser UI against workbench serve', () => {
     const epochColumn = header.indexOf('epoch');
     expect(runIdColumn).toBeGreaterThanOrEqual(0);
     // Every epoch of both runs, none dropped.
-    expect(rows.filter((r) => r[runIdColumn] === a!.id).map((r) => Number(r[epochColumn]))).toEqual([1, 2, 3, 4]);
-    expect(rows.filter((r) => r[runIdColumn] === b!.id).map((r) => Number(r[epochColumn]))).toEqual([1, 2, 3]);
+    expect(rows.filter((r) => r[runIdColumn] === a!.id).map((r) => Number(r[epochColumn]))).toEqual([
+      1, 2, 3, 4,
+    ]);
+    expect(rows.filter((r) => r[runIdColumn] === b!.id).map((r) => Number(r[epochColumn]))).toEqual([
+      1, 2, 3,
+    ]);
   });
 
   it('is readable in the dark theme', async () => {

@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`): Playwright's own browser download is not reachable here. */
@@ -25,7 +23,8 @@ export async function launchChromium(): Promise<{ browser: Browser; context: Bro
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [...CHROMIUM_ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'workbench-chromium-'))}`],
+    // Playwright gives every launch a fresh, empty profile of its own.
+    args: CHROMIUM_ARGS,
   });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
   return { browser, context };
