@@ -23,6 +23,34 @@ export function tableMeta(table: Table<RunTableRow>): RunsTableMeta {
   return table.options.meta as RunsTableMeta;
 }
 
+/** Hidden layers of an MLP, or the conv and dense sizes of a CNN. */
+function architectureText(row: RunTableRow): string {
+  const { hidden, conv, dense } = row.hyper;
+  if (row.modelKind === 'mlp') return hidden ?? '';
+  return [conv, dense ? `dense ${dense}` : undefined].filter(Boolean).join(' · ');
+}
+
+/**
+ * One key hyperparameter as its own column, so runs sort by it; numeric ones sort by value ("1e-5" < "0.05"),
+ * and runs without it (no dropout) sort last.
+ */
+function hyperColumn(key: string, header: string, size: number, numeric: boolean): ColumnDef<RunTableRow> {
+  return {
+    id: key,
+    header,
+    size,
+    accessorFn: (row) => {
+      const text = row.hyper[key];
+      if (text === undefined) return undefined;
+      return numeric && Number.isFinite(Number(text)) ? Number(text) : text;
+    },
+    sortUndefined: 'last',
+    cell: ({ row }) => (
+      <span className={numeric ? 'num' : undefined}>{row.original.hyper[key] ?? MISSING}</span>
+    ),
+  };
+}
+
 export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'select',
@@ -47,7 +75,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
     id: 'name',
     accessorKey: 'name',
     header: 'Name',
-    size: 176,
+    size: 160,
     cell: ({ row }) => (
       <a href={routeHref({ name: 'run', runId: row.id })} title={row.original.name}>
         {row.original.name}
@@ -61,25 +89,30 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
     size: 104,
     cell: ({ row }) => <StatusBadge status={row.original.status} />,
   },
-  { id: 'dataset', accessorKey: 'datasetId', header: 'Dataset', size: 96 },
+  { id: 'dataset', accessorKey: 'datasetId', header: 'Dataset', size: 84 },
   {
     id: 'model',
     header: 'Model',
-    size: 220,
-    accessorFn: (row) => `${row.modelKind} ${hyperText(row)}`,
+    size: 150,
+    accessorFn: (row) => `${row.modelKind} ${architectureText(row)}`,
     cell: ({ row }) => {
-      const hyper = hyperText(row.original);
+      const arch = architectureText(row.original);
       return (
-        <span title={hyper}>
-          <span className="model-kind">{row.original.modelKind.toUpperCase()}</span> {hyper}
+        <span title={hyperText(row.original)}>
+          <span className="model-kind">{row.original.modelKind.toUpperCase()}</span> {arch}
         </span>
       );
     },
   },
+  hyperColumn('optimizer', 'Optimizer', 92, false),
+  hyperColumn('lr', 'LR', 64, true),
+  hyperColumn('batch', 'Batch', 60, true),
+  hyperColumn('l2', 'λ', 56, true),
+  hyperColumn('keep', 'Keep p', 64, true),
   {
     id: 'bestValAcc',
     header: 'Best val acc',
-    size: 104,
+    size: 100,
     accessorFn: (row) => row.bestValAcc ?? undefined,
     sortUndefined: 'last',
     cell: ({ row }) => <span className="num">{formatPercent(row.original.bestValAcc)}</span>,
@@ -87,7 +120,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'bestEpoch',
     header: 'Best epoch',
-    size: 96,
+    size: 86,
     accessorFn: (row) => row.bestValAccEpoch ?? undefined,
     sortUndefined: 'last',
     cell: ({ row }) => <span className="num">{row.original.bestValAccEpoch ?? MISSING}</span>,
@@ -95,14 +128,14 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'epochs',
     header: 'Epochs',
-    size: 130,
+    size: 110,
     accessorKey: 'epochs',
     cell: ({ row, table }) => <EpochsCell row={row.original} progress={tableMeta(table).progress[row.id]} />,
   },
   {
     id: 'duration',
     header: 'Duration',
-    size: 104,
+    size: 84,
     accessorFn: (row) => row.durationSeconds ?? undefined,
     sortUndefined: 'last',
     cell: ({ row }) => <span className="num">{formatDuration(row.original.durationSeconds)}</span>,
@@ -110,7 +143,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'tags',
     header: 'Tags',
-    size: 120,
+    size: 96,
     accessorFn: (row) => row.tags.join(', '),
     cell: ({ row, table }) => (
       <span className="tags-cell">
@@ -134,7 +167,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'created',
     header: 'Created',
-    size: 150,
+    size: 140,
     accessorKey: 'createdAt',
     sortDescFirst: true,
     cell: ({ row }) => <span className="num">{formatDateTime(row.original.createdAt)}</span>,
