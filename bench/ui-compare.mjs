@@ -98,10 +98,10 @@ async function timeCompare(page, url, ids, setup) {
     }
     cold.push(Date.now() - started);
 
-    await page.evaluate(() => (location.hash = '#/runs'));
+    await page.evaluate(() => (globalThis.location.hash = '#/runs'));
     await page.waitForSelector('[data-testid="runs-table"]');
     started = Date.now();
-    await page.evaluate((hash) => (location.hash = hash), compareHash);
+    await page.evaluate((hash) => (globalThis.location.hash = hash), compareHash);
     await page.waitForSelector(DRAWN, { timeout: 120_000 });
     if (setup) {
       await setup(page);
