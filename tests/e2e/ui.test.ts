@@ -101,7 +101,7 @@ describe('browser UI against workbench serve', () => {
   });
 
   it('starts a run from a preset-like config and watches it finish live', async () => {
-    await fillNewRun(smallMnistMlp({ name: 'ui-run-a', epochs: 4 }));
+    await fillNewRun(smallMnistMlp({ name: 'ui-run-a', epochs: 8 }));
     expect(await page.getByTestId('model-summary').innerText()).toMatch(/25[, ]?450/);
     await screenshot('new-run');
     await page.getByTestId('start-run').click();
@@ -118,7 +118,7 @@ describe('browser UI against workbench serve', () => {
     expect(seen.has('completed')).toBe(true);
     expect([...seen].some((s) => s === 'running' || s === 'queued')).toBe(true);
     const epochRows = page.locator('[data-testid="epoch-row"]');
-    expect(await epochRows.count()).toBe(4);
+    expect(await epochRows.count()).toBe(8);
     await screenshot('run-detail');
   });
 
@@ -136,7 +136,7 @@ describe('browser UI against workbench serve', () => {
   });
 
   it('compares two runs and exports SVG, PNG and CSV of every epoch', async () => {
-    await fillNewRun(smallMnistMlp({ name: 'ui-run-b', epochs: 3, learningRate: 0.01 }));
+    await fillNewRun(smallMnistMlp({ name: 'ui-run-b', epochs: 6, learningRate: 0.01 }));
     await page.getByTestId('start-run').click();
     await page.locator('[data-testid="run-status"]', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
 
@@ -181,10 +181,10 @@ describe('browser UI against workbench serve', () => {
     expect(runIdColumn).toBeGreaterThanOrEqual(0);
     // Every epoch of both runs, none dropped.
     expect(rows.filter((r) => r[runIdColumn] === a!.id).map((r) => Number(r[epochColumn]))).toEqual([
-      1, 2, 3, 4,
+      1, 2, 3, 4, 5, 6, 7, 8,
     ]);
     expect(rows.filter((r) => r[runIdColumn] === b!.id).map((r) => Number(r[epochColumn]))).toEqual([
-      1, 2, 3,
+      1, 2, 3, 4, 5, 6,
     ]);
   });
 

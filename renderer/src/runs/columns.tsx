@@ -75,7 +75,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
     id: 'name',
     accessorKey: 'name',
     header: 'Name',
-    size: 160,
+    size: 120,
     cell: ({ row }) => (
       <a href={routeHref({ name: 'run', runId: row.id })} title={row.original.name}>
         {row.original.name}
@@ -89,11 +89,11 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
     size: 104,
     cell: ({ row }) => <StatusBadge status={row.original.status} />,
   },
-  { id: 'dataset', accessorKey: 'datasetId', header: 'Dataset', size: 84 },
+  { id: 'dataset', accessorKey: 'datasetId', header: 'Dataset', size: 76 },
   {
     id: 'model',
     header: 'Model',
-    size: 150,
+    size: 110,
     accessorFn: (row) => `${row.modelKind} ${architectureText(row)}`,
     cell: ({ row }) => {
       const arch = architectureText(row.original);
@@ -104,7 +104,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
       );
     },
   },
-  hyperColumn('optimizer', 'Optimizer', 92, false),
+  hyperColumn('optimizer', 'Optimizer', 96, false),
   hyperColumn('lr', 'LR', 64, true),
   hyperColumn('batch', 'Batch', 60, true),
   hyperColumn('l2', 'λ', 56, true),
@@ -112,7 +112,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'bestValAcc',
     header: 'Best val acc',
-    size: 100,
+    size: 104,
     accessorFn: (row) => row.bestValAcc ?? undefined,
     sortUndefined: 'last',
     cell: ({ row }) => <span className="num">{formatPercent(row.original.bestValAcc)}</span>,
@@ -120,7 +120,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'bestEpoch',
     header: 'Best epoch',
-    size: 86,
+    size: 96,
     accessorFn: (row) => row.bestValAccEpoch ?? undefined,
     sortUndefined: 'last',
     cell: ({ row }) => <span className="num">{row.original.bestValAccEpoch ?? MISSING}</span>,
@@ -128,14 +128,14 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'epochs',
     header: 'Epochs',
-    size: 110,
+    size: 88,
     accessorKey: 'epochs',
     cell: ({ row, table }) => <EpochsCell row={row.original} progress={tableMeta(table).progress[row.id]} />,
   },
   {
     id: 'duration',
     header: 'Duration',
-    size: 84,
+    size: 76,
     accessorFn: (row) => row.durationSeconds ?? undefined,
     sortUndefined: 'last',
     cell: ({ row }) => <span className="num">{formatDuration(row.original.durationSeconds)}</span>,
@@ -143,7 +143,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'tags',
     header: 'Tags',
-    size: 96,
+    size: 64,
     accessorFn: (row) => row.tags.join(', '),
     cell: ({ row, table }) => (
       <span className="tags-cell">
