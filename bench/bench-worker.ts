@@ -18,12 +18,14 @@ import type {
   MainToWorker,
   MatMulMeasurement,
   MatMulTask,
+  ProfileTask,
   TrainMeasurement,
   TrainTask,
   WorkerInput,
   WorkerToMain,
 } from './protocol';
 import { median, rowsOfStep, stepWindow, type StepStamp } from './stats';
+import { StepProfiler } from './step-profile';
 
 const port = parentPort;
 if (port === null) throw new Error('bench-worker.ts runs as a worker thread');
@@ -95,6 +97,50 @@ async function train(task: TrainTask): Promise<void> {
   if (!reported) report();
 }
 
+async function profileSteps(task: ProfileTask): Promise<void> {
+  const backend = await backendFacts();
+  const config = runConfigSchema.parse(task.config);
+  const data = prepareTrainingData(loadDataset(config.dataset.id, RunStore.open(':memory:')), config.dataset);
+  const batchSize = config.training.batchSize === 'full' ? data.train.count : config.training.batchSize;
+  const profiledFrom = task.warmup + task.unprofiled;
+  const profiler = new StepProfiler(profiledFrom, task.profiled);
+  const stamps: StepStamp[] = [];
+
+  post({ type: 'ready', backend, trainExamples: data.train.count });
+  await waitForGo();
+  const report = async () => {
+    const rows = rowsOfStep(data.train.count, batchSize);
+    const { steps, kernels } = await profiler.totals(stamps);
+    post({
+      type: 'profile',
+      result: {
+        batchSize,
+        stepMs: stepWindow(stamps, task.warmup, task.unprofiled, rows).stepMs,
+        profiledStepMs: stepWindow(stamps, profiledFrom, task.profiled, rows).stepMs,
+        steps,
+        kernels,
+      },
+    });
+  };
+
+  let reporting: Promise<void> | null = null;
+  await trainRun(config, data, {
+    onEpoch() {},
+    shouldStop() {
+      if (!profiler.finished) return false;
+      reporting ??= report();
+      return !task.holdUntilStop || Atomics.load(stopFlag, 0) === 1;
+    },
+    onBatch(epoch, batch, batches) {
+      const t = performance.now();
+      if (profiler.finished) return;
+      stamps.push({ epoch, batch, batches, t });
+      profiler.onStamp(stamps.length);
+    },
+  });
+  await (reporting ?? report());
+}
+
 async function wholeRun(task: EpochsTask): Promise<void> {
   const backend = await backendFacts();
   const config = runConfigSchema.parse(task.config);
@@ -146,6 +192,8 @@ async function main(): Promise<void> {
     await train(task);
   } else if (task.kind === 'epochs') {
     await wholeRun(task);
+  } else if (task.kind === 'profile') {
+    await profileSteps(task);
   } else {
     const backend = await backendFacts();
     post({ type: 'ready', backend, trainExamples: 0 });

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type {
   BackendFacts,
   MatMulMeasurement,
+  ProfileMeasurement,
   RunTimeline,
   TrainMeasurement,
   WorkerInput,
@@ -16,9 +17,10 @@ export interface WorkerOutcome {
   train?: TrainMeasurement;
   matmul?: MatMulMeasurement;
   timeline?: RunTimeline;
+  profile?: ProfileMeasurement;
 }
 
-type Measured = Pick<WorkerOutcome, 'train' | 'matmul' | 'timeline'>;
+type Measured = Pick<WorkerOutcome, 'train' | 'matmul' | 'timeline' | 'profile'>;
 
 interface Handle {
   worker: Worker;
@@ -63,6 +65,9 @@ function start(workerFile: string, task: WorkerTask, stopFlag: SharedArrayBuffer
         break;
       case 'timeline':
         measured.resolve({ timeline: message.result });
+        break;
+      case 'profile':
+        measured.resolve({ profile: message.result });
         break;
       case 'done':
         done.resolve();

@@ -1,7 +1,11 @@
-/** The engine's measurements: wasm matMul peak, and E2/E4 training with 1 and 2 worker threads. */
+/**
+ * The engine's measurements: wasm matMul peak, E2/E4 training with 1 and 2 worker threads, and the
+ * per-step kernel profile of both.
+ */
 import type { RunConfigInput } from '../common/config/run-config';
 import { runInWorkers, type WorkerOutcome } from './engine-runs';
-import type { BackendFacts, TrainTask } from './protocol';
+import { stepProfile, type StepProfile } from './profile';
+import type { BackendFacts, ProfileMeasurement, ProfileTask, TrainTask } from './protocol';
 import type { Quiet } from './quiet';
 import { fmtInt, valueCell, type Cell, type Peak, type Plan, type Row } from './report';
 
@@ -119,4 +123,41 @@ export async function measureEngine(
     ],
     mlpPerWorker: pairAtMedian.map((o) => o.train?.samplesPerSec ?? 0),
   };
+}
+
+/**
+ * The step profile of each model with 1 worker and with 2 (started together, each holding until both have
+ * profiled, as in measureEngine): every kernel of the profiled steps timed by tf.profile.
+ */
+export async function measureProfiles(
+  workerFile: string,
+  plan: Plan,
+  presets: { mlp: RunConfigInput; cnn: RunConfigInput },
+  log: Log,
+  quiet: Quiet,
+): Promise<StepProfile[]> {
+  const profiles: StepProfile[] = [];
+  for (const [model, preset, steps] of [
+    ['MLP', presets.mlp, plan.profile.mlp],
+    ['CNN', presets.cnn, plan.profile.cnn],
+  ] as const) {
+    for (const workers of [1, 2]) {
+      const tasks = Array.from({ length: workers }, (_, i): ProfileTask => ({
+        kind: 'profile',
+        config: benchInput(preset, plan.trainRows, i + 1),
+        ...steps,
+        holdUntilStop: workers > 1,
+      }));
+      const what = `profile ${model}, ${workers} worker${workers > 1 ? 's' : ''}`;
+      const outcomes = await quiet.run('profile', what, () => runInWorkers(workerFile, tasks));
+      const measured = outcomes.flatMap((o): ProfileMeasurement[] => (o.profile ? [o.profile] : []));
+      const profile = stepProfile(model, measured);
+      profiles.push(profile);
+      log(
+        `${what}: step ${profile.stepMs.toFixed(1)} ms, kernels ${profile.kernelMs.toFixed(1)} ms, ` +
+          `outside kernels ${profile.outsideMs.toFixed(1)} ms`,
+      );
+    }
+  }
+  return profiles;
 }

@@ -31,7 +31,20 @@ export interface EpochsTask {
   config: RunConfigInput;
 }
 
-export type WorkerTask = TrainTask | MatMulTask | EpochsTask;
+/**
+ * Training with tf.profile: `unprofiled` steps timed as in TrainTask (the step time), then `profiled` steps
+ * with every kernel timed (profiling itself slows a step a little, so the step time comes from the former).
+ */
+export interface ProfileTask {
+  kind: 'profile';
+  config: RunConfigInput;
+  warmup: number;
+  unprofiled: number;
+  profiled: number;
+  holdUntilStop: boolean;
+}
+
+export type WorkerTask = TrainTask | MatMulTask | EpochsTask | ProfileTask;
 
 export interface WorkerInput {
   task: WorkerTask;
@@ -61,6 +74,27 @@ export interface MatMulMeasurement {
   medianGflops: number;
 }
 
+/** One kernel with one list of input shapes, summed over the profiled steps. */
+export interface KernelTotal {
+  name: string;
+  /** Shapes of the kernel's inputs in tfjs's order (null for an absent optional input). */
+  inputShapes: (number[] | null)[];
+  outputShapes: number[][];
+  calls: number;
+  ms: number;
+}
+
+export interface ProfileMeasurement {
+  batchSize: number;
+  /** The unprofiled steps' durations, ms. */
+  stepMs: number[];
+  /** The profiled steps' durations, ms (profiling included). */
+  profiledStepMs: number[];
+  /** Profiled steps the totals cover. */
+  steps: number;
+  kernels: KernelTotal[];
+}
+
 /** Timestamps of one whole run, in ms since the Unix epoch (performance.timeOrigin + performance.now()). */
 export interface RunTimeline {
   stamps: StepStamp[];
@@ -82,5 +116,6 @@ export type WorkerToMain =
   | { type: 'measured'; result: TrainMeasurement }
   | { type: 'matmul'; result: MatMulMeasurement }
   | { type: 'timeline'; result: RunTimeline }
+  | { type: 'profile'; result: ProfileMeasurement }
   | { type: 'done' }
   | { type: 'error'; message: string };

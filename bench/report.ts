@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { ModelFlops } from './flops';
 import type { MachineInfo } from './machine';
 import type { OverheadResult } from './product-path';
+import { PRODUCT_GROUPS, type Closing, type StepProfile } from './profile';
 import type { BackendFacts } from './protocol';
 import { median } from './stats';
 
@@ -38,6 +39,8 @@ export interface Plan {
   peerReps: number;
   peak: { size: number; reps: number };
   overhead: { trainRows: number; epochs: number; pairs: number; warmup: number };
+  /** Steps of each profile run: warm-up, timed without profiling, then profiled. */
+  profile: Record<'mlp' | 'cnn', { warmup: number; unprofiled: number; profiled: number }>;
 }
 
 export interface Target {
@@ -67,6 +70,9 @@ export interface Results {
   overhead: OverheadResult | { skipped: string };
   targets: Target[];
   notes: string[];
+  /** The wasm step profiles (MLP and CNN, 1 and 2 workers) and what they say about missed targets. */
+  profiles: StepProfile[];
+  closings: Closing[];
 }
 
 export function fmtInt(n: number): string {
@@ -167,6 +173,103 @@ function peakLines(results: Results): string[] {
   return lines;
 }
 
+const ms = (n: number): string => `${n.toFixed(1)} ms`;
+const signedMs = (n: number): string => `${n >= 0 ? '+' : '−'}${ms(Math.abs(n))}`;
+const gflops = (flops: number, milliseconds: number): string =>
+  `${(flops / milliseconds / 1e6).toFixed(1)} GFLOP/s`;
+
+function profileLabel(p: StepProfile): string {
+  return `${p.model}, ${p.workers} worker${p.workers === 1 ? '' : 's'}`;
+}
+
+/** The profile table: kernel groups per model and worker count, ms per step (GFLOP/s for products). */
+function profileTable(profiles: readonly StepProfile[]): { head: string[]; rows: string[][] } {
+  const head = ['ms per step', ...profiles.map(profileLabel)];
+  const groups = profiles[0]?.groups.map((g) => g.group) ?? [];
+  const rows = groups
+    .filter((_, i) => profiles.some((p) => p.groups[i].ms >= 0.05))
+    .map((group) => [
+      PRODUCT_GROUPS.includes(group) ? `${group} (GFLOP/s)` : group,
+      ...profiles.map((p) => {
+        const g = p.groups.find((x) => x.group === group);
+        if (g === undefined || g.ms < 0.05) return '—';
+        return g.flops > 0 ? `${g.ms.toFixed(1)} (${(g.flops / g.ms / 1e6).toFixed(1)})` : g.ms.toFixed(1);
+      }),
+    ]);
+  rows.push(
+    ['all kernels', ...profiles.map((p) => p.kernelMs.toFixed(1))],
+    ['outside kernels (tfjs op and tape bookkeeping, JS)', ...profiles.map((p) => p.outsideMs.toFixed(1))],
+    ['step while profiled (mean)', ...profiles.map((p) => p.profiledStepMs.toFixed(1))],
+    ['step not profiled (median)', ...profiles.map((p) => p.stepMs.toFixed(1))],
+  );
+  return { head, rows };
+}
+
+function closingLine(c: Closing): string {
+  if (c.kind === 'speed') {
+    const p = c.profile;
+    const rate = (p.batchSize / c.neededStepMs) * 1000;
+    const rest = c.rest
+      .slice(0, 3)
+      .map((g) => `${g.group} ${ms(g.ms)}`)
+      .join(', ');
+    return (
+      `${c.target}: needs ≤ ${ms(c.neededStepMs)} per step per worker (${fmtInt(rate)} samples/s at batch ` +
+      `${p.batchSize}); the ${profileLabel(p)} profile's step is ${ms(p.stepMs)}. Dense and conv products take ` +
+      `${ms(c.products.ms)} at ${c.products.gflops.toFixed(1)} GFLOP/s; at ${c.peak.label} ` +
+      `(${c.peak.gflops.toFixed(1)} GFLOP/s) they would take ${ms(c.products.atPeakMs)}: a faster sgemm / ` +
+      `convolution would save ${ms(c.products.savesMs)} per step, leaving ${ms(c.afterProductsMs)}. ` +
+      (c.stillMs > 0
+        ? `Another ${ms(c.stillMs)} would have to go from the rest: ${rest}; outside kernels ${ms(p.outsideMs)}.`
+        : 'That alone would meet the target.')
+    );
+  }
+  const over = c.two.stepMs - c.neededStepMs;
+  const growth = c.growth
+    .filter((g) => g.ms >= 0.05)
+    .slice(0, 3)
+    .map((g) => `${g.group} ${signedMs(g.ms)} (+${g.pct.toFixed(0)} %)`)
+    .join(', ');
+  const products = c.growth.filter((g) => PRODUCT_GROUPS.includes(g.group)).reduce((a, g) => a + g.ms, 0);
+  const others = c.growth.filter((g) => !PRODUCT_GROUPS.includes(g.group)).reduce((a, g) => a + g.ms, 0);
+  return (
+    `${c.target}: with 2 workers a step takes ${ms(c.two.stepMs)} against ${ms(c.one.stepMs)} alone ` +
+    `(+${(((c.two.stepMs - c.one.stepMs) / c.one.stepMs) * 100).toFixed(0)} %); the target needs ≤ ` +
+    `${ms(c.neededStepMs)}. The growth: products ${signedMs(products)}, other kernels ${signedMs(others)}, ` +
+    `outside kernels ${signedMs(c.two.outsideMs - c.one.outsideMs)}; largest ${growth || 'none'}. ` +
+    `Closing it means ${ms(Math.max(0, over))} less per 2-worker step where the workers contend (shared ` +
+    'memory bandwidth and last-level cache): fewer passes over memory in the groups that grow.'
+  );
+}
+
+function profileLines(results: Results): string[] {
+  const lines: string[] = [];
+  const peaks = results.peaks.map((p) => `${p.label} ${p.bestGflops.toFixed(1)} GFLOP/s`).join('; ');
+  if (peaks) lines.push(`Measured sgemm peaks (1024³, best): ${peaks}.`);
+  const cnn = results.profiles.find((p) => p.model === 'CNN' && p.workers === 1);
+  for (const p of [results.profiles.find((x) => x.model === 'MLP' && x.workers === 1), cnn]) {
+    if (!p) continue;
+    const top = p.top
+      .map((k) => `${k.name} ${k.shapes} ${ms(k.ms)}${k.flops > 0 ? ` (${gflops(k.flops, k.ms)})` : ''}`)
+      .join(', ');
+    lines.push(`Largest kernels, ${profileLabel(p)}, per step: ${top}.`);
+  }
+  if (results.closings.length === 0) {
+    lines.push('Every target with a profile behind it is met.');
+  } else {
+    lines.push(...results.closings.map((c) => `What would close it — ${closingLine(c)}`));
+  }
+  return lines;
+}
+
+const PROFILE_METHOD =
+  "Each column is one profile run (2 workers: both profiled at once, averaged): trainRun after selectBackend('wasm'), " +
+  'steps timed without profiling, then the same number under tf.profile, which times each kernel (on wasm the ' +
+  "wall time of its kernelFunc, the engine's own kernels included). Custom-gradient wrappers are left out (the " +
+  'kernels they run are counted). Groups by kernel name; "on conv maps" = a 4-D operand. FLOPs from the ' +
+  'kernels\' shapes, 2 per multiply-add. "Outside kernels" = the profiled step − all kernels (so it holds ' +
+  "the profiler's own cost too: on a quiet machine, the difference of the two step rows).";
+
 export function consoleReport(results: Results): string {
   const table = new Table({ head: HEAD, style: { head: [], border: [] } });
   for (const row of tableRows(results)) table.push(row);
@@ -177,7 +280,16 @@ export function consoleReport(results: Results): string {
     '',
     'Targets:',
     ...results.targets.map((t) => `  ${targetLine(t)}`),
+    ...consoleProfile(results),
   ].join('\n');
+}
+
+function consoleProfile(results: Results): string[] {
+  if (results.profiles.length === 0) return [];
+  const { head, rows } = profileTable(results.profiles);
+  const table = new Table({ head, style: { head: [], border: [] } });
+  for (const row of rows) table.push(row);
+  return ['', "Where a step's time goes (wasm, tf.profile):", table.toString(), ...profileLines(results)];
 }
 
 function mdEscape(text: string): string {
@@ -254,6 +366,20 @@ function overheadLines(results: Results): string[] {
   ];
 }
 
+function markdownProfile(results: Results): string[] {
+  if (results.profiles.length === 0) return [];
+  const { head, rows } = profileTable(results.profiles);
+  return [
+    "## Where a step's time goes",
+    '',
+    ...mdTable(head, rows),
+    '',
+    ...profileLines(results).map((l) => `- ${l}`),
+    `- ${PROFILE_METHOD}`,
+    '',
+  ];
+}
+
 export function markdownReport(results: Results): string {
   const m = results.machine;
   const p = results.plan;
@@ -300,6 +426,7 @@ export function markdownReport(results: Results): string {
     '',
     ...results.targets.map((t) => `- ${targetLine(t)}`),
     '',
+    ...markdownProfile(results),
     '## Method',
     '',
     `- Data: the same ${fmtInt(p.trainRows)} MNIST images for every engine: the training split of ` +

@@ -18,9 +18,10 @@ import { RunStore } from '../main/store/run-store';
 import { buildDriftNote, ensureProductWorker, newestSource } from './builds';
 import { modelFlops } from './flops';
 import { cpuSample, foreignCores, loadAverage, machineInfo, type CpuSample } from './machine';
-import { benchInput, measureEngine, measureWasmPeak } from './measure-engine';
+import { benchInput, measureEngine, measureProfiles, measureWasmPeak } from './measure-engine';
 import { measureNumpyPeak, measurePeers, type PeerContext } from './measure-peers';
 import { INSTALL_HINT, openblasOverridesPresent, probePython } from './peers';
+import { closings } from './profile';
 import { measureOverhead, type OverheadResult } from './product-path';
 import { createQuiet, type MeasurementGroup, type QuietStats } from './quiet';
 import {
@@ -53,6 +54,10 @@ const FULL: Plan = {
   peerReps: 3,
   peak: { size: 1024, reps: 10 },
   overhead: { trainRows: 6_000, epochs: 2, pairs: 3, warmup: 10 },
+  profile: {
+    mlp: { warmup: 10, unprofiled: 30, profiled: 30 },
+    cnn: { warmup: 5, unprofiled: 15, profiled: 15 },
+  },
 };
 
 const QUICK: Plan = {
@@ -63,6 +68,10 @@ const QUICK: Plan = {
   peerReps: 1,
   peak: { size: 1024, reps: 4 },
   overhead: { trainRows: 3_000, epochs: 2, pairs: 1, warmup: 5 },
+  profile: {
+    mlp: { warmup: 5, unprofiled: 10, profiled: 10 },
+    cnn: { warmup: 3, unprofiled: 5, profiled: 5 },
+  },
 };
 
 const TARGETS = { mlpPerWorker: 3500, scaling: 1.8, cnnVsTorch: 2, overheadPct: 1 };
@@ -279,6 +288,15 @@ async function main(): Promise<void> {
     if (wasm.peak) peaks.push(wasm.peak);
 
     const engine = await phase('engine', () => measureEngine(benchWorkerFile, plan, presets, log, quiet));
+    // The profile explains; no target rests on it, so a failure only leaves it out of the report.
+    const profiles = await phase('profile', () =>
+      measureProfiles(benchWorkerFile, plan, presets, log, quiet).catch((error: unknown) => {
+        const message = `Step profile not measured: ${error instanceof Error ? error.message : String(error)}`;
+        log(message);
+        notes.push(message);
+        return [];
+      }),
+    );
     const peers = await phase('peers', () => measurePeers(ctx, probe));
     notes.push(...peers.notes);
 
@@ -332,12 +350,19 @@ async function main(): Promise<void> {
       overhead,
       targets: targets(rows, engine.mlpPerWorker, overhead, quiet.stats),
       notes,
+      profiles,
+      closings: closings({
+        profiles,
+        peak: peakOf(numpy.peak ?? wasm.peak),
+        rates: rates(rows),
+        targets: TARGETS,
+      }),
     };
     log();
     log(consoleReport(results));
     if (markdownFile) {
       mkdirSync(dirname(markdownFile), { recursive: true });
-      writeFileSync(markdownFile, markdownReport(results));
+      writeFileSync(markdownFile, markdownReport(results) + keptSections(markdownFile));
       log(`Wrote ${markdownFile}`);
     }
     const seconds = (performance.now() - started) / 1000;
@@ -345,6 +370,30 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+function peakOf(peak: Peak | null): { label: string; gflops: number } | null {
+  return peak === null ? null : { label: peak.label, gflops: peak.bestGflops };
+}
+
+/** The rates the closing analysis compares with the targets, NaN where not measured. */
+function rates(rows: Row[]): {
+  mlpOne: number;
+  mlpTwo: number;
+  cnnOne: number;
+  cnnTwo: number;
+  torchCnn: number;
+} {
+  const rate = (cell: Cell | undefined) => (cell?.kind === 'value' ? cell.rate : NaN);
+  const [one, two] = rows;
+  const torch = rows.find((r) => r.reference);
+  return {
+    mlpOne: rate(one.mlp),
+    mlpTwo: rate(two.mlp),
+    cnnOne: rate(one.cnn),
+    cnnTwo: rate(two.cnn),
+    torchCnn: rate(torch?.cnn),
+  };
 }
 
 /** How far repetitions of one configuration lie apart: the engine's rows, and the worst row. */
@@ -411,3 +460,15 @@ main().catch((error: unknown) => {
   );
   process.exitCode = 1;
 });
+
+/** Sections other benches own (e.g. `npm run bench:ui`'s, between `<!-- name:start -->` markers) survive a rewrite. */
+function keptSections(file: string): string {
+  let current: string;
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const sections = current.match(/<!-- ([a-z-]+):start -->[\s\S]*?<!-- \1:end -->/g) ?? [];
+  return sections.map((section) => `\n${section}\n`).join('');
+}

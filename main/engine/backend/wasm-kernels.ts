@@ -4,7 +4,8 @@
  * wrappers that avoid its slow transposed path and its per-step packing of new weights. For speed:
  * Sum/Mean over contiguous axes without a transpose, a Conv2DBackpropInput on XNNPACK, Identity /
  * same-dtype Cast that share memory instead of copying it, and SIMD loops (wasm-simd.ts) for Sqrt,
- * per-channel broadcasting Add/Sub/Multiply/RealDiv and last-two-axes Transpose.
+ * per-channel broadcasting Add/Sub/Multiply/RealDiv and last-two-axes Transpose. And kernels of our own:
+ * the optimizers' fused updates (update-kernels.ts, wasm-updates.ts).
  */
 // Imported for its side effect: the wasm package registers its kernels on load, and ours must
 // replace them, never be replaced by them.
@@ -39,6 +40,7 @@ import { makeBatchMatMul, makeFusedMatMul } from './wasm-matmul';
 import { maxPoolGrad } from './wasm-maxpool-grad';
 import { makeMean, makeSum } from './wasm-reduce';
 import { makeTranspose } from './wasm-transpose';
+import { UPDATE_KERNELS } from './wasm-updates';
 
 const BACKEND = 'wasm';
 
@@ -132,5 +134,12 @@ export function registerWasmTrainingKernels(): void {
       [MARK]: true,
     };
     registerKernel(config);
+  }
+  for (const update of UPDATE_KERNELS) {
+    if (!isOurs(update.kernelName)) {
+      if (getKernel(update.kernelName, BACKEND) != null) unregisterKernel(update.kernelName, BACKEND);
+      const config: MarkedConfig = { ...update, backendName: BACKEND, [MARK]: true };
+      registerKernel(config);
+    }
   }
 }

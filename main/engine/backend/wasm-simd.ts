@@ -4,135 +4,43 @@
  * (its Sqrt is a scalar loop, its Transpose a generic permutation, its broadcasting binary ops go
  * through XNNPACK's strided path).
  *
- * The module is assembled here, byte by byte, from the small instruction set below (there is no
- * compiler in the build), imports the backend's own WebAssembly.Memory and takes byte offsets into it,
- * so nothing is copied. Where the memory is not reachable or SIMD is not supported, simdFor returns
- * null and every caller keeps its non-SIMD path.
- *
- * Encodings: https://webassembly.github.io/spec/core/binary/ (SIMD: 0xfd prefix, LEB128 opcode).
+ * The module is assembled here, byte by byte, with wasm-asm.ts (there is no compiler in the build),
+ * imports the backend's own WebAssembly.Memory and takes byte offsets into it, so nothing is copied.
+ * Where the memory is not reachable or SIMD is not supported, simdFor returns null and every caller
+ * keeps its non-SIMD path. The optimizers' fused updates (wasm-simd-updates.ts) live in the same module.
  */
+import {
+  ADD,
+  AND,
+  assemble,
+  bump,
+  F32_LOAD,
+  F32_SQRT,
+  F32_STORE,
+  F32X4,
+  F32X4_SQRT,
+  F64X2_ADD,
+  F64X2_PROMOTE_LOW,
+  get,
+  I32,
+  i32,
+  LT_U,
+  MUL,
+  SELECT,
+  seq,
+  set,
+  SHL,
+  shuffle,
+  V128,
+  V_LOAD,
+  V_STORE,
+  V_ZERO,
+  whileBelow,
+  type FuncDef,
+  type Local,
+} from './wasm-asm';
 import type { WasmBackend } from './wasm-heap';
-
-type Code = number[];
-
-// ---- encoding -------------------------------------------------------------------------------------
-
-function uleb(n: number): Code {
-  const out: Code = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): Code {
-  const out: Code = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function name(s: string): Code {
-  const bytes = Array.from(new TextEncoder().encode(s));
-  return [...uleb(bytes.length), ...bytes];
-}
-
-function vec(items: Code[]): Code {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function section(id: number, content: Code): Code {
-  return [id, ...uleb(content.length), ...content];
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-type ValType = typeof I32 | typeof V128;
-
-// ---- instructions ---------------------------------------------------------------------------------
-
-/** A local, by index: the parameters come first, then the declared locals. */
-type Local = number;
-
-const get = (l: Local): Code => [0x20, ...uleb(l)];
-const set = (l: Local): Code => [0x21, ...uleb(l)];
-const i32 = (v: number): Code => [0x41, ...sleb(v)];
-const ADD: Code = [0x6a];
-const MUL: Code = [0x6c];
-const AND: Code = [0x71];
-const SHL: Code = [0x74];
-const LT_U: Code = [0x49];
-const GE_U: Code = [0x4f];
-const SELECT: Code = [0x1b];
-/** memarg: alignment hint 0 (any address), offset 0. */
-const MEM: Code = [0x00, 0x00];
-const F32_LOAD: Code = [0x2a, ...MEM];
-const F32_STORE: Code = [0x38, ...MEM];
-const F32_SQRT: Code = [0x91];
-const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
-const V_LOAD = simd(0x00, ...MEM);
-const V_STORE = simd(0x0b, ...MEM);
-const V_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
-const F32X4_SQRT = simd(0xe3);
-const F32X4 = { add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7) };
-const F64X2_ADD = simd(0xf0);
-const F64X2_PROMOTE_LOW = simd(0x5f);
-/** i8x16.shuffle picking float lanes (0-3 from the first operand, 4-7 from the second). */
-const shuffle = (...lanes: number[]): Code =>
-  simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
-
-const seq = (...parts: Code[]): Code => parts.flat();
-/** local = local + n (n a constant or another local). */
-const bump = (l: Local, n: number | { local: Local }): Code =>
-  seq(get(l), typeof n === 'number' ? i32(n) : get(n.local), ADD, set(l));
-
-/** while (i < end, unsigned) { body; i += step }, with step a constant, a local or nothing. */
-function whileBelow(i: Local, end: Local, step: number | { local: Local } | null, body: Code): Code {
-  return seq(
-    [0x02, 0x40, 0x03, 0x40], // block, loop
-    get(i),
-    get(end),
-    GE_U,
-    [0x0d, 1], // br_if out of the block
-    body,
-    step == null ? [] : bump(i, step),
-    [0x0c, 0, 0x0b, 0x0b], // br to the loop, end loop, end block
-  );
-}
-
-interface FuncDef {
-  name: string;
-  params: number;
-  locals: ValType[];
-  body: Code;
-}
-
-function assemble(funcs: readonly FuncDef[]): Uint8Array<ArrayBuffer> {
-  const types = funcs.map((f) => [0x60, ...vec(new Array<Code>(f.params).fill([I32])), 0]);
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]]);
-  const code = funcs.map((f) => {
-    const locals = vec(f.locals.map((t) => [1, t]));
-    const body = [...locals, ...f.body, 0x0b];
-    return [...uleb(body.length), ...body];
-  });
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec(types)),
-    ...section(2, imports),
-    ...section(3, vec(funcs.map((_, i) => uleb(i)))),
-    ...section(7, vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(code)),
-  ]);
-}
+import { UPDATES, updateDefs, type UpdateName } from './wasm-simd-updates';
 
 // ---- kernels --------------------------------------------------------------------------------------
 
@@ -141,7 +49,7 @@ function sqrtDef(): FuncDef {
   const [src, dst, n, end, end4] = [0, 1, 2, 3, 4];
   return {
     name: 'sqrt',
-    params: 3,
+    params: [I32, I32, I32],
     locals: [I32, I32],
     body: seq(
       seq(get(src), get(n), i32(2), SHL, ADD, set(end)),
@@ -190,7 +98,7 @@ function transposeDef(): FuncDef {
   );
   return {
     name: 'transpose',
-    params: 6,
+    params: [I32, I32, I32, I32, I32, I32],
     locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128],
     body: seq(
       i32(0),
@@ -257,7 +165,7 @@ function columnSumsDef(): FuncDef {
   );
   return {
     name: 'columnSums',
-    params: 4,
+    params: [I32, I32, I32, I32],
     locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128, V128],
     body: seq(
       seq(get(cols), i32(2), SHL, set(rowBytes)),
@@ -302,7 +210,7 @@ function broadcastDef(op: BinaryOp, reversed: boolean): FuncDef {
   const operands = reversed ? seq(get(vp), V_LOAD, get(x), V_LOAD) : seq(get(x), V_LOAD, get(vp), V_LOAD);
   return {
     name: `${op}Rows${reversed ? 'Reversed' : ''}`,
-    params: 5,
+    params: [I32, I32, I32, I32, I32],
     locals: [I32, I32, I32],
     body: seq(
       seq(get(cols), i32(2), SHL, get(v), ADD, set(vEnd)),
@@ -338,6 +246,8 @@ export interface Simd {
   columnSums: Kernel;
   /** (x, v, out, rows, cols): out = x op v, v broadcast along rows; `reversed`: out = v op x. */
   broadcastRows(op: BinaryOp, reversed: boolean): Kernel;
+  /** The optimizers' fused updates; see wasm-simd-updates.ts for each one's arguments. */
+  update: Record<UpdateName, Kernel>;
 }
 
 let moduleBytes: Uint8Array<ArrayBuffer> | null = null;
@@ -352,6 +262,7 @@ function compile(): WebAssembly.Module | null {
     transposeDef(),
     columnSumsDef(),
     ...OPS.flatMap((op) => [broadcastDef(op, false), broadcastDef(op, true)]),
+    ...updateDefs(),
   ]);
   // No SIMD (an old engine): every caller keeps its non-SIMD path.
   compiled = WebAssembly.validate(moduleBytes) ? new WebAssembly.Module(moduleBytes) : null;
@@ -388,6 +299,10 @@ export function simdFor(backend: WasmBackend): Simd | null {
     transpose: exports.transpose,
     columnSums: exports.columnSums,
     broadcastRows: (op, reversed) => exports[`${op}Rows${reversed ? 'Reversed' : ''}`],
+    update: Object.fromEntries(Object.keys(UPDATES).map((name) => [name, exports[name]])) as Record<
+      UpdateName,
+      Kernel
+    >,
   };
   instances.set(memory, simd);
   return simd;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { applyActivation } from './activation';
 import { applyDropout } from './dropout';
+import { inputConv, inputDense } from './input-layer';
 import type { BatchNormLayer, BatchStatistics, ForwardExtras, Layer } from './types';
 
 function batchNorm(
@@ -35,7 +36,8 @@ function batchNorm(
 
 /**
  * Runs the layers on x ([rows, …inputShape]) and returns the logits. Call it inside tf.tidy (or a gradient
- * function); intermediate tensors are left to that scope.
+ * function); intermediate tensors are left to that scope. x is data: the first dense or conv layer does not
+ * differentiate with respect to it (input-layer.ts).
  */
 export function forwardLayers(
   layers: readonly Layer[],
@@ -45,12 +47,20 @@ export function forwardLayers(
   extras: ForwardExtras = {},
 ): tf.Tensor2D {
   let h = x;
+  // Whether h is still the input, perhaps flattened.
+  let onInput = true;
   for (const layer of layers) {
+    const first = onInput;
+    onInput &&= layer.kind === 'flatten';
     switch (layer.kind) {
       case 'flatten':
         h = tf.reshape(h, [h.shape[0], -1]);
         break;
       case 'dense':
+        if (first) {
+          h = inputDense(h as tf.Tensor2D, layer);
+          break;
+        }
         h = tf.fused.matMul({
           a: h as tf.Tensor2D,
           b: layer.kernel.variable as tf.Tensor2D,
@@ -58,6 +68,10 @@ export function forwardLayers(
         });
         break;
       case 'conv2d':
+        if (first) {
+          h = inputConv(h as tf.Tensor4D, layer);
+          break;
+        }
         h = tf.fused.conv2d({
           x: h as tf.Tensor4D,
           filter: layer.kernel.variable as tf.Tensor4D,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { adamUpdate } from './fused-updates';
 import { disposeAll, zeroSlots } from './slots';
 import type { Optimizer } from './types';
 
@@ -11,7 +12,8 @@ export interface AdamSettings {
 /**
  * Adam (Kingma & Ba, algorithm 1) with bias correction:
  * m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − α·m̂/(√v̂ + ε), m̂ = m/(1−β1^t), v̂ = v/(1−β2^t).
- * ε is added outside the square root, as in the paper and TF1's AdamOptimizer docs.
+ * ε is added outside the square root, as in the paper and TF1's AdamOptimizer docs. One fused pass per
+ * variable where the backend has the kernel (fused-updates.ts).
  */
 export function createAdam(variables: readonly tf.Variable[], settings: AdamSettings): Optimizer {
   const { beta1, beta2, epsilon } = settings;
@@ -27,14 +29,17 @@ export function createAdam(variables: readonly tf.Variable[], settings: AdamSett
       return tf.tidy(() => {
         const { loss, grads } = evaluate();
         variables.forEach((w, i) => {
-          const g = grads[i];
-          const m = tf.add(tf.mul(firstMoments[i], beta1), tf.mul(g, 1 - beta1));
-          const v = tf.add(tf.mul(secondMoments[i], beta2), tf.mul(tf.square(g), 1 - beta2));
+          const [w1, m, v] = adamUpdate(w, grads[i], firstMoments[i], secondMoments[i], {
+            beta1,
+            beta2,
+            epsilon,
+            correction1,
+            correction2,
+            learningRate,
+          });
           firstMoments[i].assign(m);
           secondMoments[i].assign(v);
-          const mHat = tf.div(m, correction1);
-          const vHat = tf.div(v, correction2);
-          w.assign(tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)), learningRate)));
+          w.assign(w1);
         });
         return loss;
       });

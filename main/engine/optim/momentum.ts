@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { momentumUpdate } from './fused-updates';
 import { disposeAll, zeroSlots } from './slots';
 import type { Optimizer } from './types';
 
@@ -10,9 +11,9 @@ export function createMomentum(variables: readonly tf.Variable[], gamma: number)
       return tf.tidy(() => {
         const { loss, grads } = evaluate();
         variables.forEach((w, i) => {
-          const v = tf.sub(tf.mul(velocities[i], gamma), tf.mul(grads[i], learningRate));
+          const [w1, v] = momentumUpdate(w, grads[i], velocities[i], gamma, learningRate);
           velocities[i].assign(v);
-          w.assign(tf.add(w, v));
+          w.assign(w1);
         });
         return loss;
       });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { lookAhead, momentumUpdate } from './fused-updates';
 import { disposeAll, zeroSlots } from './slots';
 import type { Optimizer } from './types';
 
@@ -15,12 +16,12 @@ export function createNesterov(variables: readonly tf.Variable[], gamma: number)
       return tf.tidy(() => {
         // clone() shares the data; assign() below gives the variable new data, so `saved` keeps w.
         const saved = variables.map((w) => w.clone());
-        variables.forEach((w, i) => w.assign(tf.add(w, tf.mul(velocities[i], gamma))));
+        variables.forEach((w, i) => w.assign(lookAhead(w, velocities[i], gamma)));
         const { loss, grads } = evaluate();
         variables.forEach((w, i) => {
-          const v = tf.sub(tf.mul(velocities[i], gamma), tf.mul(grads[i], learningRate));
+          const [w1, v] = momentumUpdate(saved[i], grads[i], velocities[i], gamma, learningRate);
           velocities[i].assign(v);
-          w.assign(tf.add(saved[i], v));
+          w.assign(w1);
         });
         return loss;
       });

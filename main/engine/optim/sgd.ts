@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sgdUpdate } from './fused-updates';
 import type { Optimizer } from './types';
 
 /** w ← w − α·g. Serves both "gd" (the trainer feeds it the full batch) and "sgd". */
@@ -7,7 +8,7 @@ export function createSgd(variables: readonly tf.Variable[]): Optimizer {
     step(evaluate, learningRate) {
       return tf.tidy(() => {
         const { loss, grads } = evaluate();
-        variables.forEach((w, i) => w.assign(tf.sub(w, tf.mul(grads[i], learningRate))));
+        variables.forEach((w, i) => w.assign(sgdUpdate(w, grads[i], learningRate)));
         return loss;
       });
     },
