@@ -5,7 +5,8 @@ import type { BackendReport } from '../../common/types';
 
 const requireFromHere = createRequire(import.meta.url);
 
-function packageVersion(name: string): string | null {
+/** The installed version of a package, or null where it is not installed. */
+export function packageVersion(name: string): string | null {
   try {
     return (requireFromHere(`${name}/package.json`) as { version: string }).version;
   } catch {

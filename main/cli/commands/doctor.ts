@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { packageVersion } from '../../api/versions';
 import { selectBackend } from '../../engine/backend/select-backend';
 import { describeWorkerCount, recommendedWorkerCount } from '../../services/worker-count';
 import { APP_VERSION } from '../build-info';
@@ -9,14 +10,6 @@ import { openContext, type GlobalOptions } from '../context';
 import { printJson } from '../output';
 
 const requireFromHere = createRequire(import.meta.url);
-
-function packageVersion(name: string): string | null {
-  try {
-    return (requireFromHere(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return null;
-  }
-}
 
 function electronBinaryInstalled(): boolean {
   try {
