@@ -100,6 +100,24 @@ describe('browser UI against workbench serve', () => {
     expect(await page.getByTestId('start-run').isDisabled()).toBe(true);
   });
 
+  it('starts a bundled preset with one field edited in the form', async () => {
+    await page.getByTestId('nav-new').click();
+    await page.getByTestId('preset-select').selectOption('e7-iris-nesterov');
+    await page.getByLabel('Epochs', { exact: true }).fill('25');
+    const summary = page.getByTestId('model-summary');
+    await summary.waitFor();
+    // E7: 4 → 16 softplus → 3 is 131 parameters.
+    expect(await summary.innerText()).toMatch(/\b131\b/);
+    expect(JSON.parse(await page.getByTestId('config-json').inputValue()).training.epochs).toBe(25);
+    await page.getByTestId('start-run').click();
+    await page.locator('[data-testid="run-status"]', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('[data-testid="epoch-row"]').count()).toBe(25);
+    const runs = await api<RunTableRow[]>('runs.list', {});
+    const iris = runs.find((r) => r.datasetId === 'iris');
+    expect(iris?.hyper.optimizer).toBe('nesterov');
+    expect(iris?.epochs).toBe(25);
+  });
+
   it('starts a run from a preset-like config and watches it finish live', async () => {
     await fillNewRun(smallMnistMlp({ name: 'ui-run-a', epochs: 8 }));
     expect(await page.getByTestId('model-summary').innerText()).toMatch(/25[, ]?450/);
@@ -127,12 +145,29 @@ describe('browser UI against workbench serve', () => {
     await page.getByTestId('start-run').click();
     await page.getByTestId('epoch-progress').waitFor();
     await page.locator('[data-testid="epoch-row"]').first().waitFor({ timeout: 60_000 });
+    const detailUrl = page.url();
+
+    // A second run trains beside it (one worker per core); the Runs view shows both live.
+    const second = await api<{ runId: string }>('runs.start', {
+      config: smallMnistMlp({ name: 'ui-run-parallel', epochs: 500 }),
+    });
+    await page.getByTestId('nav-runs').click();
+    await expect
+      .poll(() => page.locator('[data-testid="run-row"][data-status="running"]').count(), { timeout: 60_000 })
+      .toBe(2);
+    await api('runs.cancel', { runId: second.runId });
+    await page
+      .locator(`[data-testid="run-row"][data-run-id="${second.runId}"][data-status="cancelled"]`)
+      .waitFor({ timeout: 60_000 });
+
+    await page.goto(detailUrl);
     await page.getByTestId('cancel-run').click();
     await page.locator('[data-testid="run-status"]', { hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
     const runs = await api<RunTableRow[]>('runs.list', {});
     const cancelled = runs.find((r) => r.name === 'ui-run-cancel');
     expect(cancelled?.status).toBe('cancelled');
     expect(cancelled?.epochs).toBeGreaterThanOrEqual(1);
+    await api('runs.delete', { runIds: [second.runId] });
   });
 
   it('compares two runs and exports SVG, PNG and CSV of every epoch', async () => {
