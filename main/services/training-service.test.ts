@@ -44,9 +44,15 @@ describe('TrainingService (worker pool, real training, real SQLite file)', () =>
     const { store, service } = setUp(2);
     const epochs = new Map<string, EpochMetrics[]>();
     const statuses: Array<[string, string]> = [];
+    // How many epoch events a run had delivered when its final status arrived: all of them, always (the
+    // worker's result must not overtake its last epoch event).
+    const epochsAtFinish = new Map<string, number>();
     service.subscribe({
       epoch: (id, m) => epochs.set(id, [...(epochs.get(id) ?? []), m]),
-      status: (id, s) => statuses.push([id, s]),
+      status: (id, s) => {
+        statuses.push([id, s]);
+        if (s === 'completed') epochsAtFinish.set(id, epochs.get(id)?.length ?? 0);
+      },
     });
     const parse = (raw: unknown) => runConfigSchema.parse(raw);
     const a = parse(smallMnistMlp({ name: 'a', epochs: 2 }));
@@ -70,6 +76,7 @@ describe('TrainingService (worker pool, real training, real SQLite file)', () =>
       const logged = store.getEpochs(run.runId);
       expect(logged.map((e) => e.epoch)).toEqual([1, 2]);
       expect(logged).toEqual(epochs.get(run.runId));
+      expect(epochsAtFinish.get(run.runId)).toBe(2);
       expect(store.getRun(run.runId)?.status).toBe('completed');
     }
     expect(store.getEpochs(runC.runId)).toEqual([]);

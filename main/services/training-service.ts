@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../../common/config/run-config';
@@ -6,6 +7,9 @@ import type { BackendName, BackendReport, EpochMetrics, RunStatus } from '../../
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from '../engine/worker/messages';
 import type { RunStore } from '../store/run-store';
 import { recommendedWorkerCount } from './worker-count';
+
+/** How long a finished run's status waits for its last events when the worker never closed its port. */
+const EVENTS_DRAIN_TIMEOUT_MS = 2000;
 
 export interface TrainingServiceOptions {
   store: RunStore;
@@ -77,6 +81,12 @@ export class TrainingService {
     this.cancelFlags.set(run.id, new Int32Array(cancelFlag));
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (event: WorkerEvent) => this.relay(event));
+    // The worker closes its end after its last event; 'close' comes after every message it posted. The task's
+    // result travels on another channel and can overtake the last epoch event, so the final status waits for
+    // this (bounded: a worker that died never closes its end).
+    const eventsDrained = new Promise<void>((resolve) => {
+      port1.once('close', () => resolve());
+    });
     const task: TrainingTask = {
       runId: run.id,
       dbPath: this.options.dbPath,
@@ -93,7 +103,8 @@ export class TrainingService {
         this.options.store.finishRun(run.id, 'failed', message);
         return { runId: run.id, status: 'failed', epochs: 0, error: message };
       })
-      .then((result) => {
+      .then(async (result) => {
+        await Promise.race([eventsDrained, delay(EVENTS_DRAIN_TIMEOUT_MS)]);
         port1.close();
         this.cancelFlags.delete(run.id);
         this.emit((l) => l.status?.(run.id, result.status, result.error));
