@@ -237,8 +237,12 @@ function closingLine(c: Closing): string {
     `(+${(((c.two.stepMs - c.one.stepMs) / c.one.stepMs) * 100).toFixed(0)} %); the target needs ≤ ` +
     `${ms(c.neededStepMs)}. The growth: products ${signedMs(products)}, other kernels ${signedMs(others)}, ` +
     `outside kernels ${signedMs(c.two.outsideMs - c.one.outsideMs)}; largest ${growth || 'none'}. ` +
-    `Closing it means ${ms(Math.max(0, over))} less per 2-worker step where the workers contend (shared ` +
-    'memory bandwidth and last-level cache): fewer passes over memory in the groups that grow.'
+    (over > 0
+      ? `Closing it means ${ms(over)} less per 2-worker step where the workers contend (shared ` +
+        'memory bandwidth and last-level cache): fewer passes over memory in the groups that grow.'
+      : 'In this profile run the 2-worker step is within the target: the miss in the throughput runs lies ' +
+        'within their run-to-run spread (see "Spread of the repetitions"); fewer passes over memory in the ' +
+        'groups that grow would give it a margin.')
   );
 }
 
