@@ -4,7 +4,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiMethodName, ApiResponse } from '../../common/api/contract';
-import type { RunTableRow } from '../../common/api/contract';
+import type { RunEpochs, RunTableRow } from '../../common/api/contract';
 import { launchChromium } from '../support/browser';
 import { ROOT, tempWorkspace } from '../support/cli';
 import { smallMnistMlp } from '../support/configs';
@@ -221,6 +221,38 @@ describe('browser UI against workbench serve', () => {
     expect(rows.filter((r) => r[runIdColumn] === b!.id).map((r) => Number(r[epochColumn]))).toEqual([
       1, 2, 3, 4, 5, 6,
     ]);
+  });
+
+  it('re-runs a run identically from its detail page', async () => {
+    const runs = await api<RunTableRow[]>('runs.list', {});
+    const original = runs.find((r) => r.name === 'ui-run-b')!;
+    await page.goto(`${served.origin}/#/runs/${original.id}`);
+    await page.getByTestId('rerun').click();
+    await page.waitForURL((url) => url.hash.startsWith('#/runs/') && !url.hash.includes(original.id));
+    await page.locator('[data-testid="run-status"]', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    const rerunId = decodeURIComponent(new URL(page.url()).hash.slice('#/runs/'.length));
+    const [a, b] = await api<RunEpochs[]>('runs.epochs', { runIds: [original.id, rerunId] });
+    // Same config, seed and data: the same curves, to the bit.
+    const curve = (r: RunEpochs) => r.epochs.map(({ seconds: _seconds, ...rest }) => rest);
+    expect(b.epochs).toHaveLength(6);
+    expect(curve(b)).toEqual(curve(a));
+    await api('runs.delete', { runIds: [rerunId] });
+  });
+
+  it('can be driven from the keyboard', async () => {
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('runs-table').waitFor();
+    await page.getByTestId('nav-runs').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-new');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('preset-select').waitFor();
+    const presets = page.getByTestId('preset-select');
+    await presets.focus();
+    const before = await presets.inputValue();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => presets.inputValue()).not.toBe(before);
+    await page.getByTestId('model-summary').waitFor();
   });
 
   it('is readable in the dark theme', async () => {
