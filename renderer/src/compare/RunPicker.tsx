@@ -4,6 +4,7 @@ import type { RunTableRow } from '../../../common/api/contract';
 import { formatDateTime, formatPercent } from '../common/format';
 import { StatusBadge } from '../common/StatusBadge';
 import { matchesRunFilter } from '../runs/runs-filter';
+import { RunFilterField } from '../runs/RunFilterField';
 
 const ITEM_HEIGHT = 34;
 
@@ -16,7 +17,7 @@ interface RunPickerProps {
 
 /** Every run with a checkbox, newest first, filterable; a long list renders only what is in view. */
 export function RunPicker({ runs, selected, onToggle, onClear }: RunPickerProps) {
-  const filterId = useId();
+  const headingId = useId();
   const [filter, setFilter] = useState('');
   // Selected runs may be anywhere in a long list; this narrows it to them instead of reordering it
   // (rows jumping away from under the pointer on every click would be worse).
@@ -38,19 +39,9 @@ export function RunPicker({ runs, selected, onToggle, onClear }: RunPickerProps)
   });
 
   return (
-    <section className="panel run-picker" aria-labelledby={`${filterId}-heading`}>
-      <h2 id={`${filterId}-heading`}>Runs to compare</h2>
-      <div className="field-inline">
-        <label htmlFor={filterId}>Filter</label>
-        <input
-          id={filterId}
-          type="search"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          placeholder="name, tag, dataset, status"
-          data-testid="compare-filter"
-        />
-      </div>
+    <section className="panel run-picker" aria-labelledby={`${headingId}`}>
+      <h2 id={`${headingId}`}>Runs to compare</h2>
+      <RunFilterField value={filter} onChange={setFilter} testId="compare-filter" />
       <p className="muted picker-status">
         <span>{selected.length} selected</span>
         <label className="inline-check">

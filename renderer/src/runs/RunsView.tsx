@@ -8,6 +8,7 @@ import { RunsTable } from './RunsTable';
 import { matchesRunFilter } from './runs-filter';
 import { SelectionActions } from './SelectionActions';
 import { useRunsList } from './use-runs-list';
+import { RunFilterField } from './RunFilterField';
 
 export function RunsView() {
   const runs = useRunsList();
@@ -15,7 +16,6 @@ export function RunsView() {
   const [status, setStatus] = useState<RunStatus | ''>('');
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [editing, setEditing] = useState<RunTableRow | null>(null);
-  const filterId = useId();
   const statusId = useId();
 
   const all = runs.data;
@@ -47,17 +47,7 @@ export function RunsView() {
       </div>
 
       <div className="toolbar">
-        <div className="field-inline">
-          <label htmlFor={filterId}>Filter</label>
-          <input
-            id={filterId}
-            type="search"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            placeholder="name, tag, dataset, status"
-            data-testid="runs-filter"
-          />
-        </div>
+        <RunFilterField value={filter} onChange={setFilter} testId="runs-filter" />
         <div className="field-inline">
           <label htmlFor={statusId}>Status</label>
           <select
