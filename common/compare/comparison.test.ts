@@ -8,6 +8,7 @@ import {
   buildComparisonSeries,
   comparisonCsv,
   METRIC_LABELS,
+  plottedComparison,
   yAxisTitle,
   type ComparisonSpec,
 } from './comparison';
@@ -106,6 +107,38 @@ describe('buildComparisonSeries', () => {
       /metrics: expected at least one/,
     );
     expect(() => buildComparisonSeries(runs, data, spec({ x: 'step' as 'epoch' }))).toThrow(/^x: expected/);
+  });
+});
+
+describe('plottedComparison', () => {
+  const runs = [compareRun('a', 'A', 0.1), compareRun('b', 'B', 0.5)];
+  const noValidation: RunEpochs[] = [
+    { runId: 'a', epochs: epochs(3, 1, false) },
+    { runId: 'b', epochs: epochs(2, 1, false) },
+  ];
+
+  it('leaves out metrics no run logged, from the series and the spec', () => {
+    const asked = spec({ metrics: ['valLoss', 'trainLoss', 'testAcc'] });
+    const plotted = plottedComparison(asked, buildComparisonSeries(runs, noValidation, asked));
+    expect(plotted.missing).toEqual(['valLoss', 'testAcc']);
+    expect(plotted.spec.metrics).toEqual(['trainLoss']);
+    expect(plotted.series.map((s) => [s.runId, s.metric])).toEqual([
+      ['a', 'trainLoss'],
+      ['b', 'trainLoss'],
+    ]);
+    expect(yAxisTitle(plotted.spec.metrics)).toBe('training loss');
+  });
+
+  it('keeps a metric one run logged, and everything when nothing was logged', () => {
+    const mixed: RunEpochs[] = [noValidation[0], { runId: 'b', epochs: epochs(2, 1, true) }];
+    const asked = spec({ metrics: ['valLoss'] });
+    const some = plottedComparison(asked, buildComparisonSeries(runs, mixed, asked));
+    expect(some.missing).toEqual([]);
+    expect(some.series).toHaveLength(2);
+    const none = plottedComparison(asked, buildComparisonSeries(runs, noValidation, asked));
+    expect(none.missing).toEqual(['valLoss']);
+    expect(none.spec).toEqual(asked);
+    expect(none.series).toHaveLength(2);
   });
 });
 

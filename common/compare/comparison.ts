@@ -185,3 +185,29 @@ function elapsedSeconds(rows: readonly EpochMetrics[]): number[] {
 function finiteOrNull(value: number | null): number | null {
   return value !== null && Number.isFinite(value) ? value : null;
 }
+
+/** What a figure shows: the metrics some run logged, their series, and the metrics none logged. */
+export interface PlottedComparison {
+  spec: ComparisonSpec;
+  series: ComparisonSeries[];
+  /** Asked for but logged by none of the runs (e.g. validation loss of runs without a validation split). */
+  missing: MetricName[];
+}
+
+/**
+ * Narrows a comparison to the metrics that have data, so that titles, axis labels and legends never name a
+ * curve that is not drawn. When no metric has data, everything is kept (the figure says "no data").
+ */
+export function plottedComparison(
+  spec: ComparisonSpec,
+  series: readonly ComparisonSeries[],
+): PlottedComparison {
+  const logged = new Set(series.filter((s) => s.raw.some((v) => v !== null)).map((s) => s.metric));
+  const missing = spec.metrics.filter((m) => !logged.has(m));
+  if (missing.length === spec.metrics.length) return { spec, series: [...series], missing };
+  return {
+    spec: { ...spec, metrics: spec.metrics.filter((m) => logged.has(m)) },
+    series: series.filter((s) => logged.has(s.metric)),
+    missing,
+  };
+}

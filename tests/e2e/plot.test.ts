@@ -127,6 +127,28 @@ describe('workbench plot', () => {
     );
   });
 
+  it('leaves out a metric no run logged, says so, and names only what it draws', () => {
+    const out = join(ws.dir, 'partly.svg');
+    const result = workbench([
+      '--db',
+      ws.db,
+      'plot',
+      runA,
+      runB,
+      '--metric',
+      'valLoss',
+      '--metric',
+      'testAcc',
+      '--out',
+      out,
+    ]);
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim()).toBe('workbench: none of these runs logged validation loss; left out');
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toContain('test accuracy');
+    expect(svg).not.toContain('validation loss');
+  });
+
   it('rejects bad input with one line naming it, and writes nothing', () => {
     const before = readdirSync(ws.dir).sort();
     const svg = join(ws.dir, 'bad.svg');
@@ -150,6 +172,11 @@ describe('workbench plot', () => {
       [[runA, '--width', '50', '--out', svg], /--width: expected a size in px from 200/],
       [[runA, '--out', join(ws.dir, 'missing', 'x.svg')], /folder .*missing does not exist/],
       [[runA], /required option '--out <file>'/],
+      // E7 has no validation split: nothing to draw.
+      [
+        [runA, runB, '--metric', 'valLoss', '--out', svg],
+        /--metric: none of these runs logged validation loss \(runs without a validation split/,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = workbench(['--db', ws.db, 'plot', ...args]);

@@ -223,6 +223,18 @@ describe('browser UI against workbench serve', () => {
     ]);
   });
 
+  it('says so when the chosen metric was never logged, instead of an empty chart', async () => {
+    const runs = await api<RunTableRow[]>('runs.list', {});
+    const iris = runs.find((r) => r.datasetId === 'iris')!;
+    await page.goto(`${served.origin}/#/compare?ids=${iris.id}`);
+    const note = page.getByTestId('missing-metrics');
+    await note.waitFor();
+    expect(await note.innerText()).toMatch(/None of the selected runs logged validation loss/);
+    await page.getByTestId('metric-testAcc').check();
+    await expect.poll(() => note.innerText()).toMatch(/left out of the chart/);
+    await page.getByTestId('metric-testAcc').uncheck();
+  });
+
   it('re-runs a run identically from its detail page', async () => {
     const runs = await api<RunTableRow[]>('runs.list', {});
     const original = runs.find((r) => r.name === 'ui-run-b')!;

@@ -5,6 +5,8 @@ import {
   buildComparisonSeries,
   comparisonCsv,
   isMetricName,
+  METRIC_LABELS,
+  plottedComparison,
   xAxisTitle,
   yAxisTitle,
   type ComparisonSpec,
@@ -60,10 +62,19 @@ export async function plotCommand(runIds: string[], options: PlotOptions): Promi
   if (format === 'csv') {
     data = comparisonCsv(runs, epochs, spec);
   } else {
-    const svg = renderComparisonSvg(buildComparisonSeries(runs, epochs, spec), {
+    const plotted = plottedComparison(spec, buildComparisonSeries(runs, epochs, spec));
+    const missing = plotted.missing.map((m) => METRIC_LABELS[m]);
+    if (plotted.missing.length === spec.metrics.length) {
+      throw new UserInputError(
+        `--metric: none of these runs logged ${missing.join(' or ')} (runs without a validation split log no validation metrics)`,
+      );
+    }
+    for (const label of missing)
+      process.stderr.write(`workbench: none of these runs logged ${label}; left out\n`);
+    const svg = renderComparisonSvg(plotted.series, {
       title: options.title,
       xTitle: xAxisTitle(spec.x),
-      yTitle: yAxisTitle(spec.metrics),
+      yTitle: yAxisTitle(plotted.spec.metrics),
       yScale: spec.yScale,
       width: options.width,
       height: options.height,

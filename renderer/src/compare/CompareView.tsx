@@ -1,5 +1,10 @@
 import { useCallback, useMemo, useState } from 'react';
-import { buildComparisonSeries, type ComparisonSpec } from '../../../common/compare/comparison';
+import {
+  buildComparisonSeries,
+  METRIC_LABELS,
+  plottedComparison,
+  type ComparisonSpec,
+} from '../../../common/compare/comparison';
 import { differingParams, legendLabels } from '../../../common/compare/differing-params';
 import { seriesStyles } from '../../../common/plot/series-style';
 import type { PlotColors } from '../charts/plot-theme';
@@ -105,14 +110,18 @@ function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonPro
     const series = buildComparisonSeries(runs, epochs, spec);
     return { series, styles: seriesStyles(series) };
   }, [runs, epochs, spec]);
+  // Metrics no selected run logged (validation metrics of runs without a validation split) are left out
+  // of the chart, its axis title and legend, with a note saying so.
+  const plotted = useMemo(() => plottedComparison(spec, all.series), [spec, all]);
+  const shownSpec = plotted.spec;
   const visible = useMemo(() => {
-    const keep = all.series.map((s) => !hidden.has(s.runId));
+    const keep = all.series.map((s) => !hidden.has(s.runId) && shownSpec.metrics.includes(s.metric));
     return {
       series: all.series.filter((_, i) => keep[i]),
       styles: all.styles.filter((_, i) => keep[i]),
       runs: runs.filter((r) => !hidden.has(r.id)),
     };
-  }, [all, hidden, runs]);
+  }, [all, hidden, runs, shownSpec]);
   const legend = useMemo<LegendRun[]>(() => {
     const labels = legendLabels(runs);
     return runs.map((run) => {
@@ -124,11 +133,11 @@ function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonPro
   const differing = useMemo(() => differingParams(runs), [runs]);
 
   const traces = useCallback(
-    (colors: PlotColors) => comparisonTraces(visible.series, visible.styles, spec, colors),
-    [visible, spec],
+    (colors: PlotColors) => comparisonTraces(visible.series, visible.styles, shownSpec, colors),
+    [visible, shownSpec],
   );
   const maxX = useMemo(() => Math.max(1, ...all.series.map((s) => s.x[s.x.length - 1] ?? 1)), [all]);
-  const layout = useMemo(() => comparisonLayout(spec, maxX), [spec, maxX]);
+  const layout = useMemo(() => comparisonLayout(shownSpec, maxX), [shownSpec, maxX]);
   // Tagged with the selection drawn, so the attribute never reports the previous selection's draw.
   const [drawn, setDrawn] = useState<{ key: string; ms: number } | null>(null);
   const onDrawn = useCallback((ms: number) => setDrawn({ key: data.key, ms }), [data.key]);
@@ -140,6 +149,17 @@ function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonPro
         <p className="error-text" role="alert">
           {data.missing.length} selected run{data.missing.length === 1 ? '' : 's'} could not be loaded
           (deleted?): {data.missing.join(', ')}
+        </p>
+      )}
+      {plotted.missing.length > 0 && (
+        <p className="hint-box" data-testid="missing-metrics">
+          None of the selected runs logged {plotted.missing.map((m) => METRIC_LABELS[m]).join(' or ')}
+          {plotted.missing.some((m) => m.startsWith('val'))
+            ? ' (runs without a validation split log none)'
+            : ''}
+          {plotted.missing.length < spec.metrics.length
+            ? '; it is left out of the chart and its exports.'
+            : '.'}
         </p>
       )}
       <div
@@ -154,7 +174,7 @@ function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonPro
           label="Comparison of the selected runs"
           onDrawn={onDrawn}
         />
-        <ChartLegend runs={legend} metrics={spec.metrics} hidden={hidden} onToggle={onToggleHidden} />
+        <ChartLegend runs={legend} metrics={shownSpec.metrics} hidden={hidden} onToggle={onToggleHidden} />
       </div>
       <ExportButtons runs={visible.runs} epochs={epochs} series={visible.series} spec={spec} />
       <DifferingParamsTable runs={runs} params={differing} />

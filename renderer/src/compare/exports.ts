@@ -1,4 +1,5 @@
 import {
+  plottedComparison,
   xAxisTitle,
   yAxisTitle,
   type ComparisonSeries,
@@ -12,8 +13,10 @@ export const EXPORT_SIZE = { width: 960, height: 560 } as const;
 export const PNG_SCALE = 2;
 
 /** The SVG export: the same series, smoothing, scales and title the chart on screen shows. */
-export function comparisonSvg(series: readonly ComparisonSeries[], spec: ComparisonSpec): string {
-  return renderComparisonSvg(series, {
+export function comparisonSvg(series: readonly ComparisonSeries[], asked: ComparisonSpec): string {
+  const plotted = plottedComparison(asked, series);
+  const spec = plotted.spec;
+  return renderComparisonSvg(plotted.series, {
     title: chartTitle(spec),
     xTitle: xAxisTitle(spec.x),
     yTitle: yAxisTitle(spec.metrics),
