@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 50);
@@ -123,17 +124,8 @@ async function main() {
     const ids = await trainRuns(origin, token);
     const trainSeconds = (Date.now() - trainStarted) / 1000;
     const browser = await chromium.launch({
-      executablePath: process.env.WORKBENCH_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     // The token is kept per tab: one visit with it, then plain hash routes.

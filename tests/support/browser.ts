@@ -1,20 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
-/** Debian's Chromium (`apt-get install chromium`): Playwright's own browser download is not reachable here. */
-export const CHROMIUM = process.env.WORKBENCH_CHROMIUM ?? '/usr/bin/chromium';
-
-/** The flags that keep Chromium from reaching for the network this workplace does not have. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export const CHROMIUM = CHROMIUM_PATH;
 
 export async function launchChromium(): Promise<{ browser: Browser; context: BrowserContext }> {
   if (!existsSync(CHROMIUM)) {
@@ -24,7 +12,7 @@ export async function launchChromium(): Promise<{ browser: Browser; context: Bro
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     // Playwright gives every launch a fresh, empty profile of its own.
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
   });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
   return { browser, context };
