@@ -15,7 +15,7 @@ export default defineConfig({
         input: {
           index: resolve('main/index.ts'),
           cli: resolve('main/cli/index.ts'),
-          'training-worker': resolve('main/engine/worker/training-worker.ts'),
+          'training-worker': resolve('main/services/worker/training-worker.ts'),
         },
       },
     },

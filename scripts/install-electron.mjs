@@ -35,8 +35,8 @@ if (result.status === 0) {
   console.warn(
     '[workbench] Could not download the Electron binary (' +
       why.trim().slice(0, 160) +
-      ').\n[workbench] Everything else is installed: `npm start` will show the command-line workbench instead, ' +
-      'and the `workbench` CLI works as usual.',
+      ').\n[workbench] Everything else is installed: `npm start` opens the workbench in your browser instead ' +
+      '(`workbench serve`), and the `workbench` CLI works as usual.',
   );
 }
 process.exit(0);

@@ -4,7 +4,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../../common/config/run-config';
 import type { BackendName, BackendReport, EpochMetrics, RunStatus } from '../../common/types';
-import type { TrainingTask, TrainingTaskResult, WorkerEvent } from '../engine/worker/messages';
+import type { TrainingTask, TrainingTaskResult, WorkerEvent } from './worker/messages';
 import type { RunStore } from '../store/run-store';
 import { recommendedWorkerCount } from './worker-count';
 

@@ -2,8 +2,8 @@ import { hostname } from 'node:os';
 import { loadDataset } from '../../datasets/catalog';
 import { prepareTrainingData } from '../../datasets/prepare';
 import { RunStore } from '../../store/run-store';
-import { selectBackend } from '../backend/select-backend';
-import { trainRun } from '../training/train-run';
+import { selectBackend } from '../../engine/backend/select-backend';
+import { trainRun } from '../../engine/training/train-run';
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from './messages';
 
 // Loaded once per worker thread: the DB connection outlives a single run.
