@@ -29,6 +29,23 @@ export interface RunRecord {
   ownerPid: number | null;
   ownerHost: string | null;
   tags: string[];
+  /** The grid this run is a cell of, and the cell's index there; null for a run started on its own. */
+  gridId: string | null;
+  gridCell: number | null;
+  /** Where a live early-stopping rule ended the run; null when none fired. */
+  earlyStop: EarlyStopRecord | null;
+}
+
+/** What a live early-stopping rule recorded when it ended a run (status `completed`). */
+export interface EarlyStopRecord {
+  /** The rule as written in the config, e.g. "patience:5 on valLoss (min)". */
+  rule: string;
+  /** The last epoch trained. */
+  stopEpoch: number;
+  /** The epoch whose metrics stand for the run (the best one, with restore best); null without restore. */
+  restoredEpoch: number | null;
+  /** One sentence: why it stopped. */
+  reason: string;
 }
 
 /** One row of the runs table view. */
@@ -47,6 +64,8 @@ export interface RunListItem {
   bestValAcc: number | null;
   bestValAccEpoch: number | null;
   tags: string[];
+  gridId: string | null;
+  gridCell: number | null;
 }
 
 export interface RunDetail extends RunRecord {

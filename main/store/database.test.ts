@@ -34,6 +34,8 @@ describe('openDatabase', () => {
       'datasets',
       'epoch_metrics',
       'experiments',
+      'grid_cells',
+      'grids',
       'metric_summaries',
       'params',
       'runs',

@@ -121,6 +121,8 @@ describe('RunStore runs', () => {
         bestValAcc: 0.95,
         bestValAccEpoch: 2,
         tags: ['baseline'],
+        gridId: null,
+        gridCell: null,
       },
     ]);
   });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DatasetInfo, EpochMetrics, RunStatus } from '../../common/types';
+import type { EarlyStopRecord } from '../../common/run-types';
 import type { LoadedDataset, ParsedDataset } from '../datasets/types';
 import { openDatabase } from './database';
 import { ImportedDatasetRepository } from './datasets';
@@ -83,8 +84,8 @@ export class RunStore {
    * queued/running → a final status. Returns false and changes nothing when the run is already final
    * (the first outcome stands); throws RunNotFoundError for an unknown id.
    */
-  finishRun(runId: string, status: FinalRunStatus, error?: string): boolean {
-    return this.runs.finishRun(runId, status, error);
+  finishRun(runId: string, status: FinalRunStatus, error?: string, earlyStop?: EarlyStopRecord): boolean {
+    return this.runs.finishRun(runId, status, error, earlyStop);
   }
 
   /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { flattenParams } from '../../common/config/flatten-params';
 import type { RunConfig } from '../../common/config/run-config';
+import type { EarlyStopRecord } from '../../common/run-types';
 import { FINAL_STATUSES, type BackendName, type BackendReport, type RunStatus } from '../../common/types';
 import { AmbiguousRunPrefixError, RunNotFoundError, RunStateError } from './errors';
 import { currentProcessOwner } from './liveness';
@@ -41,6 +42,9 @@ interface RunRow {
   owner_pid: number | null;
   owner_host: string | null;
   tags: string;
+  grid_id: string | null;
+  grid_cell: number | null;
+  early_stop: string | null;
 }
 
 interface RunListRow {
@@ -57,6 +61,8 @@ interface RunListRow {
   best_val_acc: number | null;
   best_val_acc_epoch: number | null;
   tags: string;
+  grid_id: string | null;
+  grid_cell: number | null;
 }
 
 /** A runs-table row with what the table derives its columns from: the config, start time, best val loss. */
@@ -85,7 +91,7 @@ const UNFINISHED = `('queued', 'running')`;
 
 const SELECT_RUN_LIST = `
   SELECT r.id, r.name, e.name AS experiment, r.status, r.epochs_planned, r.created_at, r.finished_at,
-         r.dataset_id, r.backend, r.tags,
+         r.dataset_id, r.backend, r.tags, r.grid_id, r.grid_cell,
          (SELECT COUNT(*) FROM epoch_metrics m WHERE m.run_id = r.id) AS epochs,
          s.best_value AS best_val_acc, s.best_epoch AS best_val_acc_epoch`;
 
@@ -99,7 +105,7 @@ const NEWEST_FIRST = `ORDER BY r.created_at DESC, r.rowid DESC`;
 const SELECT_RUN = `
   SELECT r.id, r.name, e.name AS experiment, r.status, r.config, r.seed, r.dataset_id, r.dataset_fingerprint,
          r.backend, r.backend_report, r.app_version, r.error, r.created_at, r.started_at, r.finished_at,
-         r.epochs_planned, r.owner_pid, r.owner_host, r.tags
+         r.epochs_planned, r.owner_pid, r.owner_host, r.tags, r.grid_id, r.grid_cell, r.early_stop
   FROM runs r JOIN experiments e ON e.id = r.experiment_id`;
 
 /** How many ids an ambiguous prefix error lists. */
@@ -164,7 +170,7 @@ export class RunRepository {
                       backend_report = @backendReport, owner_pid = @pid, owner_host = @host
       WHERE id = @id AND status = 'queued'`);
     this.updateFinished = db.prepare(`
-      UPDATE runs SET status = @status, finished_at = @finishedAt, error = @error
+      UPDATE runs SET status = @status, finished_at = @finishedAt, error = @error, early_stop = @earlyStop
       WHERE id = @id AND status IN ${UNFINISHED}`);
     this.selectUnfinished = db.prepare(
       `SELECT id, status, owner_pid, owner_host FROM runs WHERE status IN ${UNFINISHED}`,
@@ -248,13 +254,14 @@ export class RunRepository {
    * already finished: the first outcome stands (e.g. a run that recovery marked interrupted stays so).
    * Throws RunNotFoundError for an unknown id.
    */
-  finishRun(runId: string, status: FinalRunStatus, error?: string): boolean {
+  finishRun(runId: string, status: FinalRunStatus, error?: string, earlyStop?: EarlyStopRecord): boolean {
     if (!FINAL_STATUSES.includes(status)) throw new Error(`"${status}" is not a final run status`);
     const result = this.updateFinished.run({
       id: runId,
       status,
       finishedAt: this.timestamp(),
       error: error ?? null,
+      earlyStop: earlyStop ? JSON.stringify(earlyStop) : null,
     });
     if (result.changes > 0) return true;
     this.requireStatus(runId);
@@ -360,6 +367,8 @@ function toListItem(row: RunListRow): RunListItem {
     bestValAcc: row.best_val_acc,
     bestValAccEpoch: row.best_val_acc_epoch,
     tags: parseTags(row.tags),
+    gridId: row.grid_id,
+    gridCell: row.grid_cell,
   };
 }
 
@@ -383,6 +392,9 @@ function toRecord(row: RunRow): RunRecord {
     ownerPid: row.owner_pid,
     ownerHost: row.owner_host,
     tags: parseTags(row.tags),
+    gridId: row.grid_id,
+    gridCell: row.grid_cell,
+    earlyStop: row.early_stop === null ? null : (JSON.parse(row.early_stop) as EarlyStopRecord),
   };
 }
 

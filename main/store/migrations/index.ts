@@ -1,8 +1,9 @@
 import type { Migration } from './migration';
 import { initialMigration } from './001-initial';
+import { gridsQueueLivenessMigration } from './002-grids-queue-liveness';
 
 /** Every migration, in order. Append only: a released migration is never edited, only followed by a new one. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, gridsQueueLivenessMigration];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
