@@ -32,6 +32,14 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'runs.cancel': true,
   'runs.delete': true,
   'runs.setTags': true,
+  'runs.details': true,
+  'grids.presets': true,
+  'grids.check': true,
+  'grids.start': true,
+  'grids.list': true,
+  'grids.get': true,
+  'grids.cancel': true,
+  'grids.resume': true,
 };
 
 export const BRIDGE_METHOD_NAMES = Object.keys(KNOWN_METHODS) as ApiMethodName[];

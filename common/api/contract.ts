@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { RunConfig } from '../config/run-config';
+import type { GridCheck, GridDetail, GridPresetInfo, GridSummary } from '../grid/types';
+import { METRIC_NAMES } from '../types';
 import type { ModelSummary } from '../model/summary';
 import type { RunDetail, RunListItem } from '../run-types';
 import type { BackendName, BackendReport, DatasetInfo, EpochMetrics, RunStatus } from '../types';
@@ -21,6 +23,14 @@ const runIds = z
   .array(runId, { error: 'expected a list of run ids' })
   .min(1, { error: 'expected at least one run id' })
   .max(5000, { error: 'expected at most 5000 run ids' });
+
+const gridId = z
+  .string({ error: 'expected a grid id (a string)' })
+  .trim()
+  .min(1, { error: 'expected a grid id (a non-empty string)' })
+  .max(64, { error: 'expected a grid id of at most 64 characters' });
+
+const metric = z.enum(METRIC_NAMES, { error: `expected one of ${METRIC_NAMES.join(', ')}` });
 
 const tag = z
   .string({ error: 'expected a tag (a string)' })
@@ -51,6 +61,21 @@ export const apiParamSchemas = {
     runId,
     tags: z.array(tag, { error: 'expected a list of tags' }).max(32, { error: 'expected at most 32 tags' }),
   }),
+  /** Config, status and summaries of many runs in one call (Compare, grids): what runs.get gives, per run. */
+  'runs.details': z.strictObject({ runIds }),
+  /** Bundled grid presets (E3, E5, E6, E7) with their raw JSON. */
+  'grids.presets': z.strictObject({}),
+  /** Expands and checks every cell of a grid spec without storing anything; `spec` is checked with gridSpecSchema. */
+  'grids.check': z.strictObject({ spec: z.unknown() }),
+  /** Stores the grid and queues every cell; cells run on every training worker. */
+  'grids.start': z.strictObject({ spec: z.unknown() }),
+  'grids.list': z.strictObject({}),
+  /** The grid with one result row per cell, ranked by `monitor` (default: validation loss, else training loss). */
+  'grids.get': z.strictObject({ gridId, monitor: metric.optional() }),
+  /** Cancels every queued and running cell; finished cells keep their results. */
+  'grids.cancel': z.strictObject({ gridId }),
+  /** Continues an unfinished grid: finished cells stay, pending and interrupted ones train. */
+  'grids.resume': z.strictObject({ gridId }),
 } as const;
 
 export type ApiMethodName = keyof typeof apiParamSchemas;
@@ -130,6 +155,14 @@ export interface ApiResults {
   'runs.cancel': { cancelled: boolean };
   'runs.delete': { deleted: string[] };
   'runs.setTags': { tags: string[] };
+  'runs.details': (RunDetail & { versions: Record<string, string | null> })[];
+  'grids.presets': GridPresetInfo[];
+  'grids.check': GridCheck;
+  'grids.start': { gridId: string; cells: number };
+  'grids.list': GridSummary[];
+  'grids.get': GridDetail;
+  'grids.cancel': { cancelled: number };
+  'grids.resume': { gridId: string; pending: number };
 }
 
 export type ApiResult<M extends ApiMethodName> = ApiResults[M];
@@ -141,7 +174,9 @@ export type ApiEvent =
   /** Batch progress inside an epoch; throttled (a few per second per run). */
   | { type: 'run.progress'; runId: string; epoch: number; batch: number; batches: number }
   | { type: 'run.epoch'; runId: string; metrics: EpochMetrics }
-  | { type: 'runs.changed' };
+  | { type: 'runs.changed' }
+  /** A grid's status or one of its cells changed (a cell claimed, started, finished). */
+  | { type: 'grid.changed'; gridId: string };
 
 export type ApiEventType = ApiEvent['type'];
 

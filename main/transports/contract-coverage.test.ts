@@ -36,6 +36,14 @@ const PARAMS: Record<ApiMethodName, unknown> = {
   'runs.cancel': { runId: 'no-such-run' },
   'runs.delete': { runIds: ['no-such-run'] },
   'runs.setTags': { runId: 'no-such-run', tags: ['a'] },
+  'runs.details': { runIds: ['no-such-run'] },
+  'grids.presets': {},
+  'grids.check': { spec: { name: 'incomplete' } },
+  'grids.start': { spec: { name: 'incomplete' } },
+  'grids.list': {},
+  'grids.get': { gridId: 'no-such-grid' },
+  'grids.cancel': { gridId: 'no-such-grid' },
+  'grids.resume': { gridId: 'no-such-grid' },
 };
 
 let backend: ApiBackend;

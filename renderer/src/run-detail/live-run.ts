@@ -53,7 +53,7 @@ export function withFetched(
 
 /** Folds one live event into the state; events of other runs leave it unchanged. */
 export function applyRunEvent(state: LiveRunState, runId: string, event: ApiEvent): LiveRunState {
-  if (event.type === 'runs.changed' || event.runId !== runId) return state;
+  if (event.type === 'runs.changed' || event.type === 'grid.changed' || event.runId !== runId) return state;
   switch (event.type) {
     case 'run.epoch': {
       const epochs = mergeEpochs(state.epochs, [event.metrics]);
