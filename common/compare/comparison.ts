@@ -147,7 +147,8 @@ export function comparisonCsv(
   return lines.map((line) => line + '\r\n').join('');
 }
 
-function csvField(value: string | number | null | undefined): string {
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

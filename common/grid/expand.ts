@@ -62,7 +62,8 @@ export function rangeValues(range: NonNullable<Axis['range']>): number[] {
   const values: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = count === 1 ? 0 : i / (count - 1);
-    const v = scale === 'log' ? Math.exp(Math.log(min) + t * (Math.log(max) - Math.log(min))) : min + t * (max - min);
+    const v =
+      scale === 'log' ? Math.exp(Math.log(min) + t * (Math.log(max) - Math.log(min))) : min + t * (max - min);
     values.push(integer ? Math.round(v) : tidy(v));
   }
   // Rounding to integers can merge neighbours (1…4 in 10 steps): a value is one cell, not several.
@@ -90,10 +91,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Objects merge field by field; anything else (numbers, lists) in `override` replaces what `base` has. */
-export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key], value) : structuredClone(value);
+    out[key] =
+      isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key], value) : structuredClone(value);
   }
   return out;
 }
@@ -135,7 +140,10 @@ export function toInputConfig(config: RunConfig): Record<string, unknown> {
 export function formatAxisValue(value: unknown): string {
   if (typeof value === 'number') {
     if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6)) {
-      return value.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e');
+      return value
+        .toExponential()
+        .replace(/\.?0+e/, 'e')
+        .replace('e+', 'e');
     }
     return String(tidy(value));
   }
@@ -145,7 +153,12 @@ export function formatAxisValue(value: unknown): string {
 }
 
 /** `E5 · λ=0.1 · lr=1e-3`, plus `· seed 2` for the repeats of a cell. */
-export function cellRunName(gridName: string, axes: readonly ResolvedAxis[], values: Record<string, unknown>, seedNote?: string): string {
+export function cellRunName(
+  gridName: string,
+  axes: readonly ResolvedAxis[],
+  values: Record<string, unknown>,
+  seedNote?: string,
+): string {
   const parts = axes.map((a) => `${a.label}=${formatAxisValue(values[a.path])}`);
   return [gridName, ...parts, ...(seedNote ? [seedNote] : [])].join(' · ');
 }
@@ -213,7 +226,12 @@ export function expandGrid(spec: GridSpec, base: Record<string, unknown>): GridE
       for (const axis of axes) setPath(config, axis.path, values[axis.path]);
       const baseSeed = typeof config.seed === 'number' ? config.seed : 0;
       if (repeat > 0) config.seed = baseSeed + repeat;
-      config.name = cellRunName(spec.name, axes, values, spec.repeats > 1 ? `seed ${String(config.seed)}` : undefined);
+      config.name = cellRunName(
+        spec.name,
+        axes,
+        values,
+        spec.repeats > 1 ? `seed ${String(config.seed)}` : undefined,
+      );
       config.experiment = spec.name;
       const tags = Array.isArray(config.tags) ? (config.tags as unknown[]) : [];
       config.tags = [...new Set([...tags, ...spec.tags])];

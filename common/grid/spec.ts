@@ -21,8 +21,12 @@ const jsonValue: z.ZodType<unknown> = z.json({ error: 'expected a JSON value' })
 
 const rangeSchema = z
   .strictObject({
-    min: z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' }),
-    max: z.number({ error: 'expected a number' }).refine(Number.isFinite, { error: 'expected a finite number' }),
+    min: z
+      .number({ error: 'expected a number' })
+      .refine(Number.isFinite, { error: 'expected a finite number' }),
+    max: z
+      .number({ error: 'expected a number' })
+      .refine(Number.isFinite, { error: 'expected a finite number' }),
     count: z
       .number({ error: `expected a count (an integer from 1 to ${MAX_AXIS_VALUES})` })
       .int({ error: `expected a count (an integer from 1 to ${MAX_AXIS_VALUES})` })
@@ -60,7 +64,9 @@ export const axisSchema = z
   .superRefine((value, ctx) => {
     const a = value;
     if ((a.values === undefined) === (a.range === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [],
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
         message: 'give either "values" (a list) or "range" ({"min", "max", "count", "scale"}), not both',
       });
     }
@@ -70,7 +76,11 @@ export type Axis = z.output<typeof axisSchema>;
 
 export const gridSpecSchema = z
   .strictObject({
-    name: z.string({ error: 'expected a grid name' }).trim().min(1, { error: 'expected a non-empty grid name' }).max(200),
+    name: z
+      .string({ error: 'expected a grid name' })
+      .trim()
+      .min(1, { error: 'expected a non-empty grid name' })
+      .max(200),
     description: z.string().max(2000).optional(),
     /** A bundled preset name (or unique prefix), the id of an earlier run, or a whole run config. */
     base: z.union([z.string().trim().min(1), z.record(z.string(), z.unknown())], {
@@ -105,7 +115,9 @@ export const gridSpecSchema = z
     const seen = new Set<string>();
     value.axes.forEach((axis, i) => {
       if (seen.has(axis.path)) {
-        ctx.addIssue({ code: 'custom', path: ['axes', i, 'path'],
+        ctx.addIssue({
+          code: 'custom',
+          path: ['axes', i, 'path'],
           message: `"${axis.path}" is already an axis`,
         });
       }

@@ -20,4 +20,6 @@ export interface ApiBackendOptions {
   transport: 'electron' | 'http';
   /** Overrides the worker pool size the backend calls for. */
   maxWorkers?: number;
+  /** Resume grids left unfinished by a process that is gone (default true). */
+  resumeGrids?: boolean;
 }

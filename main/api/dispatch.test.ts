@@ -3,7 +3,7 @@ import { API_METHOD_NAMES, type ApiHandlers } from '../../common/api/contract';
 import { UserInputError } from '../../common/errors';
 import { AmbiguousRunPrefixError, RunNotFoundError, RunStateError } from '../store/errors';
 import { dispatchApiCall } from './dispatch';
-import { ApiInputError, ConflictError, NotFoundError } from './errors';
+import { ApiInputError, ConflictError, NotFoundError } from '../services/errors';
 
 /** Handlers that record their params; `override` replaces some with real behaviour for a case. */
 function handlers(override: Partial<ApiHandlers> = {}): { handlers: ApiHandlers; calls: unknown[] } {

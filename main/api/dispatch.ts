@@ -10,7 +10,7 @@ import {
 import { configIssuesFromZodError, formatConfigIssues } from '../../common/config/config-issues';
 import { UserInputError } from '../../common/errors';
 import { RunNotFoundError, RunStateError } from '../store/errors';
-import { ApiInputError, ConflictError, NotFoundError } from './errors';
+import { ApiInputError, ConflictError, NotFoundError } from '../services/errors';
 
 /** Longest method name echoed back: a caller sending megabytes as a name gets a short answer. */
 const MAX_ECHOED_NAME = 64;

@@ -1,8 +1,8 @@
 import type { ApiBackendOptions } from './backend-types';
 import type { ApiHandlers, AppInfo } from '../../common/api/contract';
 import { listDatasets } from '../datasets/catalog';
-import { checkRunConfig, type ConfigCheckContext } from './config-check';
-import { listPresetInfos } from './presets';
+import { checkRunConfig, type ConfigCheckContext } from '../services/config-check';
+import { listPresetInfos } from '../services/presets';
 
 export interface InfoHandlerDeps {
   /** Everything app.info reports, fixed once the backend is up. */

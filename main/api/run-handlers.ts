@@ -2,18 +2,16 @@ import type { ApiEvent, ApiHandlers } from '../../common/api/contract';
 import { formatConfigIssues } from '../../common/config/config-issues';
 import type { RunStatus } from '../../common/types';
 import type { RunStore } from '../store/run-store';
-import type { TrainingService } from '../services/training-service';
-import { checkResolvedConfig, requireValidConfig, type ConfigCheckContext } from './config-check';
-import { ApiInputError, ConflictError, NotFoundError } from './errors';
+import type { RunQueue } from '../services/run-queue';
+import { checkResolvedConfig, requireValidConfig, type ConfigCheckContext } from '../services/config-check';
+import { ApiInputError, ConflictError, NotFoundError } from '../services/errors';
 import type { EventHub } from './event-hub';
-import type { RunLauncher } from './run-launcher';
 import { toRunTableRow } from './run-table';
 import { runVersions } from './versions';
 
 export interface RunHandlerDeps {
   store: RunStore;
-  training: TrainingService;
-  launcher: RunLauncher;
+  queue: RunQueue;
   events: EventHub<ApiEvent>;
   checks: ConfigCheckContext;
   /** This installation's runtime versions (see runtimeVersions). */
@@ -31,6 +29,7 @@ type RunHandlers = Pick<
   | 'runs.cancel'
   | 'runs.delete'
   | 'runs.setTags'
+  | 'runs.details'
 >;
 
 /** How many ids an error message lists before "and N more". */
@@ -40,7 +39,7 @@ const UNFINISHED: readonly RunStatus[] = ['queued', 'running'];
 
 /** Handlers of every runs.* method. Mutations check everything first, so a refused call changes nothing. */
 export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
-  const { store, training, launcher, events, checks } = deps;
+  const { store, queue, events, checks } = deps;
   const now = deps.now ?? (() => new Date());
 
   /** Throws not-found naming every id the store does not have. */
@@ -76,7 +75,7 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
 
     'runs.start': ({ config }) => {
       const valid = requireValidConfig(config, checks);
-      return { runId: launcher.start(valid.config, valid.dataset.fingerprint) };
+      return { runId: queue.submit(valid.config, valid.dataset.fingerprint).runId };
     },
 
     'runs.rerun': ({ runId }) => {
@@ -97,14 +96,24 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
             `a re-run would not be identical`,
         );
       }
-      return { runId: launcher.start(run.config, run.datasetFingerprint) };
+      return { runId: queue.submit(run.config, run.datasetFingerprint).runId };
     },
 
     'runs.cancel': ({ runId }) => {
-      if (training.cancel(runId)) return { cancelled: true };
-      // Unknown, already finished, or trained by another process (the CLI): nothing this process can stop.
+      // Here at once, or in the process that trains it (the CLI, another window) at its next heartbeat.
+      if (queue.cancel(runId)) return { cancelled: true };
+      // Unknown, or already finished: nothing to stop.
       requireRunsExist([runId]);
       return { cancelled: false };
+    },
+
+    'runs.details': ({ runIds }) => {
+      const unique = [...new Set(runIds)];
+      requireRunsExist(unique);
+      return unique.map((runId) => {
+        const run = store.getRun(runId)!;
+        return { ...run, versions: runVersions(run, deps.runtimeVersions) };
+      });
     },
 
     'runs.delete': ({ runIds }) => {

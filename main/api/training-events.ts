@@ -1,15 +1,15 @@
 import type { ApiEvent } from '../../common/api/contract';
 import { FINAL_STATUSES } from '../../common/types';
-import type { TrainingService } from '../services/training-service';
+import type { RunQueue } from '../services/run-queue';
 import type { EventHub } from './event-hub';
 import { ProgressThrottle } from './progress-throttle';
 
 /**
- * Translates the training service's listener calls into contract events on the hub, throttling batch
- * progress. Returns the unsubscribe function.
+ * Translates the run queue's listener calls into contract events on the hub, throttling batch progress.
+ * Returns the unsubscribe function.
  */
-export function relayTrainingEvents(
-  service: TrainingService,
+export function relayQueueEvents(
+  service: RunQueue,
   hub: EventHub<ApiEvent>,
   throttle = new ProgressThrottle(),
 ): () => void {
@@ -32,6 +32,12 @@ export function relayTrainingEvents(
     },
     epoch(runId, metrics) {
       hub.emit({ type: 'run.epoch', runId, metrics });
+    },
+    gridChanged(gridId) {
+      hub.emit({ type: 'grid.changed', gridId });
+    },
+    runsChanged() {
+      hub.emit({ type: 'runs.changed' });
     },
   });
 }

@@ -7,7 +7,7 @@ import { runConfigSchema } from '../../common/config/run-config';
 import type { EpochMetrics } from '../../common/types';
 import { tempWorkspace } from '../../tests/support/cli';
 import { smallMnistMlp } from '../../tests/support/configs';
-import { trainingWorkerFile } from '../cli/build-info';
+import { trainingWorkerFile } from '../build-info';
 import { RunStore } from '../store/run-store';
 import type { ApiBackend } from './backend-types';
 import { dispatchApiCall } from './dispatch';

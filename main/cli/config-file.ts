@@ -1,46 +1,24 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { z } from 'zod';
 import { parseWith } from '../../common/config/parse-config';
-import { presetsDir } from '../app-paths';
 import { UserInputError } from '../../common/errors';
+import { findPresetFile, listPresetNames, readJsonFile } from '../services/presets';
 
 export function listPresets(): string[] {
-  return readdirSync(presetsDir())
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort();
+  return listPresetNames();
 }
 
 /** A path, or the name (or unique prefix) of a bundled preset such as `e2` or `e4-cnn-adam`. */
 export function resolveConfigPath(spec: string): string {
   if (existsSync(spec)) return spec;
-  const presets = listPresets();
-  const exact = presets.find((p) => p === spec || p === basename(spec, '.json'));
-  const matches = exact ? [exact] : presets.filter((p) => p.startsWith(spec));
-  if (matches.length === 1) return join(presetsDir(), `${matches[0]}.json`);
-  if (matches.length > 1) {
-    throw new UserInputError(`${spec}: several presets match (${matches.join(', ')}); name one of them`);
-  }
+  const preset = findPresetFile(spec);
+  if (preset) return preset;
   throw new UserInputError(
-    `${spec}: no such file, and no preset of that name (presets: ${presets.join(', ')})`,
+    `${spec}: no such file, and no preset of that name (presets: ${listPresetNames().join(', ')})`,
   );
 }
 
-export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserInputError(`${file}: cannot read the file (${code ?? String(err)})`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UserInputError(`${file}: malformed JSON: ${(err as Error).message}`);
-  }
-}
+export { readJsonFile };
 
 export type ConfigOverrides = { epochs?: number; name?: string; seed?: number };
 

@@ -1,14 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { UserInputError } from '../../common/errors';
-import { APP_VERSION } from './build-info';
+import { APP_VERSION } from '../build-info';
 import { datasetsCommand, importCommand } from './commands/datasets';
 import { doctorCommand } from './commands/doctor';
 import { gradcheckCommand, summaryCommand } from './commands/model';
+import { gridCommand, gridsCommand, type GridOptions } from './commands/grid';
 import { collectMetric, plotCommand, type PlotOptions } from './commands/plot';
 import { runCommand } from './commands/run';
 import { runsCommand, showCommand } from './commands/runs';
 import { parsePort, serveCommand } from './commands/serve';
 import { listPresets } from './config-file';
+import { listGridPresetNames } from '../services/presets';
 
 function positiveInteger(name: string) {
   return (value: string): number => {
@@ -39,7 +41,9 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(`workbench: ${text.replace(/^error: /, '')}`) })
   .addHelpText(
     'after',
-    () => `\nBundled presets (use a name or prefix in place of CONFIG.json): ${listPresets().join(', ')}`,
+    () =>
+      `\nBundled presets (use a name or prefix in place of CONFIG.json): ${listPresets().join(', ')}` +
+      `\nBundled grid presets (in place of GRID.json): ${listGridPresetNames().join(', ')}`,
   );
 
 const globals = () => program.opts<{ db?: string }>();
@@ -82,6 +86,25 @@ program
   .action(async (config: string, opts: { epochs?: number; name?: string; seed?: number; json?: boolean }) =>
     exitWith(await runCommand(config, { ...globals(), ...opts })),
   );
+
+program
+  .command('grid')
+  .description('run a hyperparameter grid, or: grid show|resume|cancel ID')
+  .argument('<grid>', 'a grid JSON file or a bundled grid preset (e5-grid-l2), or show, resume, cancel')
+  .argument('[id]', 'with show, resume or cancel: a grid id or a unique prefix of one')
+  .option('--json', 'run/resume: one JSON line per finished cell, then {"gridId", "status"}; show: the grid as JSON')
+  .option('--csv', 'show: the results table as CSV')
+  .option('--monitor <metric>', 'rank cells by this metric at its best epoch (default valLoss, or trainLoss)')
+  .option('--workers <n>', 'training workers (default: one per core)', positiveInteger('--workers'))
+  .action(async (grid: string, id: string | undefined, opts: Omit<GridOptions, 'db'>) =>
+    exitWith(await gridCommand(grid, id, { ...globals(), ...opts })),
+  );
+
+program
+  .command('grids')
+  .description('every grid: id, name, status, cells done')
+  .option('--json', 'machine-readable output')
+  .action((opts: { json?: boolean }) => exitWith(gridsCommand({ ...globals(), ...opts })));
 
 program
   .command('runs')

@@ -17,7 +17,6 @@ export interface TrainingServiceOptions {
   cacheDir: string;
   /** Path of the built training worker (out/main/training-worker.js). */
   workerFile: string;
-  appVersion: string;
   /** The backend runs will use: sizes the pool (see recommendedWorkerCount). Default: wasm. */
   backend?: BackendName;
   /** Overrides the size the backend calls for. */
@@ -31,13 +30,9 @@ export interface TrainingListener {
   status?(runId: string, status: RunStatus, error?: string): void;
 }
 
-export interface StartedRun {
-  runId: string;
-  done: Promise<TrainingTaskResult>;
-}
-
 /**
- * Runs training in a pool of worker threads; the calling thread only relays events. The pool has one
+ * Trains runs in a pool of worker threads; the calling thread only relays events. Every run reaches it
+ * through the RunQueue, which creates the run, decides when it starts, and records its end. The pool has one
  * worker per core on wasm/cpu and a single one on native TensorFlow (pass the backend `selectBackend`
  * chose in `options.backend`).
  */
@@ -68,17 +63,13 @@ export class TrainingService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Queues a run whose config (and dataset) the caller has already validated. */
-  start(config: RunConfig, datasetFingerprint: string): StartedRun {
-    const run = this.options.store.createRun({
-      config,
-      datasetFingerprint,
-      appVersion: this.options.appVersion,
-      epochsPlanned: config.training.epochs,
-    });
-    this.emit((l) => l.status?.(run.id, 'queued'));
+  /**
+   * Trains a run the store already holds as queued (the run queue creates it). The pool's own queue is never
+   * used: the run queue hands over a run only when a worker is free.
+   */
+  train(runId: string, config: RunConfig): Promise<TrainingTaskResult> {
     const cancelFlag = new SharedArrayBuffer(4);
-    this.cancelFlags.set(run.id, new Int32Array(cancelFlag));
+    this.cancelFlags.set(runId, new Int32Array(cancelFlag));
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (event: WorkerEvent) => this.relay(event));
     // The worker closes its end after its last event; 'close' comes after every message it posted. The task's
@@ -88,29 +79,28 @@ export class TrainingService {
       port1.once('close', () => resolve());
     });
     const task: TrainingTask = {
-      runId: run.id,
+      runId,
       dbPath: this.options.dbPath,
       config,
       cacheDir: this.options.cacheDir,
       cancelFlag,
       events: port2,
     };
-    const done = this.pool
+    return this.pool
       .run(task, { transferList: [port2] })
       .catch((err: unknown): TrainingTaskResult => {
         // The worker itself died (e.g. out of memory): the run must not stay "running".
         const message = `training worker crashed: ${err instanceof Error ? err.message : String(err)}`;
-        this.options.store.finishRun(run.id, 'failed', message);
-        return { runId: run.id, status: 'failed', epochs: 0, error: message };
+        this.options.store.finishRun(runId, 'failed', message);
+        return { runId, status: 'failed', epochs: 0, error: message };
       })
       .then(async (result) => {
         await Promise.race([eventsDrained, delay(EVENTS_DRAIN_TIMEOUT_MS)]);
         port1.close();
-        this.cancelFlags.delete(run.id);
-        this.emit((l) => l.status?.(run.id, result.status, result.error));
+        this.cancelFlags.delete(runId);
+        this.emit((l) => l.status?.(runId, result.status, result.error));
         return result;
       });
-    return { runId: run.id, done };
   }
 
   /** Asks a queued or running run to stop; it stops before its next batch. */

@@ -36,6 +36,7 @@ export class EpochRepository {
   private readonly selectEpochs: Database.Statement<[string], EpochRow>;
   private readonly selectSummaries: Database.Statement<[string], SummaryRow>;
   private readonly selectEpochCount: Database.Statement<[string], { n: number }>;
+  private readonly selectMeanSeconds: Database.Statement<[], { run_id: string; mean: number }>;
   private readonly upsertSummary: Database.Statement<Record<string, string | number>>;
   private readonly appendTransaction: (runId: string, metrics: EpochMetrics, at: Date) => void;
 
@@ -57,6 +58,9 @@ export class EpochRepository {
       SELECT metric, best_value, best_epoch, min, max, last_value, last_epoch
       FROM metric_summaries WHERE run_id = ?`);
     this.selectEpochCount = db.prepare(`SELECT COUNT(*) AS n FROM epoch_metrics WHERE run_id = ?`);
+    this.selectMeanSeconds = db.prepare(
+      `SELECT run_id, AVG(seconds) AS mean FROM epoch_metrics GROUP BY run_id`,
+    );
     this.upsertSummary = db.prepare(`
       INSERT INTO metric_summaries (run_id, metric, best_value, best_epoch, min, max, last_value, last_epoch)
       VALUES (@runId, @metric, @bestValue, @bestEpoch, @min, @max, @lastValue, @lastEpoch)
@@ -104,6 +108,11 @@ export class EpochRepository {
       lr: row.lr,
       seconds: row.seconds,
     }));
+  }
+
+  /** Mean seconds per logged epoch of every run that logged one, by run id. */
+  meanEpochSeconds(): Map<string, number> {
+    return new Map(this.selectMeanSeconds.all().map((r) => [r.run_id, r.mean]));
   }
 
   countEpochs(runId: string): number {

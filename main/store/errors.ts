@@ -42,3 +42,10 @@ export class DatasetExistsError extends UserInputError {
     this.name = 'DatasetExistsError';
   }
 }
+
+export class GridNotFoundError extends Error {
+  constructor(readonly gridId: string) {
+    super(`no grid with id ${gridId}`);
+    this.name = 'GridNotFoundError';
+  }
+}

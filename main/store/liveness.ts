@@ -1,8 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { ProcessLiveness, RunOwner } from './types';
 
+/** One per process start: a pid can be reused and a host renamed, this cannot. */
+const PROCESS_TOKEN = randomUUID();
+
+/** How often an owner proves it is alive. */
+export const HEARTBEAT_INTERVAL_MS = 3_000;
+
+/**
+ * A run whose owner has been silent this long is interrupted, whatever its host and pid. Ten missed
+ * heartbeats: long enough for a busy machine or a clock a few seconds off between hosts sharing the file.
+ * `WORKBENCH_STALE_AFTER_MS` changes it (tests use a short one).
+ */
+export function staleAfterMs(): number {
+  const fromEnv = Number(process.env.WORKBENCH_STALE_AFTER_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
+}
+
 export function currentProcessOwner(): RunOwner {
-  return { pid: process.pid, host: os.hostname() };
+  return { pid: process.pid, host: os.hostname(), token: PROCESS_TOKEN };
 }
 
 /**
@@ -11,8 +28,8 @@ export function currentProcessOwner(): RunOwner {
  * from another machine) cannot be checked from here and is assumed alive: wrongly interrupting a healthy
  * run is worse than leaving a dead one marked running, which `finishRun(id, 'interrupted')` can settle.
  *
- * Known limits: a dead owner's pid reused by an unrelated process reads as alive until that one exits,
- * and a host whose name changes (a fresh container) sees its own old runs as another host's.
+ * This is only the quick answer after a kill -9 on this host. A reused pid, a zombie, or a renamed host can
+ * fool it; the heartbeat (staleAfterMs) settles those within a bounded time.
  */
 export const isProcessAliveOnThisHost: ProcessLiveness = (pid, host) => {
   if (host !== os.hostname()) return true;

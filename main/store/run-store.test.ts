@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AmbiguousRunPrefixError, RunNotFoundError, RunStateError } from './errors';
+import { currentProcessOwner, isProcessAliveOnThisHost } from './liveness';
 import { RunStore } from './run-store';
 import { CPU_BACKEND, makeEpoch, makeRunConfig } from './testing/fixtures';
 
@@ -280,14 +281,15 @@ describe('RunStore.markOrphanedRunsInterrupted', () => {
     const finished = createRun({ name: 'finished' });
     store.finishRun(finished.id, 'failed', 'backend did not load');
 
-    clock += 60_000;
-    // The default check: process.kill(pid, 0) here, other hosts assumed alive.
+    // Well within the heartbeat's grace: only the quick pid check on this host can tell.
+    clock += 10_000;
+    // The default check: process.kill(pid, 0) here, other hosts assumed alive until their heartbeat goes stale.
     const interrupted = store.markOrphanedRunsInterrupted();
     expect(interrupted.sort()).toEqual([orphan.id, queuedOrphan.id].sort());
 
     expect(store.getRun(orphan.id)).toMatchObject({
       status: 'interrupted',
-      finishedAt: '2025-01-01T00:01:00.000Z',
+      finishedAt: '2025-01-01T00:00:10.000Z',
       epochs: 2,
     });
     expect(store.getRun(orphan.id)?.error).toMatch(/pid 999999999 .* 2 logged epochs are kept/);
@@ -301,6 +303,39 @@ describe('RunStore.markOrphanedRunsInterrupted', () => {
     // Idempotent, and the interrupted run cannot be written to by a process that was wrongly presumed dead.
     expect(store.markOrphanedRunsInterrupted()).toEqual([]);
     expect(() => store.appendEpoch(orphan.id, makeEpoch(3))).toThrow(/is interrupted/);
+  });
+
+  it('interrupts a run whose owner stopped sending heartbeats, on any host and under any pid', () => {
+    const owner = currentProcessOwner();
+    // A renamed host: its own killed run now reads as "another host's", which pid checks can never settle.
+    const renamedHost = createRun({ name: 'renamed-host' });
+    store.startRun(renamedHost.id, { backend: CPU_BACKEND, pid: 4242, host: 'old-container-name' });
+    // A dead owner whose pid was reused by a live process (this test's own pid): reads as alive to kill(0).
+    const reusedPid = store.createRun({
+      config: makeRunConfig({ name: 'reused-pid' }),
+      datasetFingerprint: 'f',
+      appVersion: '0.1.0',
+      owner: { pid: process.pid, host: HOST, token: 'dead-process-token' },
+    });
+    // A healthy run of a live owner on another machine sharing the file keeps sending heartbeats.
+    const remoteHealthy = store.createRun({
+      config: makeRunConfig({ name: 'remote-healthy' }),
+      datasetFingerprint: 'f',
+      appVersion: '0.1.0',
+      owner: { pid: 77, host: 'lab-machine', token: 'remote-live-token' },
+    });
+    for (let t = 0; t < 20; t++) {
+      clock += 3_000;
+      store.heartbeat('remote-live-token');
+      expect(store.markOrphanedRunsInterrupted(isProcessAliveOnThisHost, 30_000)).toEqual(
+        t < 10 ? [] : t === 10 ? expect.arrayContaining([renamedHost.id, reusedPid.id]) : [],
+      );
+    }
+    expect(store.getRun(renamedHost.id)?.status).toBe('interrupted');
+    expect(store.getRun(renamedHost.id)?.error).toMatch(/no heartbeat since 2025-01-01T00:00:00.000Z/);
+    expect(store.getRun(reusedPid.id)?.status).toBe('interrupted');
+    expect(store.getRun(remoteHealthy.id)?.status).toBe('queued');
+    expect(owner.token).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('asks the given liveness check about each unfinished run', () => {

@@ -5,7 +5,8 @@ import type { LoadedDataset, ParsedDataset } from '../datasets/types';
 import { openDatabase } from './database';
 import { ImportedDatasetRepository } from './datasets';
 import { EpochRepository } from './epochs';
-import { isProcessAliveOnThisHost } from './liveness';
+import { isProcessAliveOnThisHost, staleAfterMs } from './liveness';
+import { GridRepository } from './grids';
 import { RunRepository, type RunTableEntry } from './runs';
 import type {
   CreateRunInput,
@@ -32,6 +33,7 @@ export class RunStore {
   private readonly runs: RunRepository;
   private readonly epochs: EpochRepository;
   private readonly datasets: ImportedDatasetRepository;
+  private readonly gridRepo: GridRepository;
   private readonly readRunDetail: (idOrUniquePrefix: string) => RunDetail | undefined;
 
   private constructor(
@@ -42,6 +44,7 @@ export class RunStore {
     this.runs = new RunRepository(db, now);
     this.epochs = new EpochRepository(db, now);
     this.datasets = new ImportedDatasetRepository(db, now);
+    this.gridRepo = new GridRepository(db, this.runs, now);
     // One read transaction, so that the row, the summaries and the epoch count are from the same moment
     // even while another process is logging epochs.
     this.readRunDetail = db.transaction((idOrUniquePrefix: string): RunDetail | undefined => {
@@ -92,8 +95,32 @@ export class RunStore {
    * Marks 'interrupted' every queued or running run whose owning process is gone, keeping its epochs.
    * Call at every app and CLI start. Returns the ids it marked.
    */
-  markOrphanedRunsInterrupted(isProcessAlive: ProcessLiveness = isProcessAliveOnThisHost): string[] {
-    return this.runs.markOrphanedRunsInterrupted(isProcessAlive);
+  markOrphanedRunsInterrupted(
+    isProcessAlive: ProcessLiveness = isProcessAliveOnThisHost,
+    staleAfter: number = staleAfterMs(),
+  ): string[] {
+    return this.runs.markOrphanedRunsInterrupted(isProcessAlive, staleAfter);
+  }
+
+  /** Proof of life for every unfinished run and grid this process owns. */
+  heartbeat(ownerToken: string): void {
+    this.runs.heartbeat(ownerToken);
+    this.gridRepo.heartbeat(ownerToken);
+  }
+
+  /** Grids, their cells and the claims on them (see GridRepository). */
+  get grids(): GridRepository {
+    return this.gridRepo;
+  }
+
+  /** Runs this process owns that another process asked to cancel. */
+  cancelRequests(ownerToken: string): string[] {
+    return this.runs.cancelRequests(ownerToken);
+  }
+
+  /** Asks the process that owns an unfinished run to cancel it; false when the run is not unfinished. */
+  requestCancel(runId: string): boolean {
+    return this.runs.requestCancel(runId);
   }
 
   /** Newest first. */
@@ -114,6 +141,11 @@ export class RunStore {
   /** By exact id or unique id prefix; throws AmbiguousRunPrefixError when a prefix matches several runs. */
   getRun(idOrUniquePrefix: string): RunDetail | undefined {
     return this.readRunDetail(idOrUniquePrefix);
+  }
+
+  /** Mean seconds per logged epoch, by run id (duration estimates). */
+  meanEpochSeconds(): Map<string, number> {
+    return this.epochs.meanEpochSeconds();
   }
 
   /** In epoch order. */

@@ -85,6 +85,8 @@ interface UnfinishedRunRow {
   status: RunStatus;
   owner_pid: number | null;
   owner_host: string | null;
+  /** The owner's last sign of life: its last heartbeat, else when the run started or was created. */
+  last_seen: string;
 }
 
 const UNFINISHED = `('queued', 'running')`;
@@ -126,6 +128,9 @@ export class RunRepository {
   private readonly selectUnfinished: Database.Statement<[], UnfinishedRunRow>;
   private readonly updateInterrupted: Database.Statement<Record<string, string | number | null>>;
   private readonly countEpochs: Database.Statement<[string], { n: number }>;
+  private readonly updateHeartbeat: Database.Statement<[string, string]>;
+  private readonly selectCancelRequested: Database.Statement<[string], { id: string }>;
+  private readonly updateCancelRequested: Database.Statement<[string]>;
   private readonly updateTags: Database.Statement<[string, string]>;
   private readonly deleteRunById: Database.Statement<[string]>;
   private readonly deleteManyTransaction: (runIds: readonly string[]) => string[];
@@ -135,7 +140,7 @@ export class RunRepository {
     owner: RunOwner,
     at: string,
   ) => void;
-  private readonly interruptTransaction: (orphans: UnfinishedRunRow[], at: string) => string[];
+  private readonly interruptTransaction: (orphans: Orphan[], at: string) => string[];
 
   constructor(
     private readonly db: Database.Database,
@@ -147,9 +152,11 @@ export class RunRepository {
     this.selectExperimentId = db.prepare(`SELECT id FROM experiments WHERE name = ?`);
     this.insertRun = db.prepare(`
       INSERT INTO runs (id, experiment_id, name, status, config, seed, dataset_id, dataset_fingerprint,
-                        app_version, created_at, epochs_planned, owner_pid, owner_host, tags)
+                        app_version, created_at, epochs_planned, owner_pid, owner_host, owner_token, heartbeat_at,
+                        tags, grid_id, grid_cell)
       VALUES (@id, @experimentId, @name, 'queued', @config, @seed, @datasetId, @datasetFingerprint,
-              @appVersion, @createdAt, @epochsPlanned, @ownerPid, @ownerHost, @tags)`);
+              @appVersion, @createdAt, @epochsPlanned, @ownerPid, @ownerHost, @ownerToken, @createdAt,
+              @tags, @gridId, @gridCell)`);
     this.insertParam = db.prepare(
       `INSERT INTO params (run_id, key, value_text, value_num) VALUES (?, ?, ?, ?)`,
     );
@@ -172,14 +179,24 @@ export class RunRepository {
     this.updateFinished = db.prepare(`
       UPDATE runs SET status = @status, finished_at = @finishedAt, error = @error, early_stop = @earlyStop
       WHERE id = @id AND status IN ${UNFINISHED}`);
-    this.selectUnfinished = db.prepare(
-      `SELECT id, status, owner_pid, owner_host FROM runs WHERE status IN ${UNFINISHED}`,
-    );
-    // The owner and status are matched again so that a run started by a live process after the
-    // liveness check is left alone.
+    this.selectUnfinished = db.prepare(`
+      SELECT id, status, owner_pid, owner_host, COALESCE(heartbeat_at, started_at, created_at) AS last_seen
+      FROM runs WHERE status IN ${UNFINISHED}`);
+    // Owner, status and last sign of life are matched again, so that a run started (or a heartbeat sent) by a
+    // live process after the liveness check is left alone.
     this.updateInterrupted = db.prepare(`
       UPDATE runs SET status = 'interrupted', finished_at = @finishedAt, error = @error
-      WHERE id = @id AND status = @status AND owner_pid IS @pid AND owner_host IS @host`);
+      WHERE id = @id AND status = @status AND owner_pid IS @pid AND owner_host IS @host
+        AND COALESCE(heartbeat_at, started_at, created_at) = @lastSeen`);
+    this.updateHeartbeat = db.prepare(
+      `UPDATE runs SET heartbeat_at = ? WHERE owner_token = ? AND status IN ${UNFINISHED}`,
+    );
+    this.selectCancelRequested = db.prepare(
+      `SELECT id FROM runs WHERE owner_token = ? AND cancel_requested = 1 AND status IN ${UNFINISHED}`,
+    );
+    this.updateCancelRequested = db.prepare(
+      `UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status IN ${UNFINISHED}`,
+    );
     this.countEpochs = db.prepare(`SELECT COUNT(*) AS n FROM epoch_metrics WHERE run_id = ?`);
     this.updateTags = db.prepare(`UPDATE runs SET tags = ? WHERE id = ?`);
     this.deleteRunById = db.prepare(`DELETE FROM runs WHERE id = ?`);
@@ -206,27 +223,31 @@ export class RunRepository {
         epochsPlanned: input.epochsPlanned ?? config.training.epochs,
         ownerPid: owner.pid,
         ownerHost: owner.host,
+        ownerToken: owner.token ?? null,
         tags: JSON.stringify(normalizeTags(config.tags)),
+        gridId: input.grid?.gridId ?? null,
+        gridCell: input.grid?.cell ?? null,
       });
       for (const param of flattenParams(config)) this.insertParam.run(id, param.key, param.text, param.num);
     });
     this.createTransaction = (...args) => create.immediate(...args);
 
-    const interrupt = db.transaction((orphans: UnfinishedRunRow[], at: string) =>
+    const interrupt = db.transaction((orphans: Orphan[], at: string) =>
       orphans
-        .filter((orphan) => {
-          const epochs = this.countEpochs.get(orphan.id)?.n ?? 0;
+        .filter(({ run, why }) => {
+          const epochs = this.countEpochs.get(run.id)?.n ?? 0;
           const result = this.updateInterrupted.run({
-            id: orphan.id,
-            status: orphan.status,
-            pid: orphan.owner_pid,
-            host: orphan.owner_host,
+            id: run.id,
+            status: run.status,
+            pid: run.owner_pid,
+            host: run.owner_host,
+            lastSeen: run.last_seen,
             finishedAt: at,
-            error: interruptionMessage(orphan, epochs),
+            error: interruptionMessage(run, why, epochs),
           });
           return result.changes > 0;
         })
-        .map((orphan) => orphan.id),
+        .map(({ run }) => run.id),
     );
     this.interruptTransaction = (...args) => interrupt.immediate(...args);
   }
@@ -268,17 +289,38 @@ export class RunRepository {
     return false;
   }
 
-  markOrphanedRunsInterrupted(isProcessAlive: ProcessLiveness): string[] {
-    // A run with no recorded owner has nobody who could ever finish it: it counts as orphaned.
-    // Liveness is checked outside the write transaction; the update re-checks status and owner.
-    const orphans = this.selectUnfinished
-      .all()
-      .filter(
-        (run) =>
-          run.owner_pid === null || run.owner_host === null || !isProcessAlive(run.owner_pid, run.owner_host),
-      );
+  /**
+   * A queued or running run is orphaned when its owner recorded no pid, when its owner has sent no heartbeat
+   * for `staleAfterMs` (on any host, whatever its pid or host name now), or when the owner's pid is gone on
+   * this host (the quick answer after a kill -9, before the heartbeat goes stale). Liveness is checked
+   * outside the write transaction; the update re-checks status, owner and last heartbeat.
+   */
+  markOrphanedRunsInterrupted(isProcessAlive: ProcessLiveness, staleAfterMs: number): string[] {
+    const now = this.now().getTime();
+    const orphans: Orphan[] = [];
+    for (const run of this.selectUnfinished.all()) {
+      const silentMs = now - Date.parse(run.last_seen);
+      if (run.owner_pid === null || run.owner_host === null) orphans.push({ run, why: 'no-owner' });
+      else if (silentMs > staleAfterMs) orphans.push({ run, why: 'silent' });
+      else if (!isProcessAlive(run.owner_pid, run.owner_host)) orphans.push({ run, why: 'gone' });
+    }
     if (orphans.length === 0) return [];
     return this.interruptTransaction(orphans, this.timestamp());
+  }
+
+  /** Proof of life for every unfinished run this process owns; returns how many there are. */
+  heartbeat(ownerToken: string): number {
+    return this.updateHeartbeat.run(this.timestamp(), ownerToken).changes;
+  }
+
+  /** Runs this process owns that another process asked to cancel. */
+  cancelRequests(ownerToken: string): string[] {
+    return this.selectCancelRequested.all(ownerToken).map((r) => r.id);
+  }
+
+  /** Asks whichever process trains the run to cancel it (seen at its next heartbeat). */
+  requestCancel(runId: string): boolean {
+    return this.updateCancelRequested.run(runId).changes > 0;
   }
 
   listRuns(): RunListItem[] {
@@ -405,15 +447,21 @@ function toStoredRun(row: RunRow): StoredRun {
   };
 }
 
-function interruptionMessage(run: UnfinishedRunRow, epochs: number): string {
+interface Orphan {
+  run: UnfinishedRunRow;
+  why: 'no-owner' | 'silent' | 'gone';
+}
+
+function interruptionMessage(run: UnfinishedRunRow, why: Orphan['why'], epochs: number): string {
   const owner =
     run.owner_pid === null
       ? 'a process that did not record itself'
       : `pid ${run.owner_pid} on ${run.owner_host}`;
+  const how = why === 'silent' ? ` (no heartbeat since ${run.last_seen})` : '';
   const kept = epochs === 1 ? '1 logged epoch is kept' : `${epochs} logged epochs are kept`;
   return run.status === 'queued'
-    ? `interrupted: the process that queued it (${owner}) ended before it started`
-    : `interrupted: the process that was training it (${owner}) ended without finishing it; ${kept}`;
+    ? `interrupted: the process that queued it (${owner})${how} ended before it started`
+    : `interrupted: the process that was training it (${owner})${how} ended without finishing it; ${kept}`;
 }
 
 /** Trimmed, non-empty, first occurrence kept. */

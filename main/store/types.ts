@@ -10,13 +10,17 @@ export interface CreateRunInput {
   appVersion: string;
   /** Defaults to `config.training.epochs`. */
   epochsPlanned?: number;
-  /** Defaults to this process; `startRun` replaces it with the process that trains. */
+  /** Defaults to this process; `startRun` replaces pid and host with the thread that trains. */
   owner?: RunOwner;
+  /** The grid cell this run is an attempt of. */
+  grid?: { gridId: string; cell: number };
 }
 
 export interface RunOwner {
   pid: number;
   host: string;
+  /** Unique per process start: what heartbeats and cross-process cancels address. */
+  token?: string;
 }
 
 export interface StartRunInput extends RunOwner {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { packageVersion } from '../../api/versions';
 import { selectBackend } from '../../engine/backend/select-backend';
 import { describeWorkerCount, recommendedWorkerCount } from '../../services/worker-count';
-import { APP_VERSION } from '../build-info';
+import { APP_VERSION } from '../../build-info';
 import { openContext, type GlobalOptions } from '../context';
 import { printJson } from '../output';
 
@@ -62,7 +62,7 @@ export async function doctorCommand(options: GlobalOptions & { json?: boolean })
     '',
     `Database: ${ctx.dbPath} (${runCount} run${runCount === 1 ? '' : 's'}; SQLite ${sqliteVersion}, better-sqlite3 ${report.versions['better-sqlite3']})`,
     `Cache:    ${ctx.cacheDir}`,
-    `Electron: ${report.electronBinary ? `installed (${report.versions.electron})` : 'binary not installed: `npm start` shows the command-line workbench instead'}`,
+    `Electron: ${report.electronBinary ? `installed (${report.versions.electron})` : 'binary not installed: `npm start` opens the workbench in your browser instead (`workbench serve`)'}`,
   ];
   if (ctx.recovered.length > 0) {
     lines.push(`Marked ${ctx.recovered.length} run(s) left running by a dead process as interrupted.`);

@@ -1,11 +1,14 @@
 import cliProgress from 'cli-progress';
+import { formatConfigIssues } from '../../../common/config/config-issues';
 import { runConfigSchema } from '../../../common/config/run-config';
+import { UserInputError } from '../../../common/errors';
 import type { EpochMetrics } from '../../../common/types';
-import { preflightRun } from '../../services/run-preflight';
-import { TrainingService } from '../../services/training-service';
-import { APP_VERSION, trainingWorkerFile } from '../build-info';
+import { APP_VERSION, trainingWorkerFile } from '../../build-info';
+import { defaultCacheDir } from '../../app-paths';
+import { checkResolvedConfig } from '../../services/config-check';
+import { openRunServices } from '../../services/run-services';
 import { loadConfigFile, type ConfigOverrides } from '../config-file';
-import { openContext, type GlobalOptions } from '../context';
+import { resolveDbPath, type GlobalOptions } from '../context';
 import { fmt, fmtLr, printJson } from '../output';
 
 export interface RunOptions extends GlobalOptions, ConfigOverrides {
@@ -26,17 +29,21 @@ function epochLine(m: EpochMetrics, epochs: number): string {
 
 /** `workbench run CONFIG`: trains one run in a worker thread and shows its progress. Returns the exit code. */
 export async function runCommand(spec: string, options: RunOptions): Promise<number> {
-  const { config } = loadConfigFile(spec, runConfigSchema, options);
-  const ctx = openContext(options);
-  const dataset = preflightRun(config, ctx.store, ctx.cacheDir);
-  const service = new TrainingService({
-    store: ctx.store,
-    dbPath: ctx.dbPath,
-    cacheDir: ctx.cacheDir,
+  const { file, config } = loadConfigFile(spec, runConfigSchema, options);
+  const services = await openRunServices({
+    dbPath: resolveDbPath(options),
+    cacheDir: defaultCacheDir(),
     workerFile: trainingWorkerFile(),
     appVersion: APP_VERSION,
     maxWorkers: options.workers ?? 1,
   });
+  // The same full check as runs.start: the dataset, the split, the backend the config asks for, the shapes.
+  const check = checkResolvedConfig(config, services.checks);
+  if (!check.ok) {
+    await services.close(0);
+    throw new UserInputError(`${file}: ${formatConfigIssues(check.issues)}`);
+  }
+  const service = services.queue;
   const epochs = config.training.epochs;
   const interactive = !options.json && process.stdout.isTTY === true;
   const multibar = interactive
@@ -53,7 +60,7 @@ export async function runCommand(spec: string, options: RunOptions): Promise<num
     : undefined;
   const bar = multibar?.create(epochs, 0, { name: config.name, epoch: 0, epochs, batch: 0, batches: 0 });
 
-  const { runId, done } = service.start(config, dataset.fingerprint);
+  const { runId, done } = service.submit(config, check.dataset.fingerprint);
   let cancelRequests = 0;
   const onSignal = () => {
     cancelRequests += 1;
@@ -93,8 +100,7 @@ export async function runCommand(spec: string, options: RunOptions): Promise<num
   multibar?.stop();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  await service.close();
-  ctx.store.close();
+  await services.close();
 
   if (options.json) {
     printJson({

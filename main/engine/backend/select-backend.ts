@@ -4,7 +4,8 @@
  * libtensorflow), so they are loaded lazily and any failure is reported, never thrown, in 'auto'.
  */
 import { createRequire } from 'node:module';
-import { dirname, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
@@ -77,12 +78,18 @@ function packageVersion(pkg: string): string {
 
 /** null when installed, else why not. Resolving does not load the package (or its native library). */
 function notInstalledReason(pkg: string): string | null {
+  let entry: string;
   try {
-    requireFromHere.resolve(pkg);
-    return null;
+    entry = requireFromHere.resolve(pkg);
   } catch (error) {
     return `not installed: ${firstLine(error)}`;
   }
+  // An offline `npm install` can leave tfjs-node's JavaScript without the native binding it failed to
+  // download; loading it then only registers a second copy of tfjs (a screen of warnings) and throws.
+  if (pkg.startsWith('@tensorflow/tfjs-node') && !existsSync(join(dirname(dirname(entry)), 'lib'))) {
+    return 'not installed: its native TensorFlow library was not downloaded during npm install';
+  }
+  return null;
 }
 
 /**

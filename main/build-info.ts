@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { version } from '../../package.json';
-import { appRoot } from '../app-paths';
+import { version } from '../package.json';
+import { appRoot } from './app-paths';
 
 export const APP_VERSION: string = version;
 

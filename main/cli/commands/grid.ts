@@ -1,0 +1,315 @@
+import { existsSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { formatConfigIssues } from '../../../common/config/config-issues';
+import { UserInputError } from '../../../common/errors';
+import { gridResultsCsv } from '../../../common/grid/csv';
+import { describeCell, formatAxisValue } from '../../../common/grid/expand';
+import type { GridCellResult, GridDetail } from '../../../common/grid/types';
+import { isMetricName } from '../../../common/compare/comparison';
+import type { MetricName } from '../../../common/types';
+import { defaultCacheDir } from '../../app-paths';
+import { APP_VERSION, trainingWorkerFile } from '../../build-info';
+import { planGrid } from '../../services/grid-planner';
+import { getGridDetail, listGridSummaries } from '../../services/grid-report';
+import { findGridPresetFile, listGridPresetNames, readJsonFile } from '../../services/presets';
+import { openRunServices, type RunServices } from '../../services/run-services';
+import { openContext, resolveDbPath, type GlobalOptions } from '../context';
+import { fmt, pct, printJson, printTable } from '../output';
+
+export interface GridOptions extends GlobalOptions {
+  json?: boolean;
+  csv?: boolean;
+  monitor?: string;
+  workers?: number;
+}
+
+/** `workbench grid GRID.json | show ID | resume ID | cancel ID`. Returns the exit code. */
+export async function gridCommand(target: string, id: string | undefined, options: GridOptions): Promise<number> {
+  switch (target) {
+    case 'show':
+      return gridShowCommand(requireId(target, id), options);
+    case 'resume':
+      return gridResumeCommand(requireId(target, id), options);
+    case 'cancel':
+      return gridCancelCommand(requireId(target, id), options);
+    default:
+      if (id !== undefined) throw new UserInputError(`grid: unexpected argument "${id}" after ${target}`);
+      return gridRunCommand(target, options);
+  }
+}
+
+function requireId(verb: string, id: string | undefined): string {
+  if (!id) throw new UserInputError(`grid ${verb}: expected a grid id (see \`workbench grids\`)`);
+  return id;
+}
+
+/** A grid file, or a bundled grid preset by name or unique prefix (`e5-grid-l2`, `e5-grid`). */
+function resolveGridFile(spec: string): string {
+  if (existsSync(spec)) return spec;
+  const preset = findGridPresetFile(spec);
+  if (preset) return preset;
+  throw new UserInputError(
+    `${spec}: no such file, and no grid preset of that name (grid presets: ${listGridPresetNames().join(', ')})`,
+  );
+}
+
+function openServices(options: GridOptions): Promise<RunServices> {
+  return openRunServices({
+    dbPath: resolveDbPath(options),
+    cacheDir: defaultCacheDir(),
+    workerFile: trainingWorkerFile(),
+    appVersion: APP_VERSION,
+    maxWorkers: options.workers,
+  });
+}
+
+function monitorOption(options: GridOptions): MetricName | undefined {
+  if (options.monitor === undefined) return undefined;
+  if (!isMetricName(options.monitor)) {
+    throw new UserInputError(
+      `--monitor: expected one of trainLoss, trainAcc, valLoss, valAcc, testLoss, testAcc (got "${options.monitor}")`,
+    );
+  }
+  return options.monitor;
+}
+
+async function gridRunCommand(spec: string, options: GridOptions): Promise<number> {
+  const file = resolveGridFile(spec);
+  const raw = readJsonFile(file);
+  const services = await openServices(options);
+  const plan = planGrid(raw, { checks: services.checks, store: services.store, workers: services.queue.workerCount });
+  if (!('grid' in plan)) {
+    await services.close(0);
+    throw new UserInputError(`${file}: grid refused: ${formatConfigIssues(plan.check.issues, 'grid')}`);
+  }
+  const gridId = services.queue.startGrid(plan.grid);
+  if (!options.json) {
+    process.stdout.write(
+      `grid ${gridId} (${plan.grid.name}): ${plan.grid.cells.length} cells on ${services.queue.workerCount} worker(s)\n`,
+    );
+  }
+  return driveGrid(services, gridId, options);
+}
+
+async function gridResumeCommand(id: string, options: GridOptions): Promise<number> {
+  const services = await openServices(options);
+  const grid = services.store.grids.findGrid(id);
+  if (!grid) {
+    await services.close(0);
+    throw new UserInputError(`${id}: no grid with this id (see \`workbench grids\`)`);
+  }
+  const pending = services.queue.resumeGrid(grid.id);
+  if (!options.json) {
+    process.stdout.write(`grid ${grid.id} (${grid.name}): resuming, ${pending} cell(s) left to train\n`);
+  }
+  return driveGrid(services, grid.id, options);
+}
+
+/**
+ * Trains the grid's cells in this process until none is left, with a progress bar (cells and epochs), or
+ * one JSON line per finished cell. Ctrl-C stops after the current batch and leaves the grid resumable.
+ */
+async function driveGrid(services: RunServices, gridId: string, options: GridOptions): Promise<number> {
+  const { queue, store } = services;
+  const monitor = monitorOption(options);
+  const detail = () => getGridDetail(store, gridId, queue.workerCount, monitor);
+  const start = detail();
+  const interactive = !options.json && process.stdout.isTTY === true;
+  const bar = interactive
+    ? new cliProgress.SingleBar(
+        {
+          format: '{name} [{bar}] cells {done}/{total} | running {running} | epochs {epochs}/{epochsTotal} | ETA {eta_formatted}',
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const epochsTotal = start.results.reduce((a, r) => a + r.epochsPlanned, 0);
+  bar?.start(start.cells, 0, { name: start.name, done: 0, total: start.cells, running: 0, epochs: 0, epochsTotal });
+  const reported = new Set(start.results.filter((r) => isSettled(r)).map((r) => r.index));
+
+  const report = () => {
+    const now = detail();
+    const done = now.results.filter(isSettled).length;
+    const running = now.results.filter((r) => r.status === 'running').length;
+    const epochs = now.results.reduce((a, r) => a + r.epochs, 0);
+    bar?.update(done, { done, running, epochs, epochsTotal });
+    for (const r of now.results) {
+      if (!isSettled(r) || reported.has(r.index)) continue;
+      reported.add(r.index);
+      if (options.json) printJson(cellJson(gridId, r));
+      else {
+        const line = cellLine(now, r);
+        if (bar) process.stdout.write(`\r\x1b[K${line}\n`);
+        else process.stdout.write(`${line}\n`);
+      }
+    }
+  };
+  const unsubscribe = queue.subscribe({
+    status: () => report(),
+    epoch: () => report(),
+  });
+
+  let stops = 0;
+  const onSignal = () => {
+    stops += 1;
+    if (stops === 1) {
+      process.stderr.write(
+        `\nStopping after the current batch; the grid stays resumable: workbench grid resume ${gridId}\n`,
+      );
+      void queue.stopAll(60_000);
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await queue.gridIdle(gridId);
+    report();
+  } finally {
+    unsubscribe();
+    bar?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const end = detail();
+  await services.close();
+  const failed = end.results.filter((r) => r.status === 'failed' || r.status === 'diverged').length;
+  if (options.json) printJson({ gridId, status: end.status, cells: end.cells, counts: end.counts });
+  else {
+    process.stdout.write(
+      `grid ${gridId}: ${end.status}, ${end.counts.completed}/${end.cells} cells completed` +
+        `${failed ? `, ${failed} failed or diverged` : ''}; results: workbench grid show ${gridId.slice(0, 8)}\n`,
+    );
+  }
+  if (stops > 0) return 130;
+  return end.status === 'completed' && failed === 0 ? 0 : 1;
+}
+
+function isSettled(r: GridCellResult): boolean {
+  return r.status !== 'pending' && r.status !== 'queued' && r.status !== 'running';
+}
+
+function cellJson(gridId: string, r: GridCellResult) {
+  return {
+    gridId,
+    index: r.index,
+    values: r.values,
+    runId: r.runId,
+    status: r.status,
+    bestEpoch: r.bestEpoch,
+    valLoss: r.atBest?.valLoss ?? null,
+    valAcc: r.atBest?.valAcc ?? null,
+    testLoss: r.atBest?.testLoss ?? null,
+    testAcc: r.atBest?.testAcc ?? null,
+    trainLoss: r.atBest?.trainLoss ?? null,
+    trainAcc: r.atBest?.trainAcc ?? null,
+    epochs: r.epochs,
+    seed: r.seed,
+    repeat: r.repeat,
+    durationSeconds: r.durationSeconds,
+  };
+}
+
+function cellLine(grid: GridDetail, r: GridCellResult): string {
+  const at = r.atBest;
+  const parts = [`cell ${r.index} (${describeCell(grid.axes, r.values)})`, r.status];
+  if (at) {
+    parts.push(`best ${grid.monitor} ${fmt(at[grid.monitor])} @${r.bestEpoch}`);
+    if (at.valAcc !== null) parts.push(`val acc ${pct(at.valAcc)}`);
+    if (at.testAcc !== null) parts.push(`test acc ${pct(at.testAcc)}`);
+  }
+  if (r.error) parts.push(r.error);
+  return parts.join('  ');
+}
+
+function gridShowCommand(id: string, options: GridOptions): number {
+  const { store } = openContext(options);
+  try {
+    const grid = store.grids.findGrid(id);
+    if (!grid) throw new UserInputError(`${id}: no grid with this id (see \`workbench grids\`)`);
+    const detail = getGridDetail(store, grid.id, 1, monitorOption(options));
+    if (options.csv) {
+      process.stdout.write(gridResultsCsv(detail));
+      return 0;
+    }
+    if (options.json) {
+      const { results, id: gridId, ...rest } = detail;
+      printJson({ gridId, ...rest, cells: results.map((r) => ({ ...cellJson(gridId, r), final: r.final })) });
+      return 0;
+    }
+    process.stdout.write(
+      `Grid ${detail.id}  ${detail.name}\nstatus  ${detail.status}  (${countsLine(detail)})\n` +
+        `axes    ${detail.axes.map((a) => `${a.label} = ${a.values.map(formatAxisValue).join(', ')}`).join('; ')}\n` +
+        `monitor ${detail.monitor} (best epoch of each cell)\n`,
+    );
+    printTable(
+      ['cell', ...detail.axes.map((a) => a.label), 'status', `best ${detail.monitor}`, 'epoch', 'val acc', 'test acc', 'run'],
+      detail.results.map((r) => [
+        r.index,
+        ...detail.axes.map((a) => formatAxisValue(r.values[a.path])),
+        r.status,
+        fmt(r.atBest?.[detail.monitor]),
+        r.bestEpoch ?? '–',
+        pct(r.atBest?.valAcc),
+        pct(r.atBest?.testAcc),
+        r.runId ? r.runId.slice(0, 8) : '–',
+      ]),
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function countsLine(detail: GridDetail): string {
+  return Object.entries(detail.counts)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
+}
+
+async function gridCancelCommand(id: string, options: GridOptions): Promise<number> {
+  const services = await openServices({ ...options, workers: 1 });
+  try {
+    const grid = services.store.grids.findGrid(id);
+    if (!grid) throw new UserInputError(`${id}: no grid with this id (see \`workbench grids\`)`);
+    const cancelled = services.queue.cancelGrid(grid.id);
+    if (options.json) printJson({ gridId: grid.id, cancelled });
+    else process.stdout.write(`grid ${grid.id}: cancelled (${cancelled} queued or running cell(s) asked to stop)\n`);
+    return 0;
+  } finally {
+    await services.close(0);
+  }
+}
+
+/** `workbench grids`: every grid, newest first. */
+export function gridsCommand(options: GridOptions): number {
+  const { store } = openContext(options);
+  try {
+    const grids = listGridSummaries(store, 1);
+    if (options.json) {
+      printJson(grids);
+      return 0;
+    }
+    if (grids.length === 0) {
+      process.stdout.write(`No grids yet. Start one with \`workbench grid ${listGridPresetNames()[0] ?? 'GRID.json'}\`.\n`);
+      return 0;
+    }
+    printTable(
+      ['id', 'name', 'status', 'cells', 'done', 'axes', 'created'],
+      grids.map((g) => [
+        g.id.slice(0, 8),
+        g.name,
+        g.status,
+        g.cells,
+        g.counts.completed + g.counts.failed + g.counts.diverged,
+        g.axes.map((a) => `${a.label}×${a.values.length}`).join(' '),
+        g.createdAt,
+      ]),
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,344 @@
+import type { RunConfig } from '../../common/config/run-config';
+import type { RunStatus } from '../../common/types';
+import {
+  currentProcessOwner,
+  HEARTBEAT_INTERVAL_MS,
+  isProcessAliveOnThisHost,
+  staleAfterMs,
+} from '../store/liveness';
+import type { NewGrid } from '../store/grids';
+import type { RunStore } from '../store/run-store';
+import type { RunOwner } from '../store/types';
+import { ConflictError, NotFoundError } from './errors';
+import type { TrainingListener, TrainingService } from './training-service';
+import type { TrainingTaskResult } from './worker/messages';
+
+/**
+ * The one way a run starts: a single run from the UI or the CLI, a re-run, every grid cell. The queue
+ * creates the run in the store (owned by this process), hands it to the worker pool when a worker is free,
+ * and keeps the pool full: single runs first, then grid cells claimed one at a time from the store, round
+ * robin over the grids this process drives. Because a cell is claimed in the store, any number of processes
+ * may drive the same grid without training a cell twice.
+ *
+ * It also keeps this process's runs alive in the store (a heartbeat), answers cancel requests other
+ * processes leave there, and interrupts runs whose owner has gone silent, so that a crash anywhere ends
+ * as `interrupted` within a bounded time.
+ */
+
+export interface QueueListener extends TrainingListener {
+  /** A grid's status or one of its cells changed. */
+  gridChanged?(gridId: string): void;
+  /** Runs were created, interrupted or otherwise changed outside the training events. */
+  runsChanged?(): void;
+}
+
+export interface RunQueueOptions {
+  store: RunStore;
+  training: TrainingService;
+  appVersion: string;
+  owner?: RunOwner;
+  heartbeatMs?: number;
+}
+
+interface PendingRun {
+  runId: string;
+  config: RunConfig;
+  settle: (result: TrainingTaskResult) => void;
+}
+
+interface ActiveRun {
+  gridId: string | null;
+  done: Promise<TrainingTaskResult>;
+}
+
+export class RunQueue {
+  private readonly store: RunStore;
+  private readonly training: TrainingService;
+  private readonly owner: RunOwner & { token: string };
+  private readonly singles: PendingRun[] = [];
+  private readonly active = new Map<string, ActiveRun>();
+  /** Grids this process claims cells of, in round-robin order. */
+  private readonly driven: string[] = [];
+  /** Per driven grid: cells cancelled before this time (its resume) train again. */
+  private readonly retryCancelledBefore = new Map<string, string>();
+  private readonly listeners = new Set<QueueListener>();
+  private readonly stopTrainingRelay: () => void;
+  private readonly timer: NodeJS.Timeout;
+  private nextGrid = 0;
+  private closing = false;
+
+  constructor(private readonly options: RunQueueOptions) {
+    this.store = options.store;
+    this.training = options.training;
+    const owner = options.owner ?? currentProcessOwner();
+    this.owner = { ...owner, token: owner.token ?? `${owner.host}:${owner.pid}` };
+    this.stopTrainingRelay = this.training.subscribe({
+      started: (...args) => this.emit((l) => l.started?.(...args)),
+      progress: (...args) => this.emit((l) => l.progress?.(...args)),
+      epoch: (...args) => this.emit((l) => l.epoch?.(...args)),
+      status: (runId, status, error) => {
+        this.emit((l) => l.status?.(runId, status, error));
+        const gridId = this.active.get(runId)?.gridId;
+        if (gridId) this.emit((l) => l.gridChanged?.(gridId));
+      },
+    });
+    this.timer = setInterval(() => this.tick(), options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+    // The heartbeat must not keep a CLI process alive on its own.
+    this.timer.unref();
+  }
+
+  get workerCount(): number {
+    return this.training.workerCount;
+  }
+
+  get ownerToken(): string {
+    return this.owner.token;
+  }
+
+  subscribe(listener: QueueListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues a single run whose config (and dataset) passed the full check; it starts at the next free worker. */
+  submit(
+    config: RunConfig,
+    datasetFingerprint: string,
+  ): { runId: string; done: Promise<TrainingTaskResult> } {
+    if (this.closing) throw new ConflictError('the workbench is shutting down: it starts no new runs');
+    const run = this.store.createRun({
+      config,
+      datasetFingerprint,
+      appVersion: this.options.appVersion,
+      owner: this.owner,
+    });
+    let settle!: (result: TrainingTaskResult) => void;
+    const done = new Promise<TrainingTaskResult>((resolve) => (settle = resolve));
+    this.singles.push({ runId: run.id, config, settle });
+    this.emit((l) => l.status?.(run.id, 'queued'));
+    this.emit((l) => l.runsChanged?.());
+    this.pump();
+    return { runId: run.id, done };
+  }
+
+  /** Stores a planned grid (every cell already checked) and starts driving it. */
+  startGrid(grid: NewGrid): string {
+    if (this.closing) throw new ConflictError('the workbench is shutting down: it starts no new grids');
+    const gridId = this.store.grids.createGrid(grid, this.owner);
+    this.drive(gridId);
+    return gridId;
+  }
+
+  /**
+   * Continues an unfinished (or cancelled) grid: finished cells stay, pending, interrupted and cancelled cells
+   * train. Runs whose owner died are interrupted first, so their cells are free to claim. Returns the cells
+   * left to start.
+   */
+  resumeGrid(gridId: string): number {
+    if (this.closing) throw new ConflictError('the workbench is shutting down: it resumes no grids');
+    const grid = this.store.grids.getGrid(gridId);
+    if (!grid) throw new NotFoundError(`no grid with id ${gridId}`);
+    this.sweepOrphans();
+    this.store.grids.takeOver(gridId, this.owner);
+    this.retryCancelledBefore.set(gridId, this.store.grids.timestampNow());
+    this.drive(gridId);
+    return this.pendingCells(gridId);
+  }
+
+  /**
+   * Resumes every grid left `running` by a process that is gone (no heartbeat, or a dead pid on this host):
+   * what the app, `serve` and `workbench grid resume` do at start. Returns their ids.
+   */
+  resumeOrphanedGrids(): string[] {
+    this.sweepOrphans();
+    const stale = staleAfterMs();
+    const now = Date.now();
+    const resumed: string[] = [];
+    for (const grid of this.store.grids.listGrids()) {
+      if (grid.status !== 'running' || this.driven.includes(grid.id)) continue;
+      const owner = grid.owner;
+      const silent = !owner?.heartbeatAt || now - Date.parse(owner.heartbeatAt) > stale;
+      const gone = !owner || silent || !isProcessAliveOnThisHost(owner.pid, owner.host);
+      if (owner?.token === this.owner.token || !gone) continue;
+      this.resumeGrid(grid.id);
+      resumed.push(grid.id);
+    }
+    return resumed;
+  }
+
+  /** Stops a grid: no cell starts any more, and its queued and running cells are cancelled (here or elsewhere). */
+  cancelGrid(gridId: string): number {
+    if (!this.store.grids.getGrid(gridId)) throw new NotFoundError(`no grid with id ${gridId}`);
+    this.store.grids.setCancelled(gridId);
+    this.stopDriving(gridId);
+    let cancelled = 0;
+    for (const run of this.store.grids.gridRuns(gridId)) {
+      if ((run.status === 'queued' || run.status === 'running') && this.cancel(run.id)) cancelled += 1;
+    }
+    this.emit((l) => l.gridChanged?.(gridId));
+    return cancelled;
+  }
+
+  /**
+   * Cancels a queued or running run: at once if it waits here, before its next batch if it trains here, and
+   * at its owner's next heartbeat if another process trains it. False when it is not queued or running.
+   */
+  cancel(runId: string): boolean {
+    const waiting = this.singles.findIndex((p) => p.runId === runId);
+    if (waiting >= 0) {
+      const [pending] = this.singles.splice(waiting, 1);
+      this.store.finishRun(runId, 'cancelled');
+      this.emit((l) => l.status?.(runId, 'cancelled'));
+      pending.settle({ runId, status: 'cancelled', epochs: 0 });
+      return true;
+    }
+    if (this.active.has(runId)) return this.training.cancel(runId);
+    return this.store.requestCancel(runId);
+  }
+
+  /**
+   * Stops claiming grid cells and cancels everything this process runs or holds, leaving grids resumable
+   * (their cancelled cells train again on resume). Waits up to `timeoutMs`; true if every run ended.
+   */
+  async stopAll(timeoutMs: number): Promise<boolean> {
+    this.closing = true;
+    this.driven.length = 0;
+    for (const pending of [...this.singles]) this.cancel(pending.runId);
+    for (const runId of this.active.keys()) this.training.cancel(runId);
+    return this.settled(timeoutMs);
+  }
+
+  /** Waits up to `timeoutMs` for the runs this process has started to end. True if all did. */
+  async settled(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      const all = Promise.all([...this.active.values()].map((a) => a.done)).then(() => true as const);
+      return await Promise.race([all, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves once the grid has no cell left here to start or train (or it was cancelled or stopped). */
+  async gridIdle(gridId: string): Promise<void> {
+    for (;;) {
+      const mine = [...this.active.values()].filter((a) => a.gridId === gridId).map((a) => a.done);
+      if (mine.length === 0 && !this.driven.includes(gridId)) return;
+      if (mine.length > 0) await Promise.race(mine);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Stops the heartbeat and the relay; call after stopAll/settled. Leaves the training pool to its owner. */
+  dispose(): void {
+    clearInterval(this.timer);
+    this.stopTrainingRelay();
+    this.listeners.clear();
+  }
+
+  private drive(gridId: string): void {
+    if (!this.driven.includes(gridId)) this.driven.push(gridId);
+    this.emit((l) => l.gridChanged?.(gridId));
+    this.pump();
+  }
+
+  private stopDriving(gridId: string): void {
+    const i = this.driven.indexOf(gridId);
+    if (i >= 0) this.driven.splice(i, 1);
+  }
+
+  private pendingCells(gridId: string): number {
+    const counts = this.store.grids.statusCounts().get(gridId);
+    return (
+      (counts?.get('pending') ?? 0) + (counts?.get('interrupted') ?? 0) + (counts?.get('cancelled') ?? 0)
+    );
+  }
+
+  /** Fills every free worker: waiting single runs first, then the next cell of each driven grid in turn. */
+  private pump(): void {
+    while (!this.closing && this.active.size < this.training.workerCount) {
+      const single = this.singles.shift();
+      if (single) {
+        this.dispatch(single.runId, single.config, null).then(single.settle, () => undefined);
+        continue;
+      }
+      const claimed = this.claimCell();
+      if (!claimed) break;
+      this.dispatch(claimed.runId, claimed.config, claimed.gridId);
+      this.emit((l) => l.status?.(claimed.runId, 'queued'));
+      this.emit((l) => l.gridChanged?.(claimed.gridId));
+      this.emit((l) => l.runsChanged?.());
+    }
+  }
+
+  private claimCell(): { runId: string; config: RunConfig; gridId: string } | null {
+    for (let tried = 0; tried < this.driven.length;) {
+      this.nextGrid %= this.driven.length;
+      const gridId = this.driven[this.nextGrid];
+      const claimed = this.store.grids.claimNextCell(
+        gridId,
+        this.owner,
+        this.options.appVersion,
+        this.retryCancelledBefore.get(gridId) ?? '',
+      );
+      if (claimed) {
+        this.nextGrid += 1;
+        return { runId: claimed.runId, config: claimed.config, gridId };
+      }
+      // Nothing left to start here: stop driving it; whoever ends its last cell marks it completed.
+      this.stopDriving(gridId);
+      this.finishGridIfDone(gridId);
+      tried = 0;
+      if (this.driven.length === 0) return null;
+    }
+    return null;
+  }
+
+  private dispatch(runId: string, config: RunConfig, gridId: string | null): Promise<TrainingTaskResult> {
+    const done = this.training.train(runId, config).then((result) => {
+      this.active.delete(runId);
+      // A process shutting down leaves its grids resumable rather than finishing them.
+      if (gridId && !this.closing) {
+        this.finishGridIfDone(gridId);
+        this.emit((l) => l.gridChanged?.(gridId));
+      }
+      this.pump();
+      return result;
+    });
+    this.active.set(runId, { gridId, done });
+    return done;
+  }
+
+  private finishGridIfDone(gridId: string): void {
+    if (this.store.grids.finishIfDone(gridId)) this.emit((l) => l.gridChanged?.(gridId));
+  }
+
+  /** Every few seconds: prove this process alive, take cancel requests, and interrupt silent owners' runs. */
+  private tick(): void {
+    try {
+      this.store.heartbeat(this.owner.token);
+      for (const runId of this.store.cancelRequests(this.owner.token)) this.cancel(runId);
+      this.sweepOrphans();
+    } catch (error) {
+      // A locked or full database must not crash the process; the next tick tries again.
+      process.emitWarning(`run queue heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+
+  private sweepOrphans(): void {
+    const interrupted = this.store.markOrphanedRunsInterrupted();
+    if (interrupted.length === 0) return;
+    for (const runId of interrupted) this.emit((l) => l.status?.(runId, 'interrupted' as RunStatus));
+    this.emit((l) => l.runsChanged?.());
+    for (const grid of this.store.grids.listGrids()) {
+      if (grid.status === 'running') this.emit((l) => l.gridChanged?.(grid.id));
+    }
+    // A driven grid may have cells free to claim again.
+    this.pump();
+  }
+
+  private emit(call: (listener: QueueListener) => void): void {
+    for (const listener of this.listeners) call(listener);
+  }
+}

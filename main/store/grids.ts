@@ -1,0 +1,436 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { RunConfig } from '../../common/config/run-config';
+import type { GridCellStatus, GridStatus } from '../../common/grid/types';
+import type { ResolvedAxis } from '../../common/grid/spec';
+import type { EpochMetrics, RunStatus } from '../../common/types';
+import { UserInputError } from '../../common/errors';
+import { GridNotFoundError } from './errors';
+import type { RunRepository } from './runs';
+import type { RunOwner } from './types';
+
+/**
+ * Grids and their cells: the persisted queue of grid work. A cell is claimed by pointing it at a new run in
+ * one IMMEDIATE transaction, so that any number of processes can drive the same grid and no cell is ever
+ * trained twice; a cell whose attempt was interrupted (its owner died) or cancelled is claimed again from
+ * scratch, while a completed, failed or diverged attempt is final.
+ */
+
+/**
+ * A cell trains again when its attempt was interrupted (its owner died). A cancelled attempt trains again
+ * only when the grid is resumed after it (Ctrl-C, a cancelled grid): a cell cancelled by hand while its grid
+ * runs stays cancelled.
+ */
+
+export interface NewGridCell {
+  index: number;
+  point: number;
+  repeat: number;
+  position: number;
+  values: Record<string, unknown>;
+  /** The resolved config (checked like a single run) the cell trains. */
+  config: RunConfig;
+  datasetFingerprint: string;
+}
+
+export interface NewGrid {
+  name: string;
+  spec: unknown;
+  axes: ResolvedAxis[];
+  cells: NewGridCell[];
+}
+
+export interface StoredGrid {
+  id: string;
+  name: string;
+  spec: unknown;
+  axes: ResolvedAxis[];
+  status: GridStatus;
+  cells: number;
+  createdAt: string;
+  finishedAt: string | null;
+  owner: (RunOwner & { heartbeatAt: string | null }) | null;
+}
+
+export interface StoredGridCell {
+  index: number;
+  point: number;
+  repeat: number;
+  position: number;
+  values: Record<string, unknown>;
+  config: RunConfig;
+  datasetFingerprint: string;
+  attempts: number;
+  runId: string | null;
+  status: GridCellStatus;
+  runName: string | null;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  epochsPlanned: number;
+  earlyStopEpoch: number | null;
+}
+
+export interface ClaimedCell {
+  gridId: string;
+  index: number;
+  runId: string;
+  config: RunConfig;
+  datasetFingerprint: string;
+}
+
+interface GridRow {
+  id: string;
+  name: string;
+  spec: string;
+  axes: string;
+  status: GridStatus;
+  cells: number;
+  created_at: string;
+  finished_at: string | null;
+  owner_token: string | null;
+  owner_pid: number | null;
+  owner_host: string | null;
+  heartbeat_at: string | null;
+}
+
+interface CellRow {
+  idx: number;
+  point: number;
+  repeat: number;
+  position: number;
+  axis_values: string;
+  config: string;
+  dataset_fingerprint: string;
+  attempts: number;
+  run_id: string | null;
+  status: RunStatus | null;
+  run_name: string | null;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  early_stop: string | null;
+}
+
+export class GridRepository {
+  private readonly insertGrid: Database.Statement<Record<string, string | number | null>>;
+  private readonly insertCell: Database.Statement<Record<string, string | number | null>>;
+  private readonly selectGrid: Database.Statement<[string], GridRow>;
+  private readonly selectGrids: Database.Statement<[], GridRow>;
+  private readonly selectGridIdsByPrefix: Database.Statement<[string], { id: string }>;
+  private readonly selectCells: Database.Statement<[string], CellRow>;
+  private readonly selectStatusCounts: Database.Statement<[], { grid_id: string; status: string; n: number }>;
+  private readonly selectNextCell: Database.Statement<
+    [{ gridId: string; before: string }],
+    { idx: number; config: string; fp: string; run_id: string | null }
+  >;
+  private readonly updateCellRun: Database.Statement<[string, string, number, string | null]>;
+  private readonly selectOpenWork: Database.Statement<[string], { pending: number; active: number }>;
+  private readonly updateGridStatus: Database.Statement<[GridStatus, string | null, string]>;
+  private readonly updateGridOwner: Database.Statement<Record<string, string | number | null>>;
+  private readonly updateGridHeartbeat: Database.Statement<[string, string]>;
+  private readonly selectGridRuns: Database.Statement<[string], { id: string; status: RunStatus }>;
+  private readonly selectGridEpochs: Database.Statement<[string], EpochRow>;
+  private readonly createTransaction: (grid: NewGrid, owner: RunOwner, at: string) => string;
+  private readonly claimTransaction: (
+    gridId: string,
+    owner: RunOwner,
+    appVersion: string,
+    retryCancelledBefore: string,
+  ) => ClaimedCell | null;
+  private readonly finishIfDoneTransaction: (gridId: string, at: string) => boolean;
+
+  constructor(
+    db: Database.Database,
+    private readonly runs: RunRepository,
+    private readonly now: () => Date,
+  ) {
+    this.insertGrid = db.prepare(`
+      INSERT INTO grids (id, name, spec, axes, status, cells, created_at, owner_token, owner_pid, owner_host,
+                         heartbeat_at)
+      VALUES (@id, @name, @spec, @axes, 'running', @cells, @createdAt, @ownerToken, @ownerPid, @ownerHost,
+              @createdAt)`);
+    this.insertCell = db.prepare(`
+      INSERT INTO grid_cells (grid_id, idx, point, repeat, position, axis_values, config, dataset_fingerprint)
+      VALUES (@gridId, @idx, @point, @repeat, @position, @values, @config, @fingerprint)`);
+    this.selectGrid = db.prepare(`SELECT * FROM grids WHERE id = ?`);
+    this.selectGrids = db.prepare(`SELECT * FROM grids ORDER BY created_at DESC, rowid DESC`);
+    this.selectGridIdsByPrefix = db.prepare(`SELECT id FROM grids WHERE id GLOB ? ORDER BY id LIMIT 5`);
+    this.selectCells = db.prepare(`
+      SELECT c.idx, c.point, c.repeat, c.position, c.axis_values, c.config, c.dataset_fingerprint, c.attempts,
+             c.run_id, r.status, r.name AS run_name, r.error, r.started_at, r.finished_at, r.early_stop
+      FROM grid_cells c LEFT JOIN runs r ON r.id = c.run_id
+      WHERE c.grid_id = ? ORDER BY c.idx`);
+    this.selectStatusCounts = db.prepare(`
+      SELECT c.grid_id, COALESCE(r.status, 'pending') AS status, COUNT(*) AS n
+      FROM grid_cells c LEFT JOIN runs r ON r.id = c.run_id
+      GROUP BY c.grid_id, COALESCE(r.status, 'pending')`);
+    this.selectNextCell = db.prepare(`
+      SELECT c.idx, c.config, c.dataset_fingerprint AS fp, c.run_id
+      FROM grid_cells c LEFT JOIN runs r ON r.id = c.run_id
+      WHERE c.grid_id = @gridId
+        AND (c.run_id IS NULL OR r.status = 'interrupted' OR (r.status = 'cancelled' AND r.finished_at <= @before))
+      ORDER BY c.position LIMIT 1`);
+    this.updateCellRun = db.prepare(`
+      UPDATE grid_cells SET run_id = ?, attempts = attempts + 1
+      WHERE grid_id = ? AND idx = ? AND run_id IS ?`);
+    this.selectOpenWork = db.prepare(`
+      SELECT COALESCE(SUM(c.run_id IS NULL OR r.status = 'interrupted'), 0) AS pending,
+             COALESCE(SUM(r.status IN ('queued', 'running')), 0) AS active
+      FROM grid_cells c LEFT JOIN runs r ON r.id = c.run_id WHERE c.grid_id = ?`);
+    this.updateGridStatus = db.prepare(`UPDATE grids SET status = ?, finished_at = ? WHERE id = ?`);
+    this.updateGridOwner = db.prepare(`
+      UPDATE grids SET owner_token = @token, owner_pid = @pid, owner_host = @host, heartbeat_at = @at,
+                       status = 'running', finished_at = NULL
+      WHERE id = @id`);
+    this.updateGridHeartbeat = db.prepare(
+      `UPDATE grids SET heartbeat_at = ? WHERE owner_token = ? AND status = 'running'`,
+    );
+    this.selectGridRuns = db.prepare(`SELECT id, status FROM runs WHERE grid_id = ?`);
+    this.selectGridEpochs = db.prepare(`
+      SELECT e.run_id, e.epoch, e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.test_loss, e.test_acc,
+             e.lr, e.seconds
+      FROM grid_cells c JOIN epoch_metrics e ON e.run_id = c.run_id
+      WHERE c.grid_id = ? ORDER BY e.run_id, e.epoch`);
+
+    const create = db.transaction((grid: NewGrid, owner: RunOwner, at: string) => {
+      const id = randomUUID();
+      this.insertGrid.run({
+        id,
+        name: grid.name,
+        spec: JSON.stringify(grid.spec),
+        axes: JSON.stringify(grid.axes),
+        cells: grid.cells.length,
+        createdAt: at,
+        ownerToken: owner.token ?? null,
+        ownerPid: owner.pid,
+        ownerHost: owner.host,
+      });
+      for (const cell of grid.cells) {
+        this.insertCell.run({
+          gridId: id,
+          idx: cell.index,
+          point: cell.point,
+          repeat: cell.repeat,
+          position: cell.position,
+          values: JSON.stringify(cell.values),
+          config: JSON.stringify(cell.config),
+          fingerprint: cell.datasetFingerprint,
+        });
+      }
+      return id;
+    });
+    this.createTransaction = (...args) => create.immediate(...args);
+
+    const claim = db.transaction(
+      (
+        gridId: string,
+        owner: RunOwner,
+        appVersion: string,
+        retryCancelledBefore: string,
+      ): ClaimedCell | null => {
+        const grid = this.selectGrid.get(gridId);
+        if (!grid) throw new GridNotFoundError(gridId);
+        if (grid.status !== 'running') return null;
+        const next = this.selectNextCell.get({ gridId, before: retryCancelledBefore });
+        if (!next) return null;
+        const config = JSON.parse(next.config) as RunConfig;
+        const run = this.runs.createRun({
+          config,
+          datasetFingerprint: next.fp,
+          appVersion,
+          owner,
+          grid: { gridId, cell: next.idx },
+        });
+        // Guarded by the attempt it replaces: under the write lock this cannot miss, but it keeps the claim honest.
+        const moved = this.updateCellRun.run(run.id, gridId, next.idx, next.run_id);
+        if (moved.changes !== 1) throw new Error(`cell ${next.idx} of grid ${gridId} was claimed twice`);
+        return { gridId, index: next.idx, runId: run.id, config, datasetFingerprint: next.fp };
+      },
+    );
+    this.claimTransaction = (...args) => claim.immediate(...args);
+
+    const finishIfDone = db.transaction((gridId: string, at: string): boolean => {
+      const grid = this.selectGrid.get(gridId);
+      if (!grid || grid.status !== 'running') return false;
+      const work = this.selectOpenWork.get(gridId)!;
+      if (work.pending > 0 || work.active > 0) return false;
+      this.updateGridStatus.run('completed', at, gridId);
+      return true;
+    });
+    this.finishIfDoneTransaction = (...args) => finishIfDone.immediate(...args);
+  }
+
+  createGrid(grid: NewGrid, owner: RunOwner): string {
+    return this.createTransaction(grid, owner, this.timestamp());
+  }
+
+  /**
+   * The next cell to train, as a new queued run owned by `owner`; null when the grid has nothing left to start.
+   * Cells whose attempt was cancelled before `retryCancelledBefore` (an ISO time; '' for none) train again.
+   */
+  claimNextCell(
+    gridId: string,
+    owner: RunOwner,
+    appVersion: string,
+    retryCancelledBefore = '',
+  ): ClaimedCell | null {
+    return this.claimTransaction(gridId, owner, appVersion, retryCancelledBefore);
+  }
+
+  /** Now, as the store writes times: what a resume passes as retryCancelledBefore. */
+  timestampNow(): string {
+    return this.timestamp();
+  }
+
+  /** Marks the grid completed once no cell is left to start or still training. True if it did now. */
+  finishIfDone(gridId: string): boolean {
+    return this.finishIfDoneTransaction(gridId, this.timestamp());
+  }
+
+  /** This process drives the grid from now on (it may have been cancelled or orphaned). */
+  takeOver(gridId: string, owner: RunOwner): void {
+    const result = this.updateGridOwner.run({
+      id: gridId,
+      token: owner.token ?? null,
+      pid: owner.pid,
+      host: owner.host,
+      at: this.timestamp(),
+    });
+    if (result.changes === 0) throw new GridNotFoundError(gridId);
+  }
+
+  setCancelled(gridId: string): void {
+    if (this.updateGridStatus.run('cancelled', this.timestamp(), gridId).changes === 0) {
+      throw new GridNotFoundError(gridId);
+    }
+  }
+
+  heartbeat(ownerToken: string): void {
+    this.updateGridHeartbeat.run(this.timestamp(), ownerToken);
+  }
+
+  /** The grid with this exact id, or the only one whose id starts with it; throws when a prefix is ambiguous. */
+  findGrid(idOrPrefix: string): StoredGrid | undefined {
+    const wanted = idOrPrefix.trim().toLowerCase();
+    if (wanted === '') return undefined;
+    const exact = this.getGrid(wanted);
+    if (exact) return exact;
+    const matches = this.selectGridIdsByPrefix.all(`${wanted.replace(/[*?[]/g, '[$&]')}*`);
+    if (matches.length > 1) {
+      throw new UserInputError(
+        `"${idOrPrefix}" matches several grids (${matches.map((m) => m.id).join(', ')}): give more characters`,
+      );
+    }
+    return matches.length === 1 ? this.getGrid(matches[0].id) : undefined;
+  }
+
+  getGrid(gridId: string): StoredGrid | undefined {
+    const row = this.selectGrid.get(gridId);
+    return row ? toGrid(row) : undefined;
+  }
+
+  listGrids(): StoredGrid[] {
+    return this.selectGrids.all().map(toGrid);
+  }
+
+  /** Cell status counts of every grid, by grid id. */
+  statusCounts(): Map<string, Map<GridCellStatus, number>> {
+    const counts = new Map<string, Map<GridCellStatus, number>>();
+    for (const row of this.selectStatusCounts.all()) {
+      if (!counts.has(row.grid_id)) counts.set(row.grid_id, new Map());
+      counts.get(row.grid_id)!.set(row.status as GridCellStatus, row.n);
+    }
+    return counts;
+  }
+
+  cells(gridId: string): StoredGridCell[] {
+    return this.selectCells.all(gridId).map((row) => {
+      const config = JSON.parse(row.config) as RunConfig;
+      const earlyStop = row.early_stop ? (JSON.parse(row.early_stop) as { stopEpoch?: number }) : null;
+      return {
+        index: row.idx,
+        point: row.point,
+        repeat: row.repeat,
+        position: row.position,
+        values: JSON.parse(row.axis_values) as Record<string, unknown>,
+        config,
+        datasetFingerprint: row.dataset_fingerprint,
+        attempts: row.attempts,
+        runId: row.run_id,
+        status: row.status ?? 'pending',
+        runName: row.run_name,
+        error: row.error,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        epochsPlanned: config.training.epochs,
+        earlyStopEpoch: earlyStop?.stopEpoch ?? null,
+      };
+    });
+  }
+
+  /** Every run that ever was an attempt of one of the grid's cells, with its status. */
+  gridRuns(gridId: string): { id: string; status: RunStatus }[] {
+    return this.selectGridRuns.all(gridId);
+  }
+
+  /** Every logged epoch of the grid's current cell runs, in one query, by run id. */
+  cellEpochs(gridId: string): Map<string, EpochMetrics[]> {
+    const byRun = new Map<string, EpochMetrics[]>();
+    for (const row of this.selectGridEpochs.all(gridId)) {
+      let list = byRun.get(row.run_id);
+      if (!list) byRun.set(row.run_id, (list = []));
+      list.push({
+        epoch: row.epoch,
+        trainLoss: row.train_loss ?? Number.NaN,
+        trainAcc: row.train_acc ?? Number.NaN,
+        valLoss: row.val_loss,
+        valAcc: row.val_acc,
+        testLoss: row.test_loss,
+        testAcc: row.test_acc,
+        lr: row.lr,
+        seconds: row.seconds,
+      });
+    }
+    return byRun;
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+}
+
+interface EpochRow {
+  run_id: string;
+  epoch: number;
+  train_loss: number | null;
+  train_acc: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  test_loss: number | null;
+  test_acc: number | null;
+  lr: number;
+  seconds: number;
+}
+
+function toGrid(row: GridRow): StoredGrid {
+  return {
+    id: row.id,
+    name: row.name,
+    spec: JSON.parse(row.spec) as unknown,
+    axes: JSON.parse(row.axes) as ResolvedAxis[],
+    status: row.status,
+    cells: row.cells,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    owner:
+      row.owner_pid === null || row.owner_host === null
+        ? null
+        : {
+            pid: row.owner_pid,
+            host: row.owner_host,
+            token: row.owner_token ?? undefined,
+            heartbeatAt: row.heartbeat_at,
+          },
+  };
+}
