@@ -1,5 +1,5 @@
 /**
- * Per-step overhead of the product path: the same MLP trained through TrainingService (Piscina pool, the built
+ * Per-step overhead of the product path: the same MLP trained through the RunQueue and TrainingService (Piscina pool, the built
  * out/main/training-worker.js, progress events, epochs logged to a SQLite file) and through a bare trainRun in
  * a bench worker.
  *
@@ -20,6 +20,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runConfigSchema, type RunConfig, type RunConfigInput } from '../common/config/run-config';
+import { RunQueue } from '../main/services/run-queue';
 import { TrainingService } from '../main/services/training-service';
 import { RunStore } from '../main/store/run-store';
 import { runInWorkers } from './engine-runs';
@@ -72,18 +73,19 @@ async function productRun(
   config: RunConfig,
   fingerprint: string,
 ): Promise<Timeline> {
-  const service = new TrainingService({
+  const training = new TrainingService({
     store: options.store,
     dbPath: options.dbPath,
     cacheDir: join(options.dir, 'cache'),
     workerFile: options.workerFile,
-    appVersion: 'bench',
     maxWorkers: 1,
   });
+  // Every run starts through the queue in the product, so the bench measures that path too.
+  const service = new RunQueue({ store: options.store, training, appVersion: 'bench' });
   const stamps: StepStamp[] = [];
   const epochEnds: number[] = [];
   const now = () => performance.timeOrigin + performance.now();
-  const { runId, done } = service.start(config, fingerprint);
+  const { runId, done } = service.submit(config, fingerprint);
   // Events are relayed from the worker's port later in the event loop: subscribing now misses none.
   const unsubscribe = service.subscribe({
     progress(id, epoch, batch, batches) {
@@ -103,7 +105,8 @@ async function productRun(
     return { stamps, epochEnds };
   } finally {
     unsubscribe();
-    await service.close();
+    service.dispose();
+    await training.close();
   }
 }
 

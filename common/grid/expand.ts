@@ -139,7 +139,7 @@ export function toInputConfig(config: RunConfig): Record<string, unknown> {
 /** How a value reads in a run name and a legend: 0.1, 1e-4, [500, 500] → 500×500, "full". */
 export function formatAxisValue(value: unknown): string {
   if (typeof value === 'number') {
-    if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6)) {
+    if (value !== 0 && (Math.abs(value) <= 1e-3 || Math.abs(value) >= 1e6)) {
       return value
         .toExponential()
         .replace(/\.?0+e/, 'e')

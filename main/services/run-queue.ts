@@ -95,6 +95,11 @@ export class RunQueue {
     return this.owner.token;
   }
 
+  /** Runs this process has started or holds waiting, by id. */
+  runIds(): string[] {
+    return [...this.active.keys(), ...this.singles.map((p) => p.runId)];
+  }
+
   subscribe(listener: QueueListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -24,7 +24,11 @@ export interface GridOptions extends GlobalOptions {
 }
 
 /** `workbench grid GRID.json | show ID | resume ID | cancel ID`. Returns the exit code. */
-export async function gridCommand(target: string, id: string | undefined, options: GridOptions): Promise<number> {
+export async function gridCommand(
+  target: string,
+  id: string | undefined,
+  options: GridOptions,
+): Promise<number> {
   switch (target) {
     case 'show':
       return gridShowCommand(requireId(target, id), options);
@@ -77,7 +81,11 @@ async function gridRunCommand(spec: string, options: GridOptions): Promise<numbe
   const file = resolveGridFile(spec);
   const raw = readJsonFile(file);
   const services = await openServices(options);
-  const plan = planGrid(raw, { checks: services.checks, store: services.store, workers: services.queue.workerCount });
+  const plan = planGrid(raw, {
+    checks: services.checks,
+    store: services.store,
+    workers: services.queue.workerCount,
+  });
   if (!('grid' in plan)) {
     await services.close(0);
     throw new UserInputError(`${file}: grid refused: ${formatConfigIssues(plan.check.issues, 'grid')}`);
@@ -118,7 +126,8 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
   const bar = interactive
     ? new cliProgress.SingleBar(
         {
-          format: '{name} [{bar}] cells {done}/{total} | running {running} | epochs {epochs}/{epochsTotal} | ETA {eta_formatted}',
+          format:
+            '{name} [{bar}] cells {done}/{total} | running {running} | epochs {epochs}/{epochsTotal} | ETA {eta_formatted}',
           hideCursor: true,
           clearOnComplete: true,
         },
@@ -126,8 +135,17 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
       )
     : undefined;
   const epochsTotal = start.results.reduce((a, r) => a + r.epochsPlanned, 0);
-  bar?.start(start.cells, 0, { name: start.name, done: 0, total: start.cells, running: 0, epochs: 0, epochsTotal });
-  const reported = new Set(start.results.filter((r) => isSettled(r)).map((r) => r.index));
+  bar?.start(start.cells, 0, {
+    name: start.name,
+    done: 0,
+    total: start.cells,
+    running: 0,
+    epochs: 0,
+    epochsTotal,
+  });
+  // Cells this process trains: another process driving the same grid reports its own.
+  const mine = new Set<string>(queue.runIds());
+  const reported = new Set<string>();
 
   const report = () => {
     const now = detail();
@@ -136,8 +154,8 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
     const epochs = now.results.reduce((a, r) => a + r.epochs, 0);
     bar?.update(done, { done, running, epochs, epochsTotal });
     for (const r of now.results) {
-      if (!isSettled(r) || reported.has(r.index)) continue;
-      reported.add(r.index);
+      if (!r.runId || !mine.has(r.runId) || !isSettled(r) || reported.has(r.runId)) continue;
+      reported.add(r.runId);
       if (options.json) printJson(cellJson(gridId, r));
       else {
         const line = cellLine(now, r);
@@ -147,7 +165,10 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
     }
   };
   const unsubscribe = queue.subscribe({
-    status: () => report(),
+    status: (runId, status) => {
+      if (status === 'queued') mine.add(runId);
+      report();
+    },
     epoch: () => report(),
   });
 
@@ -244,7 +265,16 @@ function gridShowCommand(id: string, options: GridOptions): number {
         `monitor ${detail.monitor} (best epoch of each cell)\n`,
     );
     printTable(
-      ['cell', ...detail.axes.map((a) => a.label), 'status', `best ${detail.monitor}`, 'epoch', 'val acc', 'test acc', 'run'],
+      [
+        'cell',
+        ...detail.axes.map((a) => a.label),
+        'status',
+        `best ${detail.monitor}`,
+        'epoch',
+        'val acc',
+        'test acc',
+        'run',
+      ],
       detail.results.map((r) => [
         r.index,
         ...detail.axes.map((a) => formatAxisValue(r.values[a.path])),
@@ -276,7 +306,10 @@ async function gridCancelCommand(id: string, options: GridOptions): Promise<numb
     if (!grid) throw new UserInputError(`${id}: no grid with this id (see \`workbench grids\`)`);
     const cancelled = services.queue.cancelGrid(grid.id);
     if (options.json) printJson({ gridId: grid.id, cancelled });
-    else process.stdout.write(`grid ${grid.id}: cancelled (${cancelled} queued or running cell(s) asked to stop)\n`);
+    else
+      process.stdout.write(
+        `grid ${grid.id}: cancelled (${cancelled} queued or running cell(s) asked to stop)\n`,
+      );
     return 0;
   } finally {
     await services.close(0);
@@ -293,7 +326,9 @@ export function gridsCommand(options: GridOptions): number {
       return 0;
     }
     if (grids.length === 0) {
-      process.stdout.write(`No grids yet. Start one with \`workbench grid ${listGridPresetNames()[0] ?? 'GRID.json'}\`.\n`);
+      process.stdout.write(
+        `No grids yet. Start one with \`workbench grid ${listGridPresetNames()[0] ?? 'GRID.json'}\`.\n`,
+      );
       return 0;
     }
     printTable(

@@ -1,0 +1,313 @@
+import Database from 'better-sqlite3';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { spawnWorkbench, tempWorkspace, workbench, workbenchAsync } from '../support/cli';
+
+/**
+ * `workbench grid` as a user and a script use it: real Iris and MNIST training through the CLI, a kill -9 in
+ * the middle of a grid and its resume, and two resumers racing for the same cells, all on real SQLite files.
+ */
+
+interface CellLine {
+  gridId: string;
+  index: number;
+  values: Record<string, unknown>;
+  runId: string;
+  status: string;
+  bestEpoch: number | null;
+  valLoss: number | null;
+  valAcc: number | null;
+  testAcc: number | null;
+}
+
+function irisGrid(epochs: number, extra: object = {}) {
+  return {
+    name: 'iris lr × hidden',
+    base: 'e7-iris-nesterov',
+    override: { training: { epochs } },
+    axes: [
+      { path: 'training.learningRate', values: [0.01, 0.05, 0.1] },
+      { path: 'model.hiddenUnits', values: [[4], [16]] },
+    ],
+    ...extra,
+  };
+}
+
+function jsonLines(stdout: string): unknown[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as unknown);
+}
+
+/** Every cell of the grid with its current run and how many attempts it took, straight from the file. */
+function cellRows(db: string, gridId: string) {
+  const conn = new Database(db, { readonly: true });
+  try {
+    return conn
+      .prepare(
+        `SELECT c.idx, c.attempts, c.run_id, r.status FROM grid_cells c LEFT JOIN runs r ON r.id = c.run_id
+         WHERE c.grid_id = ? ORDER BY c.idx`,
+      )
+      .all(gridId) as { idx: number; attempts: number; run_id: string | null; status: string | null }[];
+  } finally {
+    conn.close();
+  }
+}
+
+function gridRuns(db: string, gridId: string) {
+  const conn = new Database(db, { readonly: true });
+  try {
+    return conn
+      .prepare(
+        `SELECT r.id, r.grid_cell AS cell, r.status, (SELECT COUNT(*) FROM epoch_metrics e WHERE e.run_id = r.id) AS epochs
+         FROM runs r WHERE r.grid_id = ?`,
+      )
+      .all(gridId) as { id: string; cell: number; status: string; epochs: number }[];
+  } finally {
+    conn.close();
+  }
+}
+
+describe('workbench grid', () => {
+  it('runs a 2 × 3 Iris grid on both workers, one JSON line per finished cell, then reads it back', () => {
+    const ws = tempWorkspace();
+    const file = ws.write('grid.json', irisGrid(25));
+    const result = workbench(['--db', ws.db, 'grid', file, '--json']);
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.status).toBe(0);
+    const lines = jsonLines(result.stdout);
+    const cells = lines.slice(0, -1) as CellLine[];
+    const last = lines.at(-1) as { gridId: string; status: string };
+    expect(last).toMatchObject({ status: 'completed' });
+    expect(cells).toHaveLength(6);
+    expect(cells.map((c) => c.index).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const cell of cells) {
+      expect(cell).toMatchObject({ gridId: last.gridId, status: 'completed' });
+      // No validation split: ranked by training loss at its best epoch, with test accuracy there.
+      expect(cell.bestEpoch).toBeGreaterThanOrEqual(1);
+      expect(cell.testAcc).toBeGreaterThanOrEqual(0);
+    }
+
+    const show = JSON.parse(
+      workbench(['--db', ws.db, 'grid', 'show', last.gridId.slice(0, 8), '--json']).stdout,
+    ) as {
+      gridId: string;
+      status: string;
+      monitor: string;
+      cells: (CellLine & { final: { trainLoss: number } })[];
+    };
+    expect(show).toMatchObject({ gridId: last.gridId, status: 'completed', monitor: 'trainLoss' });
+    expect(show.cells.map((c) => c.values)).toEqual([
+      { 'training.learningRate': 0.01, 'model.hiddenUnits': [4] },
+      { 'training.learningRate': 0.01, 'model.hiddenUnits': [16] },
+      { 'training.learningRate': 0.05, 'model.hiddenUnits': [4] },
+      { 'training.learningRate': 0.05, 'model.hiddenUnits': [16] },
+      { 'training.learningRate': 0.1, 'model.hiddenUnits': [4] },
+      { 'training.learningRate': 0.1, 'model.hiddenUnits': [16] },
+    ]);
+    // The grid's runs are ordinary runs, named by what differs, each with its 25 epochs.
+    const runs = JSON.parse(workbench(['--db', ws.db, 'runs', '--json']).stdout) as {
+      id: string;
+      name: string;
+      epochs: number;
+      gridId: string;
+    }[];
+    expect(runs).toHaveLength(6);
+    expect(runs.map((r) => r.name).sort()).toContain('iris lr × hidden · lr=0.05 · hidden=16');
+    expect(runs.every((r) => r.epochs === 25 && r.gridId === last.gridId)).toBe(true);
+    // Best, not last: a cell's best epoch has the lowest training loss of its run.
+    for (const cell of show.cells) {
+      const epochs = (
+        JSON.parse(workbench(['--db', ws.db, 'show', cell.runId, '--json']).stdout) as {
+          epochs: { trainLoss: number }[];
+        }
+      ).epochs;
+      const min = Math.min(...epochs.map((e) => e.trainLoss));
+      expect(epochs[cell.bestEpoch! - 1].trainLoss).toBe(min);
+    }
+
+    const csv = parseCsv(workbench(['--db', ws.db, 'grid', 'show', last.gridId, '--csv']).stdout, {
+      columns: true,
+    }) as Record<string, string>[];
+    expect(csv).toHaveLength(6);
+    expect(Object.keys(csv[0])).toEqual(
+      expect.arrayContaining([
+        'cell',
+        'training.learningRate',
+        'model.hiddenUnits',
+        'best_epoch',
+        'best_testAcc',
+        'final_trainLoss',
+      ]),
+    );
+    expect(csv[3]['model.hiddenUnits']).toBe('[16]');
+
+    const grids = JSON.parse(workbench(['--db', ws.db, 'grids', '--json']).stdout) as {
+      id: string;
+      counts: { completed: number };
+    }[];
+    expect(grids).toEqual([
+      expect.objectContaining({
+        id: last.gridId,
+        cells: 6,
+        counts: expect.objectContaining({ completed: 6 }),
+      }),
+    ]);
+  });
+
+  it('runs a small MNIST grid with repeats, names the seeds, and ranks by validation loss', () => {
+    const ws = tempWorkspace();
+    const file = ws.write('mnist.json', {
+      name: 'mnist hidden',
+      base: 'e3-mlp-hidden-100',
+      override: {
+        dataset: { split: { train: 500, validation: 200, test: 200 } },
+        training: { epochs: 2, learningRate: 0.0005 },
+      },
+      axes: [{ path: 'model.hiddenUnits', values: [[16], [64]] }],
+      repeats: 2,
+    });
+    const result = workbench(['--db', ws.db, 'grid', file, '--json']);
+    expect(result.status).toBe(0);
+    const cells = jsonLines(result.stdout).slice(0, -1) as (CellLine & { seed: number; repeat: number })[];
+    expect(cells).toHaveLength(4);
+    expect(cells.map((c) => [c.values['model.hiddenUnits'], c.seed]).sort()).toEqual([
+      [[16], 1],
+      [[16], 2],
+      [[64], 1],
+      [[64], 2],
+    ]);
+    for (const c of cells) expect(c.valLoss).toBeGreaterThan(0);
+    const show = JSON.parse(workbench(['--db', ws.db, 'grid', 'show', cells[0].gridId, '--json']).stdout) as {
+      monitor: string;
+    };
+    expect(show.monitor).toBe('valLoss');
+  });
+
+  it('refuses a grid with a bad cell, naming the cell by its values and the field, and stores nothing', () => {
+    const ws = tempWorkspace();
+    const file = ws.write('bad.json', {
+      name: 'bad',
+      base: 'e7-iris-gd',
+      axes: [{ path: 'training.learningRate', values: [0.1, -1] }],
+    });
+    const result = workbench(['--db', ws.db, 'grid', file]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(
+      'bad.json: grid refused: cells.1: cell 1 (lr=-1): training.learningRate: expected a number > 0',
+    );
+    expect(JSON.parse(workbench(['--db', ws.db, 'grids', '--json']).stdout)).toEqual([]);
+    expect(JSON.parse(workbench(['--db', ws.db, 'runs', '--json']).stdout)).toEqual([]);
+
+    const split = ws.write('split.json', {
+      name: 'too big a split',
+      base: 'e7-iris-gd',
+      axes: [{ path: 'dataset.split.train', values: [100, 1000] }],
+    });
+    const tooBig = workbench(['--db', ws.db, 'grid', split]);
+    expect(tooBig.status).toBe(1);
+    expect(tooBig.stderr).toMatch(/cell 1 \(train=1000\): dataset\.split: /);
+
+    const huge = ws.write('huge.json', {
+      name: 'huge',
+      base: 'e7-iris-gd',
+      axes: [
+        { path: 'training.learningRate', range: { min: 0.001, max: 1, count: 200, scale: 'log' } },
+        { path: 'seed', range: { min: 0, max: 199, count: 200, integer: true } },
+      ],
+    });
+    const absurd = workbench(['--db', ws.db, 'grid', huge]);
+    expect(absurd.status).toBe(1);
+    expect(absurd.stderr).toMatch(/the grid has 40,000 cells \(200 × 200\); at most 10,000 are allowed/);
+
+    const unknownBase = workbench([
+      '--db',
+      ws.db,
+      'grid',
+      ws.write('base.json', { ...irisGrid(2), base: 'nope' }),
+    ]);
+    expect(unknownBase.stderr).toMatch(/base: "nope" is neither a preset/);
+    const noFile = workbench(['--db', ws.db, 'grid', 'no-such-grid.json']);
+    expect(noFile.stderr).toMatch(
+      /no such file, and no grid preset of that name \(grid presets: e3-grid-hidden/,
+    );
+    expect(JSON.parse(workbench(['--db', ws.db, 'runs', '--json']).stdout)).toEqual([]);
+  });
+
+  it('survives kill -9 mid-grid: resume trains every unfinished cell once and keeps every finished epoch', async () => {
+    const ws = tempWorkspace();
+    const file = ws.write('grid.json', irisGrid(150));
+    const first = spawnWorkbench(['--db', ws.db, 'grid', file, '--json', '--workers', '2']);
+    // Two cells finished (each line is a finished cell): kill the process with the next two mid-training.
+    const finishedLines = await first.waitForLines(2);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const before = finishedLines.map((l) => JSON.parse(l) as CellLine);
+    const gridId = before[0].gridId;
+    const finishedRuns = new Map(before.map((c) => [c.index, c.runId]));
+    const partial = gridRuns(ws.db, gridId).filter((r) => r.status === 'running' || r.status === 'queued');
+
+    const resumed = await workbenchAsync(['--db', ws.db, 'grid', 'resume', gridId.slice(0, 8), '--json']);
+    expect(resumed.status).toBe(0);
+    expect(jsonLines(resumed.stdout).at(-1)).toMatchObject({ gridId, status: 'completed' });
+
+    const cells = cellRows(ws.db, gridId);
+    expect(cells.map((c) => c.status)).toEqual(Array(6).fill('completed'));
+    for (const [index, runId] of finishedRuns) {
+      // A finished cell is never re-run: same run, one attempt.
+      expect(cells[index]).toMatchObject({ run_id: runId, attempts: 1 });
+    }
+    const runs = gridRuns(ws.db, gridId);
+    for (const cell of cells) {
+      // Each cell has exactly one completed run; an interrupted attempt is kept beside it with its epochs.
+      expect(runs.filter((r) => r.cell === cell.idx && r.status === 'completed')).toHaveLength(1);
+      expect(runs.find((r) => r.id === cell.run_id)?.epochs).toBe(150);
+    }
+    for (const p of partial) {
+      const now = runs.find((r) => r.id === p.id)!;
+      expect(now.status).toBe('interrupted');
+      expect(now.epochs).toBeGreaterThanOrEqual(p.epochs);
+      expect(cells[p.cell].attempts).toBe(2);
+    }
+    expect(runs).toHaveLength(6 + partial.length);
+  });
+
+  it('two processes resuming the same grid at once never train a cell twice', async () => {
+    const ws = tempWorkspace();
+    const file = ws.write(
+      'grid.json',
+      irisGrid(150, { axes: [...irisGrid(0).axes, { path: 'seed', values: [1, 2] }] }),
+    );
+    // Start the grid and kill it early: most of its twelve cells left, two of them interrupted.
+    const first = spawnWorkbench(['--db', ws.db, 'grid', file, '--workers', '2']);
+    await first.waitForLines(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const gridId = (JSON.parse(workbench(['--db', ws.db, 'grids', '--json']).stdout) as { id: string }[])[0]
+      .id;
+    const doneBefore = cellRows(ws.db, gridId).filter((c) => c.status === 'completed');
+
+    const [a, b] = await Promise.all([
+      workbenchAsync(['--db', ws.db, 'grid', 'resume', gridId, '--json', '--workers', '1']),
+      workbenchAsync(['--db', ws.db, 'grid', 'resume', gridId, '--json', '--workers', '1']),
+    ]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    const trainedByA = (jsonLines(a.stdout).slice(0, -1) as CellLine[]).map((c) => c.runId);
+    const trainedByB = (jsonLines(b.stdout).slice(0, -1) as CellLine[]).map((c) => c.runId);
+    const cells = cellRows(ws.db, gridId);
+    expect(cells.map((c) => c.status)).toEqual(Array(12).fill('completed'));
+    const runs = gridRuns(ws.db, gridId);
+    for (const cell of cells) {
+      expect(runs.filter((r) => r.cell === cell.idx && r.status === 'completed')).toHaveLength(1);
+    }
+    // Between them they trained exactly the cells that were left, each once, and both took part.
+    const left = cells.filter((c) => !doneBefore.some((d) => d.idx === c.idx)).map((c) => c.run_id);
+    expect([...trainedByA, ...trainedByB].sort()).toEqual([...left].sort());
+    expect(trainedByA.filter((id) => trainedByB.includes(id))).toEqual([]);
+    expect(trainedByA.length).toBeGreaterThan(0);
+    expect(trainedByB.length).toBeGreaterThan(0);
+  });
+});
