@@ -69,13 +69,51 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['main/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/renderer/**'], message: 'main/ must not import the renderer.' }] },
-      ],
-    },
-  },
+  ...mainLayerRules(),
 );
+
+/**
+ * The layers of main/, top to bottom: index → cli / electron → transports → api → services → engine →
+ * store → datasets. A layer imports only layers below it (and common/); nothing in main/ imports the
+ * renderer. Tests may reach across (they set up real parts of several layers).
+ */
+function mainLayerRules() {
+  const renderer = { group: ['**/renderer/**'], message: 'main/ must not import the renderer.' };
+  const above = {
+    datasets: ['store', 'engine', 'services', 'api', 'transports', 'cli', 'electron'],
+    store: ['engine', 'services', 'api', 'transports', 'cli', 'electron'],
+    engine: ['store', 'services', 'api', 'transports', 'cli', 'electron'],
+    services: ['api', 'transports', 'cli', 'electron'],
+    api: ['transports', 'cli', 'electron'],
+    transports: ['cli', 'electron'],
+  };
+  return [
+    {
+      files: ['main/**/*.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [renderer] }] },
+    },
+    ...Object.entries(above).map(([layer, forbidden]) => ({
+      files: [`main/${layer}/**/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              renderer,
+              ...forbidden.map((other) => ({
+                group: [`**/main/${other}/**`, ...relativeTo(layer, other)],
+                message: `main/${layer}/ sits below main/${other}/ and must not import it.`,
+              })),
+            ],
+          },
+        ],
+      },
+    })),
+  ];
+}
+
+/** The relative spellings of main/<other>/ from anywhere inside main/<layer>/. */
+function relativeTo(layer, other) {
+  return ['../', '../../', '../../../', '../../../../'].map((up) => `${up}${other}/**`).concat(`../${other}`);
+}

@@ -1,7 +1,7 @@
 import type { DatasetRef } from '../../common/config/run-config';
 import { applyNormalization, fitNormalization, type FeatureTransform } from '../../common/datasets/normalize';
 import { computeSplit } from '../../common/datasets/split';
-import type { SplitArrays, TrainingData } from '../engine/types';
+import type { SplitArrays, TrainingData } from './types';
 import type { LoadedDataset } from './types';
 
 /**

@@ -37,3 +37,21 @@ export interface ParsedDataset extends DatasetArrays {
   /** Size of the file's own test part, stored last (an .npz with x_train/x_test); 0 or absent when none. */
   officialTest?: number;
 }
+
+/** One split after shuffling and normalisation. */
+export interface SplitArrays {
+  /** count × prod(featureShape), normalised. */
+  x: Float32Array;
+  y: Int32Array;
+  count: number;
+}
+
+/** What training takes: the three splits, ready for the engine. */
+export interface TrainingData {
+  train: SplitArrays;
+  validation: SplitArrays;
+  test: SplitArrays;
+  /** Shape of one example, e.g. [28, 28, 1]; an MLP flattens it. */
+  featureShape: number[];
+  classes: number;
+}

@@ -1,21 +1,8 @@
+import type { EarlyStopRecord } from '../../common/run-types';
 import type { EpochMetrics } from '../../common/types';
 
-/** One split after shuffling and normalisation. */
-export interface SplitArrays {
-  /** count × prod(featureShape), normalised. */
-  x: Float32Array;
-  y: Int32Array;
-  count: number;
-}
-
-export interface TrainingData {
-  train: SplitArrays;
-  validation: SplitArrays;
-  test: SplitArrays;
-  /** Shape of one example, e.g. [28, 28, 1]; an MLP flattens it. */
-  featureShape: number[];
-  classes: number;
-}
+// What the engine trains on is what datasets/ prepares; the engine sits above datasets and imports it.
+export type { SplitArrays, TrainingData } from '../datasets/types';
 
 export interface TrainCallbacks {
   onEpoch(metrics: EpochMetrics): void;
@@ -25,6 +12,7 @@ export interface TrainCallbacks {
 }
 
 export type TrainOutcome =
-  | { status: 'completed'; epochs: number }
+  /** `earlyStop`: the config's early-stopping rule ended training after `epochs` (see common/stopping). */
+  | { status: 'completed'; epochs: number; earlyStop?: EarlyStopRecord }
   | { status: 'cancelled'; epochs: number }
   | { status: 'diverged'; epochs: number; divergedAtEpoch: number; message: string };
