@@ -2,7 +2,7 @@ import type { RunConfig } from '../../common/config/run-config';
 import type { RunStatus } from '../../common/types';
 import {
   currentProcessOwner,
-  HEARTBEAT_INTERVAL_MS,
+  heartbeatIntervalMs,
   isProcessAliveOnThisHost,
   staleAfterMs,
 } from '../store/liveness';
@@ -82,7 +82,7 @@ export class RunQueue {
         if (gridId) this.emit((l) => l.gridChanged?.(gridId));
       },
     });
-    this.timer = setInterval(() => this.tick(), options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+    this.timer = setInterval(() => this.tick(), options.heartbeatMs ?? heartbeatIntervalMs());
     // The heartbeat must not keep a CLI process alive on its own.
     this.timer.unref();
   }

@@ -5,8 +5,10 @@ import type { ProcessLiveness, RunOwner } from './types';
 /** One per process start: a pid can be reused and a host renamed, this cannot. */
 const PROCESS_TOKEN = randomUUID();
 
-/** How often an owner proves it is alive. */
-export const HEARTBEAT_INTERVAL_MS = 3_000;
+/** How often an owner proves it is alive: at least five times within the stale bound. */
+export function heartbeatIntervalMs(): number {
+  return Math.min(3_000, Math.max(50, Math.floor(staleAfterMs() / 5)));
+}
 
 /**
  * A run whose owner has been silent this long is interrupted, whatever its host and pid. Ten missed

@@ -76,13 +76,16 @@ export function workbenchJson<T>(args: string[]): T {
 }
 
 /** Starts the CLI and hands back the process and a line reader over its stdout. */
-export function spawnWorkbench(args: string[]): {
+export function spawnWorkbench(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): {
   child: ChildProcessWithoutNullStreams;
   lines: string[];
   waitForLines(n: number, timeoutMs?: number): Promise<string[]>;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cliEnv() });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...cliEnv(), ...env } });
   const lines: string[] = [];
   let buffer = '';
   const waiters: Array<() => void> = [];

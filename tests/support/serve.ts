@@ -13,10 +13,14 @@ export interface ServedWorkbench {
 }
 
 /** Starts the built `workbench serve --port 0` on `db` and waits for the URL line. */
-export async function serveWorkbench(db: string, extraArgs: string[] = []): Promise<ServedWorkbench> {
+export async function serveWorkbench(
+  db: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServedWorkbench> {
   const child = spawn(process.execPath, [CLI, '--db', db, 'serve', '--port', '0', ...extraArgs], {
     cwd: ROOT,
-    env: cliEnv(),
+    env: { ...cliEnv(), ...env },
   });
   let out = '';
   child.stdout.setEncoding('utf8');
