@@ -5,10 +5,18 @@ import { datasetsCommand, importCommand } from './commands/datasets';
 import { doctorCommand } from './commands/doctor';
 import { gradcheckCommand, summaryCommand } from './commands/model';
 import { gridCommand, gridsCommand, type GridOptions } from './commands/grid';
+import {
+  archiveExportCommand,
+  archiveImportCommand,
+  archiveInspectCommand,
+  type ArchiveExportOptions,
+} from './commands/archive';
 import { collectMetric, plotCommand, type PlotOptions } from './commands/plot';
 import { runCommand } from './commands/run';
 import { runsCommand, showCommand } from './commands/runs';
 import { parsePort, serveCommand } from './commands/serve';
+import { DEFAULT_RULE_SPEC, stoppingCommand, type StoppingOptions } from './commands/stopping';
+import { RULE_SPEC_HELP } from '../../common/stopping/rule-text';
 import { listPresets } from './config-file';
 import { listGridPresetNames } from '../services/presets';
 
@@ -92,7 +100,10 @@ program
   .description('run a hyperparameter grid, or: grid show|resume|cancel ID')
   .argument('<grid>', 'a grid JSON file or a bundled grid preset (e5-grid-l2), or show, resume, cancel')
   .argument('[id]', 'with show, resume or cancel: a grid id or a unique prefix of one')
-  .option('--json', 'run/resume: one JSON line per finished cell, then {"gridId", "status"}; show: the grid as JSON')
+  .option(
+    '--json',
+    'run/resume: one JSON line per finished cell, then {"gridId", "status"}; show: the grid as JSON',
+  )
   .option('--csv', 'show: the results table as CSV')
   .option('--monitor <metric>', 'rank cells by this metric at its best epoch (default valLoss, or trainLoss)')
   .option('--workers <n>', 'training workers (default: one per core)', positiveInteger('--workers'))
@@ -105,6 +116,43 @@ program
   .description('every grid: id, name, status, cells done')
   .option('--json', 'machine-readable output')
   .action((opts: { json?: boolean }) => exitWith(gridsCommand({ ...globals(), ...opts })));
+
+const archive = program
+  .command('archive')
+  .description('offline run archives: export runs to one file, inspect one, import and merge one');
+
+archive
+  .command('export')
+  .description('write finished runs (with their grids and experiments) to one archive file')
+  .option('--runs <ids...>', 'these runs (ids or unique prefixes)')
+  .option('--grid <id>', "a grid's runs and the grid itself")
+  .option('--tag <tag>', 'every run with this tag')
+  .option('--all', 'every finished run')
+  .option('--out <file>', 'the archive file to write')
+  .option('--with-datasets', "include imported datasets' arrays, so the receiver can re-run")
+  .option('--json', 'print the counts and manifest')
+  .action((opts: Omit<ArchiveExportOptions, 'db'>) =>
+    exitWith(archiveExportCommand({ ...globals(), ...opts })),
+  );
+
+archive
+  .command('inspect')
+  .description('what importing the archive would do: new, identical and conflicting runs, missing datasets')
+  .argument('<file>', 'an archive file')
+  .option('--json', 'print {"runs", "new", "identical", "conflicting", "grids", …}')
+  .action((file: string, opts: { json?: boolean }) =>
+    exitWith(archiveInspectCommand(file, { ...globals(), ...opts })),
+  );
+
+archive
+  .command('import')
+  .description('merge the archive into the run store in one transaction (again: changes nothing)')
+  .argument('<file>', 'an archive file')
+  .option('--on-conflict <how>', "skip (default: keep this store's run) or replace (take the archive's)")
+  .option('--json', 'print {"runs", "new", "identical", "conflicting", "grids", "imported", …}')
+  .action((file: string, opts: { json?: boolean; onConflict?: string }) =>
+    exitWith(archiveImportCommand(file, { ...globals(), ...opts })),
+  );
 
 program
   .command('runs')
@@ -169,6 +217,21 @@ program
   .option('--allow-remote', 'allow a --host other machines can reach')
   .action(async (opts: { port?: number; host?: string; allowRemote?: boolean }) =>
     exitWith(await serveCommand({ ...globals(), ...opts })),
+  );
+
+program
+  .command('stopping')
+  .description('early-stopping analysis: best epoch, overfitting onset, where a rule stops and what it saves')
+  .argument('<runIds...>', 'run ids or unique prefixes')
+  .option(
+    '--rule <rule>',
+    `${RULE_SPEC_HELP} (default: the run's own training.earlyStopping, else ${DEFAULT_RULE_SPEC})`,
+  )
+  .option('--monitor <metric>', 'the metric the rule watches (default valLoss)')
+  .option('--smoothing <how>', 'smooth the monitored metric first: none, ema:WEIGHT or ma:WINDOW')
+  .option('--json', 'per run: {"runId", "rule", "bestEpoch", "stopEpoch", "restoredEpoch", "reason", …}')
+  .action((runIds: string[], opts: Omit<StoppingOptions, 'db'>) =>
+    exitWith(stoppingCommand(runIds, { ...globals(), ...opts })),
   );
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { sqliteNativeBinding, type RuntimeVersions } from './native-binding';
 
 /**
  * Opening the store's SQLite file, after Signal Desktop's sql layer: one connection per process,
@@ -28,9 +29,22 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
+export interface OpenDatabaseOptions {
+  /** Which runtime to load better-sqlite3 for (see native-binding.ts); default this process's. Tests simulate one. */
+  runtime?: RuntimeVersions;
+  /** Where better-sqlite3 and its Electron build are installed; default the node_modules this code runs from. */
+  nodeModulesDir?: string;
+}
+
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  options: OpenDatabaseOptions = {},
+): Database.Database {
+  // Before touching the file system: in Electron a missing build is the error to report, not a folder made.
+  const nativeBinding = sqliteNativeBinding(options.runtime, options.nodeModulesDir);
   if (!isInMemory(file)) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, nativeBinding === undefined ? {} : { nativeBinding });
   try {
     // busy_timeout first: switching to WAL takes a lock that another process may be holding.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -86,3 +100,16 @@ function isInMemory(file: string): boolean {
 }
 
 export { LATEST_SCHEMA_VERSION };
+
+/**
+ * Opens a database file only to read it (an archive, a store shown with `serve --read-only`): no migration,
+ * no journal change, nothing written. The caller checks what it holds.
+ */
+export function openReadOnlyDatabase(file: string): Database.Database {
+  const nativeBinding = sqliteNativeBinding();
+  return new Database(file, {
+    readonly: true,
+    fileMustExist: true,
+    ...(nativeBinding === undefined ? {} : { nativeBinding }),
+  });
+}

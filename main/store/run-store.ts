@@ -6,6 +6,15 @@ import { openDatabase } from './database';
 import { ImportedDatasetRepository } from './datasets';
 import { EpochRepository } from './epochs';
 import { isProcessAliveOnThisHost, staleAfterMs } from './liveness';
+import {
+  type ArchiveImportResult,
+  type ArchiveManifest,
+  type ArchivePreview,
+} from '../../common/archive/manifest';
+import { UserInputError } from '../../common/errors';
+import { importArchive, previewArchive } from './archive/merge-archive';
+import { openVerifiedArchive } from './archive/open-archive';
+import { writeArchive } from './archive/write-archive';
 import { GridRepository } from './grids';
 import { RunRepository, type RunTableEntry } from './runs';
 import type {
@@ -19,6 +28,11 @@ import type {
 } from './types';
 
 export type { RunTableEntry };
+
+/** Which runs an archive holds: chosen ids (or unique prefixes), a grid's, a tag's, or every run. */
+export type ArchiveSelection = { runIds: string[] } | { gridId: string } | { tag: string } | { all: true };
+
+const UNFINISHED_STATUSES: readonly RunStatus[] = ['queued', 'running'];
 
 export interface RunStoreOptions {
   /** The clock for every stored timestamp; tests pin it. */
@@ -39,7 +53,7 @@ export class RunStore {
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
-    now: () => Date,
+    private readonly now: () => Date,
   ) {
     this.runs = new RunRepository(db, now);
     this.epochs = new EpochRepository(db, now);
@@ -100,6 +114,96 @@ export class RunStore {
     staleAfter: number = staleAfterMs(),
   ): string[] {
     return this.runs.markOrphanedRunsInterrupted(isProcessAlive, staleAfter);
+  }
+
+  /**
+   * Writes the finished runs of `selection` (with their grids, experiments and, if asked, imported datasets'
+   * arrays) to one archive file. Unfinished runs are left out and listed.
+   */
+  exportArchive(
+    selection: ArchiveSelection,
+    out: string,
+    options: { withDatasets: boolean; appVersion: string },
+  ): { manifest: ArchiveManifest; leftOut: { id: string; status: RunStatus }[] } {
+    const chosen = this.resolveArchiveSelection(selection);
+    const finished = chosen.runs.filter((r) => !UNFINISHED_STATUSES.includes(r.status));
+    if (finished.length === 0) {
+      throw new UserInputError(
+        chosen.runs.length === 0
+          ? `nothing to export: ${chosen.label} selects no runs`
+          : `nothing to export: every run ${chosen.label} selects is still queued or running`,
+      );
+    }
+    const gridIds = new Set(chosen.gridIds);
+    for (const run of finished) if (run.gridId) gridIds.add(run.gridId);
+    const manifest = writeArchive({
+      storePath: this.path,
+      runIds: finished.map((r) => r.id),
+      gridIds: [...gridIds],
+      out,
+      withDatasets: options.withDatasets,
+      appVersion: options.appVersion,
+      selection: chosen.label,
+      now: this.now(),
+    });
+    return { manifest, leftOut: chosen.runs.filter((r) => UNFINISHED_STATUSES.includes(r.status)) };
+  }
+
+  /** What importing the archive would do, changing nothing. */
+  previewArchive(file: string, knownFingerprints: ReadonlySet<string>): ArchivePreview {
+    const archive = openVerifiedArchive(file);
+    try {
+      return previewArchive(this.db, archive, { onConflict: 'skip', knownFingerprints });
+    } finally {
+      archive.dispose();
+    }
+  }
+
+  /** Merges the archive in one transaction (see merge-archive.ts). */
+  importArchive(
+    file: string,
+    options: { onConflict: 'skip' | 'replace'; knownFingerprints: ReadonlySet<string> },
+  ): ArchiveImportResult {
+    const archive = openVerifiedArchive(file);
+    try {
+      return importArchive(this.db, archive, options);
+    } finally {
+      archive.dispose();
+    }
+  }
+
+  private resolveArchiveSelection(selection: ArchiveSelection): {
+    runs: { id: string; status: RunStatus; gridId: string | null }[];
+    gridIds: string[];
+    label: string;
+  } {
+    const all = this.runs.listRuns();
+    if ('all' in selection) return { runs: all, gridIds: [], label: '--all' };
+    if ('tag' in selection) {
+      return {
+        runs: all.filter((r) => r.tags.includes(selection.tag)),
+        gridIds: [],
+        label: `--tag ${selection.tag}`,
+      };
+    }
+    if ('gridId' in selection) {
+      const grid = this.gridRepo.findGrid(selection.gridId);
+      if (!grid)
+        throw new UserInputError(
+          `--grid ${selection.gridId}: no grid with this id (see \`workbench grids\`)`,
+        );
+      return {
+        runs: all.filter((r) => r.gridId === grid.id),
+        gridIds: [grid.id],
+        label: `--grid ${grid.id}`,
+      };
+    }
+    const runs = selection.runIds.map((id) => {
+      const run = this.runs.findRun(id);
+      if (!run) throw new UserInputError(`--runs ${id}: no run with this id (see \`workbench runs\`)`);
+      return { id: run.id, status: run.status, gridId: run.gridId };
+    });
+    return { runs, gridIds: [], label: `${runs.length} run${runs.length === 1 ? '' : 's'}` };
   }
 
   /** Proof of life for every unfinished run and grid this process owns. */
