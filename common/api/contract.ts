@@ -93,6 +93,8 @@ export interface AppInfo {
   dbPath: string;
   /** Which transport served this answer. */
   transport: 'electron' | 'http';
+  /** The store (or archive) is only being looked at: nothing can be started, changed or deleted. */
+  readOnly: boolean;
   backend: BackendReport;
   /** Backends a run may choose (those that load), best first. */
   availableBackends: BackendName[];

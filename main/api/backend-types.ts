@@ -22,4 +22,6 @@ export interface ApiBackendOptions {
   maxWorkers?: number;
   /** Resume grids left unfinished by a process that is gone (default true). */
   resumeGrids?: boolean;
+  /** Only look at the store or archive at dbPath: no training, nothing written (`serve --read-only`). */
+  readOnly?: boolean;
 }

@@ -11,7 +11,8 @@ import { runVersions } from './versions';
 
 export interface RunHandlerDeps {
   store: RunStore;
-  queue: RunQueue;
+  /** Null when the store is only being looked at (`serve --read-only`): every change is refused. */
+  queue: RunQueue | null;
   events: EventHub<ApiEvent>;
   checks: ConfigCheckContext;
   /** This installation's runtime versions (see runtimeVersions). */
@@ -39,7 +40,8 @@ const UNFINISHED: readonly RunStatus[] = ['queued', 'running'];
 
 /** Handlers of every runs.* method. Mutations check everything first, so a refused call changes nothing. */
 export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
-  const { store, queue, events, checks } = deps;
+  const { store, events, checks } = deps;
+  const queue = (): RunQueue => deps.queue ?? refuseReadOnly(store.path);
   const now = deps.now ?? (() => new Date());
 
   /** Throws not-found naming every id the store does not have. */
@@ -75,7 +77,7 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
 
     'runs.start': ({ config }) => {
       const valid = requireValidConfig(config, checks);
-      return { runId: queue.submit(valid.config, valid.dataset.fingerprint).runId };
+      return { runId: queue().submit(valid.config, valid.dataset.fingerprint).runId };
     },
 
     'runs.rerun': ({ runId }) => {
@@ -96,12 +98,12 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
             `a re-run would not be identical`,
         );
       }
-      return { runId: queue.submit(run.config, run.datasetFingerprint).runId };
+      return { runId: queue().submit(run.config, run.datasetFingerprint).runId };
     },
 
     'runs.cancel': ({ runId }) => {
       // Here at once, or in the process that trains it (the CLI, another window) at its next heartbeat.
-      if (queue.cancel(runId)) return { cancelled: true };
+      if (queue().cancel(runId)) return { cancelled: true };
       // Unknown, or already finished: nothing to stop.
       requireRunsExist([runId]);
       return { cancelled: false };
@@ -117,6 +119,7 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
     },
 
     'runs.delete': ({ runIds }) => {
+      if (!deps.queue) refuseReadOnly(store.path);
       const unique = [...new Set(runIds)];
       const statuses = requireRunsExist(unique);
       const busy = unique.filter((runId) => UNFINISHED.includes(statuses.get(runId)!));
@@ -133,12 +136,18 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
     },
 
     'runs.setTags': ({ runId, tags }) => {
+      if (!deps.queue) refuseReadOnly(store.path);
       const unique = [...new Set(tags)];
       store.setTags(runId, unique);
       events.emit({ type: 'runs.changed' });
       return { tags: unique };
     },
   };
+}
+
+/** What every change to a store opened with `serve --read-only` answers. */
+export function refuseReadOnly(path: string): never {
+  throw new ConflictError(`${path} is open read-only: nothing can be started, changed or deleted here`);
 }
 
 function noRunsMessage(runIds: readonly string[]): string {

@@ -1,6 +1,11 @@
 import type { ApiEvent, AppInfo } from '../../common/api/contract';
 import { APP_VERSION, trainingWorkerFile } from '../build-info';
+import { resolve } from 'node:path';
+import { selectBackend } from '../engine/backend/select-backend';
+import { availableBackends } from '../services/backends';
+import type { ConfigCheckContext } from '../services/config-check';
 import { openRunServices } from '../services/run-services';
+import { RunStore } from '../store/run-store';
 import type { ApiBackend, ApiBackendOptions } from './backend-types';
 import { EventHub } from './event-hub';
 import { createGridHandlers } from './grid-handlers';
@@ -18,6 +23,7 @@ const CLOSE_WAIT_MS = 15_000;
  * (dispatchApiCall). At start, runs left by a dead process are interrupted and grids it was driving resume.
  */
 export async function createWorkbenchBackend(options: ApiBackendOptions): Promise<ApiBackend> {
+  if (options.readOnly) return createReadOnlyBackend(options);
   const services = await openRunServices({
     dbPath: options.dbPath,
     cacheDir: options.cacheDir,
@@ -34,6 +40,7 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
       appVersion: APP_VERSION,
       dbPath: services.dbPath,
       transport: options.transport,
+      readOnly: false,
       backend,
       availableBackends: [...checks.availableBackends],
       trainingWorkers: queue.workerCount,
@@ -60,6 +67,50 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
     };
   } catch (error) {
     await services.close(0);
+    throw error;
+  }
+}
+
+/**
+ * The same views over a store or an archive that is only looked at: every reading method works, every
+ * change is refused (409), and nothing trains, heartbeats or sweeps orphans, so the file is never written.
+ */
+async function createReadOnlyBackend(options: ApiBackendOptions): Promise<ApiBackend> {
+  const store = RunStore.openReadOnly(resolve(options.dbPath));
+  try {
+    const backend = await selectBackend('auto');
+    const checks: ConfigCheckContext = {
+      datasets: store,
+      cacheDir: options.cacheDir,
+      availableBackends: await availableBackends(backend),
+      candidates: backend.candidates,
+    };
+    const events = new EventHub<ApiEvent>();
+    const runtime = runtimeVersions(store.sqliteVersion());
+    const info: AppInfo = {
+      appVersion: APP_VERSION,
+      dbPath: store.path,
+      transport: options.transport,
+      readOnly: true,
+      backend,
+      availableBackends: [...checks.availableBackends],
+      trainingWorkers: 0,
+      versions: appVersions(APP_VERSION, backend, runtime),
+    };
+    return {
+      handlers: {
+        ...createInfoHandlers({ info, checks, options }),
+        ...createRunHandlers({ store, queue: null, events, checks, runtimeVersions: runtime }),
+        ...createGridHandlers({ store, queue: null, events, checks }),
+      },
+      subscribe: (listener) => events.subscribe(listener),
+      close() {
+        store.close();
+        return Promise.resolve();
+      },
+    };
+  } catch (error) {
+    store.close();
     throw error;
   }
 }

@@ -215,7 +215,8 @@ program
   .option('--port <n>', 'port to listen on (default 5317; 0: any free port)', parsePort)
   .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
   .option('--allow-remote', 'allow a --host other machines can reach')
-  .action(async (opts: { port?: number; host?: string; allowRemote?: boolean }) =>
+  .option('--read-only', 'only look at the store or archive named by --db: nothing is trained or written')
+  .action(async (opts: { port?: number; host?: string; allowRemote?: boolean; readOnly?: boolean }) =>
     exitWith(await serveCommand({ ...globals(), ...opts })),
   );
 

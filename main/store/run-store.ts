@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { DatasetInfo, EpochMetrics, RunStatus } from '../../common/types';
 import type { EarlyStopRecord } from '../../common/run-types';
 import type { LoadedDataset, ParsedDataset } from '../datasets/types';
-import { openDatabase } from './database';
+import { openDatabase, openReadOnlyDatabase } from './database';
+import { readOnlyView } from './read-only-view';
 import { ImportedDatasetRepository } from './datasets';
 import { EpochRepository } from './epochs';
 import { isProcessAliveOnThisHost, staleAfterMs } from './liveness';
@@ -73,6 +74,20 @@ export class RunStore {
     return new RunStore(openDatabase(path), path, options.now ?? (() => new Date()));
   }
 
+  /**
+   * A store or an archive opened only to look at it (`serve --read-only`): nothing is ever written to `path`.
+   * An archive is checked as an import would check it; an older schema is upgraded in a private copy.
+   * `close()` removes any copy.
+   */
+  static openReadOnly(path: string, options: RunStoreOptions = {}): RunStore {
+    const view = readOnlyView(path);
+    const store = new RunStore(openReadOnlyDatabase(view.path), path, options.now ?? (() => new Date()));
+    store.disposeView = view.dispose;
+    return store;
+  }
+
+  private disposeView: () => void = () => undefined;
+
   /** The SQLite library version, for `workbench doctor`. */
   sqliteVersion(): string {
     return (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -80,6 +95,12 @@ export class RunStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.disposeView();
+  }
+
+  /** True when opened with openReadOnly. */
+  get readOnly(): boolean {
+    return this.db.readonly;
   }
 
   /** A queued run in the config's experiment (created if new), with its params; one transaction. */

@@ -16,6 +16,7 @@ export interface ServeOptions extends GlobalOptions {
   host?: string;
   port?: number;
   allowRemote?: boolean;
+  readOnly?: boolean;
 }
 
 /** commander parser for --port: 0 (any free port) to 65535. */
@@ -100,10 +101,14 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   }
 
   const dbPath = resolveDbPath(options);
+  if (options.readOnly && !existsSync(dbPath)) {
+    throw new UserInputError(`${dbPath}: no such file to open read-only (--db names the store or archive)`);
+  }
   const backend: ApiBackend = await createWorkbenchBackend({
     dbPath,
     cacheDir: defaultCacheDir(),
     transport: 'http',
+    readOnly: options.readOnly === true,
   });
   let server: RunningHttpServer;
   try {
@@ -135,7 +140,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
           `From another machine, use this machine's address in place of the host: port ${server.port}, same token.`,
         ]
       : []),
-    `Run store: ${dbPath}`,
+    options.readOnly ? `Read-only: ${dbPath} (nothing can be started, changed or deleted)` : `Run store: ${dbPath}`,
     'Ctrl-C stops the server; running runs are cancelled.',
   ];
   process.stdout.write(hints.map((line) => `  ${line}\n`).join(''));

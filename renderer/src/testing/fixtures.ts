@@ -2,6 +2,7 @@ import type { AppInfo, ConfigCheck, PresetInfo, RunTableRow } from '../../../com
 import type { RunConfig } from '../../../common/config/run-config';
 import type { RunDetailData } from '../run-detail/live-run';
 import type { DatasetInfo, EpochMetrics, RunStatus } from '../../../common/types';
+import type { GridCheck, GridPresetInfo } from '../../../common/grid/types';
 
 /** Test data shaped like the real API's answers. */
 
@@ -12,6 +13,7 @@ export const APP_INFO: AppInfo = {
   backend: { chosen: 'wasm', tfjsBackend: 'wasm', version: '4.22.0', candidates: [] },
   availableBackends: ['wasm', 'cpu'],
   trainingWorkers: 2,
+  readOnly: false,
   versions: { '@tensorflow/tfjs-core': '4.22.0' },
 };
 
@@ -203,5 +205,67 @@ export function runDetail(overrides: Partial<RunDetailData> = {}): RunDetailData
     epochs: 0,
     versions: { '@tensorflow/tfjs-core': '4.22.0' },
     ...overrides,
+  };
+}
+
+export {
+  gridCell,
+  gridDetail,
+  fullGridCells,
+  metrics,
+  L2_AXIS,
+  LR_AXIS,
+  HIDDEN_AXIS,
+} from '../../../common/grid/test-fixtures';
+
+/** Grid presets as grids.presets answers. */
+export const GRID_PRESETS: GridPresetInfo[] = [
+  {
+    id: 'e5-grid-l2',
+    name: 'E5 L2',
+    description: 'E5: the E4 CNN with L2 on all weights.',
+    spec: {
+      name: 'E5 L2',
+      base: 'e2-mlp-sgd-momentum',
+      axes: [{ path: 'regularization.l2', values: [0.01, 0.1, 0.5] }],
+      repeats: 1,
+    },
+  },
+  {
+    id: 'e7-grid-optimizer',
+    name: 'E7 GD vs Nesterov',
+    description: 'E7: optimizers on Iris.',
+    spec: {
+      name: 'E7 GD vs Nesterov',
+      base: 'e7-iris-nesterov',
+      axes: [{ path: 'training.optimizer', values: ['gd', 'nesterov'] }],
+    },
+  },
+];
+
+/**
+ * A grids.check answer for a spec: every combination of its list axes (ranges count their `count`), named as
+ * the server names cells, with a time estimate.
+ */
+export function gridCheckFor(spec: unknown): GridCheck {
+  const s = spec as {
+    name?: string;
+    axes?: { path: string; values?: unknown[]; range?: { count?: number } }[];
+    repeats?: number;
+  };
+  const axes = (s.axes ?? []).map((a) => ({
+    path: a.path,
+    label: a.path.split('.').pop() ?? a.path,
+    values: a.values ?? Array.from({ length: a.range?.count ?? 0 }, (_, i) => i),
+    scale: 'linear' as const,
+  }));
+  const cells = axes.reduce((n, a) => n * a.values.length, 1) * (s.repeats ?? 1);
+  return {
+    ok: true,
+    name: s.name ?? '',
+    axes,
+    cells,
+    preview: [{ index: 0, values: {}, name: `${s.name ?? ''} · first cell` }],
+    estimate: { secondsPerEpoch: 0.5, totalSeconds: cells * 25, workers: 2, basis: 'from 4 earlier runs' },
   };
 }
