@@ -17,6 +17,8 @@ export const BRIDGE_CHANNELS: typeof IPC_CHANNELS = {
   call: 'workbench:call',
   event: 'workbench:event',
   saveFile: 'workbench:save-file',
+  upload: 'workbench:upload',
+  saveTransfer: 'workbench:save-transfer',
 };
 
 const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
@@ -40,6 +42,9 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'grids.get': true,
   'grids.cancel': true,
   'grids.resume': true,
+  'archives.export': true,
+  'archives.inspect': true,
+  'archives.import': true,
 };
 
 export const BRIDGE_METHOD_NAMES = Object.keys(KNOWN_METHODS) as ApiMethodName[];
@@ -94,6 +99,12 @@ export function createWorkbenchBridge(ipc: IpcRendererLike): WorkbenchBridge {
     },
     async saveFile(fileName: string, data: Uint8Array | string): Promise<boolean> {
       return (await ipc.invoke(BRIDGE_CHANNELS.saveFile, fileName, data)) === true;
+    },
+    async upload(fileName: string, data: Uint8Array): Promise<string> {
+      return String(await ipc.invoke(BRIDGE_CHANNELS.upload, fileName, data));
+    },
+    async saveTransfer(transferId: string, fileName: string): Promise<boolean> {
+      return (await ipc.invoke(BRIDGE_CHANNELS.saveTransfer, transferId, fileName)) === true;
     },
   });
 }

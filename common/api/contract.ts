@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RunConfig } from '../config/run-config';
+import type { ArchiveImportResult, ArchiveManifest, ArchivePreview } from '../archive/manifest';
 import type { GridCheck, GridDetail, GridPresetInfo, GridSummary } from '../grid/types';
 import { METRIC_NAMES } from '../types';
 import type { ModelSummary } from '../model/summary';
@@ -29,6 +30,10 @@ const gridId = z
   .trim()
   .min(1, { error: 'expected a grid id (a non-empty string)' })
   .max(64, { error: 'expected a grid id of at most 64 characters' });
+
+const transferId = z
+  .string({ error: 'expected a transfer id (a string)' })
+  .regex(/^[A-Za-z0-9_-]{24}$/, { error: 'expected a transfer id (from an upload or an export)' });
 
 const metric = z.enum(METRIC_NAMES, { error: `expected one of ${METRIC_NAMES.join(', ')}` });
 
@@ -76,6 +81,29 @@ export const apiParamSchemas = {
   'grids.cancel': z.strictObject({ gridId }),
   /** Continues an unfinished grid: finished cells stay, pending and interrupted ones train. */
   'grids.resume': z.strictObject({ gridId }),
+  /**
+   * Writes finished runs to one archive file, ready to download (HTTP) or save (Electron) by its transfer id:
+   * chosen runs, a grid's, a tag's, or every run.
+   */
+  'archives.export': z.strictObject({
+    selection: z.union(
+      [
+        z.strictObject({ runIds }),
+        z.strictObject({ gridId }),
+        z.strictObject({ tag }),
+        z.strictObject({ all: z.literal(true) }),
+      ],
+      { error: 'expected {"runIds": [...]}, {"gridId": "..."}, {"tag": "..."} or {"all": true}' },
+    ),
+    withDatasets: z.boolean({ error: 'expected true or false' }).optional(),
+  }),
+  /** What importing an uploaded archive would do: new, identical and conflicting runs, missing datasets. */
+  'archives.inspect': z.strictObject({ transferId }),
+  /** Merges an uploaded archive into the store in one transaction. */
+  'archives.import': z.strictObject({
+    transferId,
+    onConflict: z.enum(['skip', 'replace'], { error: 'expected "skip" or "replace"' }).optional(),
+  }),
 } as const;
 
 export type ApiMethodName = keyof typeof apiParamSchemas;
@@ -165,6 +193,16 @@ export interface ApiResults {
   'grids.get': GridDetail;
   'grids.cancel': { cancelled: number };
   'grids.resume': { gridId: string; pending: number };
+  'archives.export': {
+    transferId: string;
+    fileName: string;
+    bytes: number;
+    counts: ArchiveManifest['counts'];
+    /** Runs the selection named that are still queued or running: never exported. */
+    leftOut: { id: string; status: RunStatus }[];
+  };
+  'archives.inspect': ArchivePreview;
+  'archives.import': ArchiveImportResult;
 }
 
 export type ApiResult<M extends ApiMethodName> = ApiResults[M];
@@ -226,6 +264,10 @@ export interface WorkbenchClient {
   subscribe(listener: (event: ApiEvent) => void): () => void;
   /** Saves an export: a save dialog in Electron, a download in the browser. Resolves false if cancelled. */
   saveFile(fileName: string, data: Uint8Array | string, mimeType: string): Promise<boolean>;
+  /** Hands a file the user picked (an archive to import) to the main side; resolves its transfer id. */
+  uploadFile(fileName: string, data: Uint8Array): Promise<string>;
+  /** Saves a file the main side wrote (an exported archive): a save dialog in Electron, a download in the browser. */
+  saveTransfer(transferId: string, fileName: string): Promise<boolean>;
 }
 
 /**
@@ -236,6 +278,8 @@ export interface WorkbenchBridge {
   call(method: string, params: unknown): Promise<ApiResponse>;
   onEvent(listener: (event: ApiEvent) => void): () => void;
   saveFile(fileName: string, data: Uint8Array | string): Promise<boolean>;
+  upload(fileName: string, data: Uint8Array): Promise<string>;
+  saveTransfer(transferId: string, fileName: string): Promise<boolean>;
 }
 
 /** IPC channel names, typed so main and preload cannot drift apart. */
@@ -243,11 +287,17 @@ export const IPC_CHANNELS = {
   call: 'workbench:call',
   event: 'workbench:event',
   saveFile: 'workbench:save-file',
+  upload: 'workbench:upload',
+  saveTransfer: 'workbench:save-transfer',
 } as const;
 
 /** HTTP transport constants. */
 export const HTTP_API_PREFIX = '/api/';
 export const HTTP_EVENTS_PATH = '/api/events';
 export const HTTP_TOKEN_HEADER = 'x-workbench-token';
+/** POST the raw bytes of a file (`?name=` its name) to get a transfer id. */
+export const HTTP_UPLOAD_PATH = '/api/upload';
+/** GET `/api/download/<transferId>?token=…` streams an exported file. */
+export const HTTP_DOWNLOAD_PREFIX = '/api/download/';
 /** Query parameter carrying the token where headers cannot be set (EventSource). */
 export const HTTP_TOKEN_QUERY = 'token';

@@ -1,4 +1,5 @@
 import type { ApiEvent, ApiHandlers } from '../../common/api/contract';
+import type { TransferStore } from '../services/transfers';
 
 /**
  * The services behind the contract, independent of any transport: the Electron main process and
@@ -9,6 +10,8 @@ export interface ApiBackend {
   readonly handlers: ApiHandlers;
   /** Live events (run status, epochs, throttled progress) for every connected client. */
   subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** Files the transports carry for the archive methods (uploads in, exports out). */
+  readonly transfers: TransferStore;
   /** Cancels running runs (they end `cancelled`), stops the worker pool and closes the store. */
   close(): Promise<void>;
 }

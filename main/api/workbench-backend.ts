@@ -7,6 +7,8 @@ import type { ConfigCheckContext } from '../services/config-check';
 import { openRunServices } from '../services/run-services';
 import { RunStore } from '../store/run-store';
 import type { ApiBackend, ApiBackendOptions } from './backend-types';
+import { TransferStore } from '../services/transfers';
+import { createArchiveHandlers } from './archive-handlers';
 import { EventHub } from './event-hub';
 import { createGridHandlers } from './grid-handlers';
 import { createInfoHandlers } from './info-handlers';
@@ -49,18 +51,22 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
     // "The next start continues every unfinished grid": those whose driving process is gone.
     if (options.resumeGrids !== false) queue.resumeOrphanedGrids();
 
+    const transfers = new TransferStore();
     let closing: Promise<void> | undefined;
     return {
       handlers: {
         ...createInfoHandlers({ info, checks, options }),
         ...createRunHandlers({ store, queue, events, checks, runtimeVersions: runtime }),
         ...createGridHandlers({ store, queue, events, checks }),
+        ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: false }),
       },
       subscribe: (listener) => events.subscribe(listener),
+      transfers,
       close() {
         closing ??= (async () => {
           await services.close(CLOSE_WAIT_MS);
           stopRelay();
+          transfers.dispose();
         })();
         return closing;
       },
@@ -97,15 +103,20 @@ async function createReadOnlyBackend(options: ApiBackendOptions): Promise<ApiBac
       trainingWorkers: 0,
       versions: appVersions(APP_VERSION, backend, runtime),
     };
+    const transfers = new TransferStore();
     return {
       handlers: {
         ...createInfoHandlers({ info, checks, options }),
         ...createRunHandlers({ store, queue: null, events, checks, runtimeVersions: runtime }),
         ...createGridHandlers({ store, queue: null, events, checks }),
+        // Exporting from what is looked at is reading; importing into it is refused.
+        ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: true }),
       },
       subscribe: (listener) => events.subscribe(listener),
+      transfers,
       close() {
         store.close();
+        transfers.dispose();
         return Promise.resolve();
       },
     };

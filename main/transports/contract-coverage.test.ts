@@ -44,12 +44,15 @@ const PARAMS: Record<ApiMethodName, unknown> = {
   'grids.get': { gridId: 'no-such-grid' },
   'grids.cancel': { gridId: 'no-such-grid' },
   'grids.resume': { gridId: 'no-such-grid' },
+  'archives.export': { selection: { tag: 'no-such-tag' } },
+  'archives.inspect': { transferId: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
+  'archives.import': { transferId: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
 };
 
 let backend: ApiBackend;
 /** The real handlers, each noting that it was reached (and by which transport's call). */
 const reached: string[] = [];
-let recording: Pick<ApiBackend, 'handlers' | 'subscribe'>;
+let recording: Pick<ApiBackend, 'handlers' | 'subscribe' | 'transfers'>;
 let server: RunningHttpServer;
 let rendererDir: string;
 
@@ -70,7 +73,7 @@ beforeAll(async () => {
       },
     ]),
   ) as unknown as ApiHandlers;
-  recording = { handlers, subscribe: (listener) => backend.subscribe(listener) };
+  recording = { handlers, subscribe: (listener) => backend.subscribe(listener), transfers: backend.transfers };
   ({ rendererDir } = tempRendererDir());
   server = await startHttpServer({ backend: recording, host: '127.0.0.1', port: 0, rendererDir });
 });

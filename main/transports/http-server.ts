@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
   HTTP_API_PREFIX,
+  HTTP_DOWNLOAD_PREFIX,
   HTTP_EVENTS_PATH,
+  HTTP_UPLOAD_PATH,
   HTTP_TOKEN_HEADER,
   HTTP_TOKEN_QUERY,
   type ApiErrorBody,
@@ -18,10 +20,12 @@ import { openEventStream } from './event-stream';
 import { hostHeaderChecker, isWildcardHost } from './host-check';
 import { readJsonBody } from './request-body';
 import { sendStaticFile, sendText } from './static-files';
+import { handleDownload, handleUpload } from './transfer-routes';
 import { assertValidToken, generateToken, tokensEqual } from './token';
 
 export interface HttpServerOptions {
-  backend: Pick<ApiBackend, 'handlers' | 'subscribe'>;
+  /** Without `transfers`, uploads and downloads answer 404. */
+  backend: Pick<ApiBackend, 'handlers' | 'subscribe'> & Partial<Pick<ApiBackend, 'transfers'>>;
   /** Interface to listen on, e.g. 127.0.0.1; the caller decides whether a non-loopback one is allowed. */
   host: string;
   /** 0 picks any free port. */
@@ -34,6 +38,10 @@ export interface HttpServerOptions {
   bodyLimitBytes?: number;
   /** Default 15 s. */
   heartbeatMs?: number;
+  /** Event streams open at once; one more is refused with 503. Default 256 (a browser tab holds one). */
+  maxEventStreams?: number;
+  /** Bytes an event stream may have waiting for a client that does not read; past it the client is dropped. Default 4 MB. */
+  eventStreamMaxBufferedBytes?: number;
 }
 
 export interface RunningHttpServer {
@@ -50,6 +58,7 @@ export interface RunningHttpServer {
 const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const SSE_MAX_BUFFERED = 4 * 1024 * 1024;
+const DEFAULT_MAX_EVENT_STREAMS = 256;
 
 const STATUS_BY_CODE: Readonly<Record<ApiErrorCode, number>> = {
   'invalid-input': 400,
@@ -70,6 +79,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const token = options.token ?? generateToken();
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const maxEventStreams = options.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS;
+  const maxBufferedBytes = options.eventStreamMaxBufferedBytes ?? SSE_MAX_BUFFERED;
   const hostAllowed = hostHeaderChecker(host);
   const openStreams = new Set<() => void>();
   // Known once listening (port 0 picks one); only requests, which come after that, read it.
@@ -78,8 +89,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
     const isEvents = url.pathname === HTTP_EVENTS_PATH;
-    // EventSource cannot set headers, so the events stream alone may carry the token in its query.
-    const given = headerValue(req, HTTP_TOKEN_HEADER) ?? (isEvents ? queryToken(url) : undefined);
+    const isDownload = url.pathname.startsWith(HTTP_DOWNLOAD_PREFIX);
+    // EventSource and a download link cannot set headers, so these alone may carry the token in their query.
+    const given =
+      headerValue(req, HTTP_TOKEN_HEADER) ?? (isEvents || isDownload ? queryToken(url) : undefined);
     if (!tokensEqual(token, given)) {
       sendError(res, 401, {
         code: 'unauthorized',
@@ -95,13 +108,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         sendMethodNotAllowed(res, 'GET', `${HTTP_EVENTS_PATH} is an event stream: open it with GET`, true);
         return;
       }
-      const end = openEventStream(res, {
-        subscribe: backend.subscribe,
-        heartbeatMs,
-        maxBufferedBytes: SSE_MAX_BUFFERED,
-      });
+      // Each stream holds a socket and a subscription for as long as the client likes: a bound keeps a
+      // runaway client (or page) from exhausting file descriptors and memory.
+      if (openStreams.size >= maxEventStreams) {
+        res.setHeader('Retry-After', '5');
+        sendError(res, 503, {
+          code: 'conflict',
+          message: `too many open event streams (${maxEventStreams}): close another window or tab of the workbench`,
+        });
+        return;
+      }
+      const end = openEventStream(res, { subscribe: backend.subscribe, heartbeatMs, maxBufferedBytes });
       openStreams.add(end);
       res.on('close', () => openStreams.delete(end));
+      return;
+    }
+    if (url.pathname === HTTP_UPLOAD_PATH) {
+      await handleUpload(req, res, url, backend.transfers);
+      return;
+    }
+    if (isDownload) {
+      await handleDownload(req, res, url, backend.transfers);
       return;
     }
     const method = decodeMethodName(url.pathname.slice(HTTP_API_PREFIX.length));
@@ -116,6 +143,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     const body = await readJsonBody(req, bodyLimit);
     if (!body.ok) {
+      // Node would otherwise read (and drop) the rest of an oversized body to keep the connection for the
+      // next request: closing it after the answer is what keeps a gigabyte upload from being read at all.
+      if (body.status === 413) res.setHeader('Connection', 'close');
       sendError(res, body.status, { code: 'invalid-input', message: body.message });
       return;
     }
@@ -210,6 +240,12 @@ function validateOptions(options: HttpServerOptions): HttpServerOptions {
   const heartbeat = options.heartbeatMs;
   if (heartbeat !== undefined && (!Number.isFinite(heartbeat) || heartbeat < 10)) {
     throw new TypeError(`heartbeatMs must be a number ≥ 10, got ${String(heartbeat)}`);
+  }
+  for (const key of ['maxEventStreams', 'eventStreamMaxBufferedBytes'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new TypeError(`${key} must be a positive integer, got ${String(value)}`);
+    }
   }
   return options;
 }

@@ -19,6 +19,8 @@ export function createElectronClient(bridge: WorkbenchBridge): WorkbenchClient {
     subscribe: (listener) => bridge.onEvent(listener),
     // The dialog picks the type from the extension; the bridge takes no MIME type.
     saveFile: (fileName, data) => bridge.saveFile(fileName, data),
+    uploadFile: (fileName, data) => bridge.upload(fileName, data),
+    saveTransfer: (transferId, fileName) => bridge.saveTransfer(transferId, fileName),
   };
 }
 
@@ -28,6 +30,8 @@ export function isWorkbenchBridge(value: unknown): value is WorkbenchBridge {
   return (
     typeof bridge.call === 'function' &&
     typeof bridge.onEvent === 'function' &&
-    typeof bridge.saveFile === 'function'
+    typeof bridge.saveFile === 'function' &&
+    typeof bridge.upload === 'function' &&
+    typeof bridge.saveTransfer === 'function'
   );
 }

@@ -1,9 +1,12 @@
 import {
   ApiError,
   HTTP_API_PREFIX,
+  HTTP_DOWNLOAD_PREFIX,
   HTTP_EVENTS_PATH,
   HTTP_TOKEN_HEADER,
   HTTP_TOKEN_QUERY,
+  HTTP_UPLOAD_PATH,
+  type ApiErrorBody,
   type ApiEvent,
   type ApiMethodName,
   type ApiParams,
@@ -73,6 +76,40 @@ export function createHttpClient(
     call,
     subscribe: (listener: (event: ApiEvent) => void) => feed.add(listener),
     saveFile: options.saveFile ?? downloadFile,
+    async uploadFile(fileName, data) {
+      let response: Response;
+      try {
+        response = await fetchImpl(`${base}${HTTP_UPLOAD_PATH}?name=${encodeURIComponent(fileName)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream', [HTTP_TOKEN_HEADER]: token },
+          body: data as BodyInit,
+        });
+      } catch (error) {
+        throw new ApiError({
+          code: 'internal',
+          message: `Cannot reach the workbench server (${errorText(error)}). Is \`workbench serve\` still running?`,
+        });
+      }
+      const answer = (await response.json().catch(() => null)) as
+        { ok: true; result: { transferId: string } } | { ok: false; error: ApiErrorBody } | null;
+      if (!answer)
+        throw new ApiError({ code: 'internal', message: `upload failed (HTTP ${response.status})` });
+      if (!answer.ok) throw new ApiError(answer.error);
+      return answer.result.transferId;
+    },
+    saveTransfer(transferId, fileName) {
+      // The server streams it as an attachment: the browser's own download, token in the query like events.
+      const url = `${base}${HTTP_DOWNLOAD_PREFIX}${encodeURIComponent(transferId)}?${HTTP_TOKEN_QUERY}=${encodeURIComponent(token)}&name=${encodeURIComponent(fileName)}`;
+      const anchor = document.createElement('a');
+      anchor.href = url;
+      anchor.download = fileName;
+      anchor.rel = 'noopener';
+      anchor.hidden = true;
+      document.body.append(anchor);
+      anchor.click();
+      anchor.remove();
+      return Promise.resolve(true);
+    },
   };
 }
 

@@ -62,6 +62,8 @@ describe('pickClient', () => {
         return () => {};
       },
       saveFile: vi.fn(async () => true),
+      upload: vi.fn(async () => 'transfer-id'),
+      saveTransfer: vi.fn(async () => true),
     };
     (window as TestWindow).workbench = bridge;
     window.history.replaceState(null, '', '/#token=ignored');

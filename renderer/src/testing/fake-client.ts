@@ -54,6 +54,18 @@ export class FakeWorkbench implements WorkbenchClient {
     return () => this.listeners.delete(listener);
   }
 
+  readonly uploaded: { fileName: string; data: Uint8Array }[] = [];
+
+  uploadFile(fileName: string, data: Uint8Array): Promise<string> {
+    this.uploaded.push({ fileName, data });
+    return Promise.resolve(`upload${String(this.uploaded.length).padStart(18, '0')}`);
+  }
+
+  saveTransfer(transferId: string, fileName: string): Promise<boolean> {
+    this.saved.push({ fileName, data: transferId, mimeType: 'application/vnd.sqlite3' });
+    return Promise.resolve(true);
+  }
+
   saveFile(fileName: string, data: Uint8Array | string, mimeType: string): Promise<boolean> {
     this.saved.push({ fileName, data, mimeType });
     return Promise.resolve(true);
