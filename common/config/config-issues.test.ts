@@ -48,6 +48,17 @@ describe('config issues', () => {
     ]);
   });
 
+  it('describes values JSON cannot write (a BigInt, a cycle: IPC carries both) without failing', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(issuesOf({ ...valid, seed: 10n })).toEqual([
+      { path: 'seed', message: expect.stringMatching(/\(got 10n\)$/) },
+    ]);
+    const [issue] = issuesOf({ ...valid, model: cyclic });
+    expect(issue.path).toMatch(/^model/);
+    expect(issue.message).not.toContain('(got');
+  });
+
   it('says what a config must be when it is not an object at all', () => {
     for (const input of [null, [], 'e2', 3]) {
       expect(issuesOf(input)).toEqual([

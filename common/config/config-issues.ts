@@ -25,8 +25,21 @@ function describeValue(input: unknown, path: readonly PropertyKey[]): string {
   const cur = valueAt(input, path);
   if (cur === NOT_FOUND) return '';
   if (cur === undefined) return ' (missing)';
-  const text = JSON.stringify(cur);
+  const text = preview(cur);
   return text === undefined ? '' : ` (got ${text.length > 40 ? text.slice(0, 37) + '...' : text})`;
+}
+
+/**
+ * The value as JSON, or undefined where JSON cannot show it. Input over IPC is structured-cloned, not JSON:
+ * it can hold BigInts and cycles, which make JSON.stringify throw; a message must never fail to be written.
+ */
+function preview(value: unknown): string | undefined {
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** One issue per zod issue: `{path: "training.batchSize", message: 'expected an integer ≥ 1 or "full" (got 0)'}`. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { earlyStoppingSchema } from '../stopping/rule-schema';
 
 /**
  * The run configuration: everything needed to re-run a run and get the same curves.
@@ -120,6 +121,8 @@ export const trainingSchema = z
     lossReduction: z.enum(['mean', 'sum'], { error: 'expected "mean" or "sum"' }).default('mean'),
     lrSchedule: lrScheduleSchema.default({ kind: 'constant' }),
     shuffle: z.boolean().default(true),
+    /** A rule that ends the run early (see common/stopping); absent: train every epoch. */
+    earlyStopping: earlyStoppingSchema.optional(),
   })
   .transform((t, ctx) => {
     // "gd" is full-batch by definition; a mini-batch size with it is almost certainly a mistake.

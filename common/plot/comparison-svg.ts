@@ -21,7 +21,15 @@ export interface SvgPlotOptions {
   height?: number;
   /** Draw each series' raw values faintly behind its smoothed line. */
   showRaw?: boolean;
+  /** A dot at every point, for charts of a few values (e.g. one per run against a hyperparameter). */
+  markers?: boolean;
 }
+
+/**
+ * What the figure draws of a series. A comparison series is one; other charts (best epoch against a
+ * hyperparameter) use any `metric` key: it only tells line styles apart.
+ */
+export type SvgSeries = Omit<ComparisonSeries, 'metric'> & { metric: string };
 
 const FONT_FAMILY = 'DejaVu Sans, Arial, Helvetica, sans-serif';
 const TICK_FONT_SIZE = 11;
@@ -45,7 +53,7 @@ interface Frame {
  * background, black axes, round-number ticks, every series in the legend. Pure string building, so the
  * same figure comes out of the app and of `workbench plot`.
  */
-export function renderComparisonSvg(series: readonly ComparisonSeries[], options: SvgPlotOptions): string {
+export function renderComparisonSvg(series: readonly SvgSeries[], options: SvgPlotOptions): string {
   const width = checkSize('width', options.width ?? 800);
   const height = checkSize('height', options.height ?? 500);
   const log = options.yScale === 'log';
@@ -114,6 +122,11 @@ export function renderComparisonSvg(series: readonly ComparisonSeries[], options
   );
   series.forEach((s, i) => parts.push(line(draw(s.y, s.x), styles[i], LINE_WIDTH)));
   parts.push('</g>');
+  if (options.markers) {
+    parts.push(`<g class="markers" clip-path="url(#${clipId})" stroke="#ffffff" stroke-width="1">`);
+    series.forEach((s, i) => parts.push(dots(draw(s.y, s.x).flat(), styles[i].color)));
+    parts.push('</g>');
+  }
   parts.push(axes(frame, xAxis, yAxis, yLabels, sx, sy));
   if (!hasData) {
     parts.push(
@@ -186,6 +199,12 @@ function line(runs: Array<Array<[number, number]>>, style: LineStyle, strokeWidt
       ? ''
       : `<path d="${segments.map((r) => r.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${coord(x)} ${coord(y)}`).join('')).join('')}" stroke="${style.color}" stroke-width="${strokeWidth}"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''}/>`;
   return [path, ...dots].filter((s) => s !== '').join('\n');
+}
+
+function dots(points: ReadonlyArray<[number, number]>, color: string): string {
+  return points
+    .map(([x, y]) => `<circle cx="${coord(x)}" cy="${coord(y)}" r="3.5" fill="${color}"/>`)
+    .join('\n');
 }
 
 function grid(

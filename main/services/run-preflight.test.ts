@@ -36,6 +36,14 @@ describe('preflightRun', () => {
       { dataset: { id: 'iris', split: { train: 100, test: 'official' } } },
       /dataset\.split: /,
     ],
+    [
+      'early stopping on validation loss without a validation split',
+      {
+        dataset: { id: 'iris', split: { train: 100, test: 50 } },
+        training: { ...smallMnistMlp().training, earlyStopping: { rule: 'patience', patience: 5 } },
+      },
+      /training\.earlyStopping\.monitor: valLoss \(validation loss\) is never logged: the validation split is empty/,
+    ],
   ])('rejects %s', (_what, patch, message) => {
     expect(check({ ...smallMnistMlp(), ...patch })).toThrow(message);
   });

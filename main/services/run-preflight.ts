@@ -1,6 +1,7 @@
 import type { RunConfig } from '../../common/config/run-config';
 import { computeSplit } from '../../common/datasets/split';
 import { UserInputError } from '../../common/errors';
+import { missingSplitIssue } from '../../common/stopping/monitor';
 import type { DatasetInfo } from '../../common/types';
 import { listDatasets, type ImportedDatasetStore } from '../datasets/catalog';
 
@@ -16,11 +17,26 @@ export function preflightRun(config: RunConfig, store: ImportedDatasetStore, cac
       `dataset.id: unknown dataset "${config.dataset.id}" (known: ${datasets.map((d) => d.id).join(', ')})`,
     );
   }
+  let split: ReturnType<typeof computeSplit>;
   try {
-    computeSplit(dataset.examples, dataset.officialTest, config.dataset.split, config.dataset.shuffleSeed);
+    split = computeSplit(
+      dataset.examples,
+      dataset.officialTest,
+      config.dataset.split,
+      config.dataset.shuffleSeed,
+    );
   } catch (err) {
     throw new UserInputError(`dataset.split: ${(err as Error).message}`);
   }
+  const stopping = config.training.earlyStopping;
+  const unlogged =
+    stopping &&
+    missingSplitIssue(stopping.monitor, {
+      train: split.train.length,
+      validation: split.validation.length,
+      test: split.test.length,
+    });
+  if (unlogged) throw new UserInputError(`training.earlyStopping.monitor: ${unlogged}`);
   const features = dataset.shape.reduce((a, b) => a * b, 1);
   const model = config.model;
   if (model.outputSize !== undefined && model.outputSize !== dataset.classes) {

@@ -1,4 +1,5 @@
 import { UserInputError } from '../../../common/errors';
+import type { EarlyStopRecord } from '../../../common/run-types';
 import { openContext, type GlobalOptions } from '../context';
 import { fmt, fmtLr, pct, printJson, printTable } from '../output';
 
@@ -55,6 +56,7 @@ export function showCommand(runId: string, options: JsonOption): number {
   const lines = [
     `Run ${run.id}  ${run.name}`,
     `status      ${run.status}${run.error ? ` (${run.error})` : ''}`,
+    ...(run.earlyStop ? [earlyStopLine(run.earlyStop)] : []),
     `experiment  ${run.experiment}`,
     `dataset     ${run.config.dataset.id} (fingerprint ${run.datasetFingerprint.slice(0, 16)}…), split ${JSON.stringify(run.config.dataset.split)}, shuffle seed ${run.config.dataset.shuffleSeed}, normalization ${run.config.dataset.normalization}`,
     `model       ${JSON.stringify(run.config.model)}`,
@@ -91,4 +93,9 @@ export function showCommand(runId: string, options: JsonOption): number {
     ]),
   );
   return 0;
+}
+
+/** Where a live early-stopping rule ended the run; the reason names the stop and the restored epoch. */
+function earlyStopLine(stop: EarlyStopRecord): string {
+  return `early stop  ${stop.rule}: ${stop.reason}`;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../common/config/run-config';
 import { deriveSeed } from '../../../common/random';
+import { stopsAfter } from '../../../common/stopping/evaluate';
 import type { EpochMetrics } from '../../../common/types';
 import { buildModel } from '../model/build-model';
 import { SEED_STREAMS } from '../model/seed-streams';
@@ -71,7 +72,9 @@ function diverged(value: number, epoch: number): TrainOutcome {
  * batch-source.ts), one optimizer step per batch, then train/validation/test are evaluated in eval mode.
  * Stops early when shouldStop() answers true before a batch ('cancelled'; the partial epoch is not
  * reported) or when a batch objective or the evaluated training loss is NaN/±∞ ('diverged'; the epoch
- * with non-finite numbers is not reported either, so every logged metric is a number).
+ * with non-finite numbers is not reported either, so every logged metric is a number). With
+ * `training.earlyStopping`, ends 'completed' after the epoch at which the rule fires on the epochs logged
+ * so far, with the rule's record (the restored epoch's metrics are in the log; no weights are kept).
  */
 export async function trainRun(
   config: RunConfig,
@@ -107,6 +110,7 @@ export async function trainRun(
     });
     const settings: ObjectiveSettings = { lossReduction: training.lossReduction, regularization };
     const batches = source.batchesPerEpoch;
+    const history: EpochMetrics[] = [];
 
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
       const started = performance.now();
@@ -141,6 +145,19 @@ export async function trainRun(
       };
       callbacks.onEpoch(metrics);
       await yieldToEventLoop();
+      if (training.earlyStopping) {
+        history.push(metrics);
+        // The same pure function the analysis runs on the logged history, so both always agree.
+        const decision = stopsAfter(history, training.earlyStopping, epoch);
+        if (decision) {
+          const { label, restoredEpoch, reason } = decision;
+          return {
+            status: 'completed',
+            epochs: epoch,
+            earlyStop: { rule: label, stopEpoch: epoch, restoredEpoch, reason },
+          };
+        }
+      }
     }
     return { status: 'completed', epochs: training.epochs };
   } finally {

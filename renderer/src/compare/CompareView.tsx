@@ -19,6 +19,7 @@ import { DifferingParamsTable } from './DifferingParamsTable';
 import { ExportButtons } from './ExportButtons';
 import { RunPicker } from './RunPicker';
 import { useCompareData, type CompareData } from './use-compare-data';
+import { CompareStopping } from '../stopping/CompareStopping';
 
 export const DEFAULT_SPEC: ComparisonSpec = {
   metrics: ['valLoss'],
@@ -44,6 +45,7 @@ export function CompareView({ initialIds }: { initialIds: string[] }) {
   };
 
   const [spec, setSpec] = useState<ComparisonSpec>(DEFAULT_SPEC);
+  const [tab, setTab] = useState<CompareTab>('curves');
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
   const { data, error } = useCompareData(ids);
   const ready = data !== null && data.key === ids.join(',');
@@ -67,12 +69,15 @@ export function CompareView({ initialIds }: { initialIds: string[] }) {
           <LoadingLine text="Loading runs…" />
         )}
         <div className="compare-main">
-          <CompareControls spec={spec} onChange={setSpec} />
+          <CompareTabs tab={tab} onChange={setTab} />
+          {tab === 'curves' && <CompareControls spec={spec} onChange={setSpec} />}
           {error && <ErrorPanel title="Could not load the comparison" message={error} />}
           {ids.length === 0 ? (
             <p className="hint-box">Pick runs on the left to draw their curves together.</p>
           ) : data === null ? (
             <LoadingLine text="Loading epochs…" />
+          ) : tab === 'stopping' ? (
+            <CompareStopping runs={data.runs} epochs={data.epochs} />
           ) : (
             <Comparison
               data={data}
@@ -91,6 +96,33 @@ export function CompareView({ initialIds }: { initialIds: string[] }) {
         </div>
       </div>
     </section>
+  );
+}
+
+type CompareTab = 'curves' | 'stopping';
+
+/** Curves (the comparison) or the early-stopping analysis of the same runs. */
+function CompareTabs({ tab, onChange }: { tab: CompareTab; onChange: (tab: CompareTab) => void }) {
+  const tabs: ReadonlyArray<[CompareTab, string]> = [
+    ['curves', 'Curves'],
+    ['stopping', 'Early stopping'],
+  ];
+  return (
+    <div className="compare-tabs" role="tablist" aria-label="Compare view">
+      {tabs.map(([value, label]) => (
+        <button
+          key={value}
+          type="button"
+          role="tab"
+          aria-selected={tab === value}
+          className={tab === value ? 'button-primary' : undefined}
+          onClick={() => onChange(value)}
+          data-testid={`compare-tab-${value}`}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import { StatusBadge } from '../common/StatusBadge';
 import { TagEditor } from '../common/TagEditor';
 import { routeHref } from '../routing/route';
 import { navigate } from '../routing/use-route';
+import { EarlyStoppingPanel } from './EarlyStoppingPanel';
 import { EpochTable } from './EpochTable';
 import type { RunDetailData } from './live-run';
 import { ProgressPanel } from './ProgressPanel';
@@ -39,6 +40,11 @@ export function RunDetailView({ runId }: { runId: string }) {
             <span>
               {run.epochs.length}/{detail.epochsPlanned ?? '?'} epochs
             </span>
+            {detail.earlyStop && (
+              <span data-testid="early-stop-badge" title={detail.earlyStop.reason}>
+                stopped early after epoch {detail.earlyStop.stopEpoch} ({detail.earlyStop.rule})
+              </span>
+            )}
           </p>
         </div>
         <RunActions run={detail} />
@@ -67,6 +73,9 @@ export function RunDetailView({ runId }: { runId: string }) {
 
       <Tags run={detail} onSaved={() => void run.reload()} />
       <RunCharts epochs={run.epochs} />
+      {run.epochs.length > 0 && (
+        <EarlyStoppingPanel epochs={run.epochs} config={detail.config} earlyStop={detail.earlyStop} />
+      )}
 
       <section aria-labelledby="epochs-heading">
         <h2 id="epochs-heading">Epochs</h2>

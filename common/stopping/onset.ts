@@ -1,0 +1,142 @@
+import { UserInputError } from '../errors';
+import type { EpochMetrics } from '../types';
+import { formatNumber } from './format';
+import { inEpochOrder } from './monitor';
+
+/**
+ * Overfitting onset: the epoch from which validation loss keeps rising while training loss keeps falling.
+ *
+ * How it is decided, on validation and training loss each smoothed by a centred moving average of `window`
+ * epochs (this is analysis after the fact, so a centred window does not lag the turn the way a trailing one
+ * would; it narrows at the ends):
+ * 1. the candidate is the epoch of the lowest smoothed validation loss (the earliest on ties): from there on,
+ *    validation loss never gets back down to it, and no earlier epoch has that property;
+ * 2. at least `minEpochsAfter` epochs follow it;
+ * 3. smoothed validation loss at the last epoch is at least `minRise` (relative) above its lowest value;
+ * 4. smoothed training loss at the last epoch is below its value at the candidate: it kept falling.
+ * When 2–4 fail there is no onset, and the reason says which.
+ */
+export interface OnsetParams {
+  /** Width of the centred moving average, in epochs (1: raw values). */
+  window: number;
+  /** Relative rise of validation loss from its lowest to the last epoch that counts as rising (0.02: 2 %). */
+  minRise: number;
+  /** Epochs that must follow the lowest point before it can be called the onset. */
+  minEpochsAfter: number;
+}
+
+export const DEFAULT_ONSET_PARAMS: OnsetParams = { window: 5, minRise: 0.02, minEpochsAfter: 3 };
+
+export interface OverfittingOnset {
+  /** The onset epoch; null when there is none (or it cannot be decided). */
+  epoch: number | null;
+  /** The epoch of the lowest smoothed validation loss (the candidate), when validation loss was logged. */
+  lowestValEpoch: number | null;
+  reason: string;
+  params: OnsetParams;
+}
+
+export function findOverfittingOnset(
+  history: readonly EpochMetrics[],
+  params: OnsetParams = DEFAULT_ONSET_PARAMS,
+): OverfittingOnset {
+  checkParams(params);
+  const rows = inEpochOrder(history).filter(
+    (r) => r.valLoss !== null && Number.isFinite(r.valLoss) && Number.isFinite(r.trainLoss),
+  );
+  const none = (reason: string, lowestValEpoch: number | null = null): OverfittingOnset => ({
+    epoch: null,
+    lowestValEpoch,
+    reason,
+    params,
+  });
+  if (rows.length === 0) {
+    return none(
+      history.length === 0
+        ? 'no epoch logged yet'
+        : 'validation loss was never logged (the run has no validation split): no onset can be found',
+    );
+  }
+  const val = centredMean(
+    rows.map((r) => r.valLoss as number),
+    params.window,
+  );
+  const train = centredMean(
+    rows.map((r) => r.trainLoss),
+    params.window,
+  );
+  let lowest = 0;
+  for (let i = 1; i < val.length; i += 1) if (val[i] < val[lowest]) lowest = i;
+  const candidate = rows[lowest].epoch;
+  const last = rows.length - 1;
+  const after = last - lowest;
+  if (after < params.minEpochsAfter) {
+    return none(
+      after === 0
+        ? `validation loss is lowest at the last epoch (${candidate}): still falling, no onset yet`
+        : `validation loss is lowest at epoch ${candidate}, only ${after} epoch${after === 1 ? '' : 's'} before the end (fewer than ${params.minEpochsAfter}): too early to tell`,
+      candidate,
+    );
+  }
+  const rise = val[lowest] > 0 ? val[last] / val[lowest] - 1 : val[last] > 0 ? Infinity : 0;
+  if (rise < params.minRise) {
+    return none(
+      `validation loss after its lowest point (epoch ${candidate}) ends only ${formatNumber(rise * 100)} % higher (less than ${formatNumber(params.minRise * 100)} %): a plateau, not a rise`,
+      candidate,
+    );
+  }
+  if (!(train[last] < train[lowest])) {
+    return none(
+      `validation loss rises after epoch ${candidate} but training loss does not fall (${formatNumber(train[lowest])} → ${formatNumber(train[last])}): not overfitting (learning rate too high?)`,
+      candidate,
+    );
+  }
+  return {
+    epoch: candidate,
+    lowestValEpoch: candidate,
+    reason: `validation loss (smoothed over ${params.window}) is lowest at epoch ${candidate} (${formatNumber(val[lowest])}) and ends ${formatNumber(rise * 100)} % higher at epoch ${rows[last].epoch}, while training loss falls from ${formatNumber(train[lowest])} to ${formatNumber(train[last])}`,
+    params,
+  };
+}
+
+/** Mean of the values within window/2 on either side (an even window takes one more before than after). */
+function centredMean(values: readonly number[], window: number): number[] {
+  const before = Math.floor(window / 2);
+  const after = window - 1 - before;
+  return values.map((_, i) => {
+    const from = Math.max(0, i - before);
+    const to = Math.min(values.length - 1, i + after);
+    let sum = 0;
+    for (let j = from; j <= to; j += 1) sum += values[j];
+    return sum / (to - from + 1);
+  });
+}
+
+function checkParams(params: OnsetParams): void {
+  const { window, minRise, minEpochsAfter } = params;
+  if (!Number.isInteger(window) || window < 1) {
+    throw new UserInputError(`onset window: expected an integer ≥ 1, got ${String(window)}`);
+  }
+  if (!(minRise >= 0) || !Number.isFinite(minRise)) {
+    throw new UserInputError(`onset minRise: expected a number ≥ 0, got ${String(minRise)}`);
+  }
+  if (!Number.isInteger(minEpochsAfter) || minEpochsAfter < 1) {
+    throw new UserInputError(`onset minEpochsAfter: expected an integer ≥ 1, got ${String(minEpochsAfter)}`);
+  }
+}
+
+/** One epoch of the generalisation gap: validation minus training; null where validation was not logged. */
+export interface GapPoint {
+  epoch: number;
+  loss: number | null;
+  accuracy: number | null;
+}
+
+export function generalisationGap(history: readonly EpochMetrics[]): GapPoint[] {
+  const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
+  return inEpochOrder(history).map((r) => ({
+    epoch: r.epoch,
+    loss: finite(r.valLoss) && Number.isFinite(r.trainLoss) ? r.valLoss - r.trainLoss : null,
+    accuracy: finite(r.valAcc) && Number.isFinite(r.trainAcc) ? r.valAcc - r.trainAcc : null,
+  }));
+}
