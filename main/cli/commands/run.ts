@@ -100,6 +100,8 @@ export async function runCommand(spec: string, options: RunOptions): Promise<num
   multibar?.stop();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  // A live early stop is recorded with the run; say where it stopped and which epoch stands for it.
+  const earlyStop = services.store.getRun(runId)?.earlyStop ?? null;
   await services.close();
 
   if (options.json) {
@@ -108,9 +110,11 @@ export async function runCommand(spec: string, options: RunOptions): Promise<num
       status: result.status,
       epochs: result.epochs,
       ...(result.error ? { error: result.error } : {}),
+      ...(earlyStop ? { earlyStop } : {}),
     });
   } else {
     process.stdout.write(`run ${runId}: ${result.status} after ${result.epochs} epoch(s)\n`);
+    if (earlyStop) process.stdout.write(`stopped early (${earlyStop.rule}): ${earlyStop.reason}\n`);
     if (result.error) process.stderr.write(`${result.error}\n`);
   }
   return result.status === 'completed'
