@@ -1,11 +1,12 @@
-// `npm start`: builds if needed, then opens the Electron app; without the Electron binary (offline installs)
-// it says so and serves the same UI to the browser instead (`workbench serve`). Extra arguments
-// (`npm start -- --port 0`) go to `workbench serve`.
+// `npm start`: builds if needed, then opens the Electron app; without the Electron binary or without
+// better-sqlite3 built for Electron (offline installs) it says so and serves the same UI to the browser
+// instead (`workbench serve`). Extra arguments (`npm start -- --port 0`) go to `workbench serve`.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronSqliteInstalled, FIX_COMMAND } from './electron-sqlite.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
@@ -52,11 +53,16 @@ function signalNumber(signal) {
 }
 
 const electron = electronBinary();
-if (electron) {
-  runAndExit(electron, [root]);
-} else {
-  console.log(
-    'The Electron binary is not installed (its download failed during `npm install`): opening the workbench in your browser instead.',
-  );
+const browserInstead = (why) => {
+  console.log(`${why}: opening the workbench in your browser instead.`);
   runAndExit(process.execPath, [join(root, 'bin', 'workbench.mjs'), 'serve', ...process.argv.slice(2)]);
+};
+if (!electron) {
+  browserInstead('The Electron binary is not installed (its download failed during `npm install`)');
+} else if (!electronSqliteInstalled()) {
+  browserInstead(
+    `better-sqlite3 built for Electron is not installed (\`${FIX_COMMAND}\` installs it, online)`,
+  );
+} else {
+  runAndExit(electron, [root]);
 }

@@ -59,6 +59,8 @@ export class RunQueue {
   private readonly active = new Map<string, ActiveRun>();
   /** Grids this process claims cells of, in round-robin order. */
   private readonly driven: string[] = [];
+  /** Final statuses the store could not take when the run ended (a full disk): retried at every heartbeat. */
+  private readonly unrecorded = new Map<string, TrainingTaskResult>();
   /** Per driven grid: cells cancelled before this time (its resume) train again. */
   private readonly retryCancelledBefore = new Map<string, string>();
   private readonly listeners = new Set<QueueListener>();
@@ -143,6 +145,14 @@ export class RunQueue {
     if (this.closing) throw new ConflictError('the workbench is shutting down: it resumes no grids');
     const grid = this.store.grids.getGrid(gridId);
     if (!grid) throw new NotFoundError(`no grid with id ${gridId}`);
+    // Its cells train as Slurm array tasks; training them here too would race the cluster for the same cells.
+    if (grid.runner === 'slurm') {
+      const dir = grid.jobDir ?? 'DIR';
+      throw new ConflictError(
+        `grid ${grid.id} runs on Slurm: bring its results home with \`workbench grid collect ${dir}\`, ` +
+          `submit its missing cells again with \`workbench grid resubmit ${dir}\``,
+      );
+    }
     this.sweepOrphans();
     this.store.grids.takeOver(gridId, this.owner);
     this.retryCancelledBefore.set(gridId, this.store.grids.timestampNow());
@@ -160,7 +170,8 @@ export class RunQueue {
     const now = Date.now();
     const resumed: string[] = [];
     for (const grid of this.store.grids.listGrids()) {
-      if (grid.status !== 'running' || this.driven.includes(grid.id)) continue;
+      // A Slurm grid's tasks train elsewhere, each into its own store: nothing here is orphaned.
+      if (grid.status !== 'running' || grid.runner === 'slurm' || this.driven.includes(grid.id)) continue;
       const owner = grid.owner;
       const silent = !owner?.heartbeatAt || now - Date.parse(owner.heartbeatAt) > stale;
       const gone = !owner || silent || !isProcessAliveOnThisHost(owner.pid, owner.host);
@@ -303,6 +314,7 @@ export class RunQueue {
   private dispatch(runId: string, config: RunConfig, gridId: string | null): Promise<TrainingTaskResult> {
     const done = this.training.train(runId, config).then((result) => {
       this.active.delete(runId);
+      if (result.recorded === false) this.unrecorded.set(runId, result);
       // A process shutting down leaves its grids resumable rather than finishing them.
       if (gridId && !this.closing) {
         this.finishGridIfDone(gridId);
@@ -321,6 +333,7 @@ export class RunQueue {
 
   /** Every few seconds: prove this process alive, take cancel requests, and interrupt silent owners' runs. */
   private tick(): void {
+    this.recordLateFinishes();
     try {
       this.store.heartbeat(this.owner.token);
       for (const runId of this.store.cancelRequests(this.owner.token)) this.cancel(runId);
@@ -328,6 +341,22 @@ export class RunQueue {
     } catch (error) {
       // A locked or full database must not crash the process; the next tick tries again.
       process.emitWarning(`run queue heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * A run whose worker could not write its final status (the disk was full) must not stay `running` while
+   * this process heartbeats it: its status is written as soon as the store takes writes again.
+   */
+  private recordLateFinishes(): void {
+    for (const [runId, result] of this.unrecorded) {
+      try {
+        this.store.finishRun(runId, result.status, result.error);
+        this.unrecorded.delete(runId);
+        this.emit((l) => l.runsChanged?.());
+      } catch {
+        // Still not writable: try again at the next tick.
+      }
     }
   }
 

@@ -91,8 +91,20 @@ export class TrainingService {
       .catch((err: unknown): TrainingTaskResult => {
         // The worker itself died (e.g. out of memory): the run must not stay "running".
         const message = `training worker crashed: ${err instanceof Error ? err.message : String(err)}`;
-        this.options.store.finishRun(runId, 'failed', message);
-        return { runId, status: 'failed', epochs: 0, error: message };
+        try {
+          this.options.store.finishRun(runId, 'failed', message);
+          return { runId, status: 'failed', epochs: 0, error: message };
+        } catch (storeError) {
+          // A full or failing disk: the queue records it once the store takes writes again.
+          const why = storeError instanceof Error ? storeError.message : String(storeError);
+          return {
+            runId,
+            status: 'failed',
+            epochs: 0,
+            error: `${message}; not recorded yet (${why})`,
+            recorded: false,
+          };
+        }
       })
       .then(async (result) => {
         await Promise.race([eventsDrained, delay(EVENTS_DRAIN_TIMEOUT_MS)]);

@@ -6,8 +6,9 @@ export interface EventStreamOptions {
   /** Comment lines keep proxies and idle timeouts from closing a quiet stream. */
   heartbeatMs: number;
   /**
-   * A client that stops reading would make its buffer grow with every event; past this it is dropped, and
-   * EventSource reconnects (fetching current state again) once it reads again.
+   * A client that stops reading would make its buffer grow with every event; past this it is dropped (its
+   * connection destroyed, which frees what was waiting for it), and EventSource reconnects, fetching the
+   * current state again, once it reads again.
    */
   maxBufferedBytes: number;
 }
@@ -40,8 +41,10 @@ export function openEventStream(res: ServerResponse, options: EventStreamOptions
   };
   const send = (chunk: string) => {
     if (ended) return;
-    if (res.writableLength > options.maxBufferedBytes) {
+    if (res.writableLength + Buffer.byteLength(chunk) > options.maxBufferedBytes) {
+      // end() alone would keep the unsent bytes (and the socket) for as long as the client does not read.
       end();
+      res.destroy();
       return;
     }
     res.write(chunk);

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
 import { describeStartupError, isNativeModuleMismatch } from '../electron/startup-error';
+import { ElectronSqliteMissingError } from '../store/native-binding';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from './csp';
 import { hostHeaderChecker, isLoopbackHost, isWildcardHost } from './host-check';
 import { resolveStaticPath } from './static-files';
@@ -95,9 +96,20 @@ describe('describeStartupError', () => {
     );
     expect(isNativeModuleMismatch(error)).toBe(true);
     const { title, content } = describeStartupError(error);
-    expect(title).toMatch(/built for Node\.js, not for Electron/);
-    expect(content).toContain('npx @electron/rebuild -f -w better-sqlite3');
+    expect(title).toMatch(/database module for Electron is missing/);
+    expect(content).toContain('npm run install:electron-sqlite');
     expect(content).toContain('workbench serve');
+  });
+
+  it('names the install command when the Electron build is not there', () => {
+    const error = new ElectronSqliteMissingError(
+      '/app/node_modules/.workbench-electron/better_sqlite3.node',
+      'not installed',
+    );
+    expect(isNativeModuleMismatch(error)).toBe(true);
+    const { content } = describeStartupError(error);
+    expect(content).toContain('    npm run install:electron-sqlite\n');
+    expect(content).toContain('.workbench-electron/better_sqlite3.node');
   });
 
   it('reports any other failure as it is', () => {

@@ -24,4 +24,9 @@ export interface TrainingTaskResult {
   status: Extract<RunStatus, 'completed' | 'cancelled' | 'diverged' | 'failed'>;
   epochs: number;
   error?: string;
+  /**
+   * false: the store could not be written when the worker recorded this status (a full disk, a failing file
+   * system; `error` says so), and the run's row is still unfinished. Whoever can write later should record it.
+   */
+  recorded?: false;
 }

@@ -5,6 +5,7 @@ import { RunStore } from '../../store/run-store';
 import { selectBackend } from '../../engine/backend/select-backend';
 import { trainRun } from '../../engine/training/train-run';
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from './messages';
+import { asStorageFault, ensureReserve, recordOutcome, type Outcome } from './storage-faults';
 
 // Loaded once per worker thread: the DB connection outlives a single run.
 const stores = new Map<string, RunStore>();
@@ -25,7 +26,22 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
   const post = (event: WorkerEvent) => events.postMessage(event);
   const cancel = new Int32Array(task.cancelFlag);
   const store = storeFor(task.dbPath);
+  // Room to record this run's failure should the disk fill up under it (see storage-faults.ts).
+  ensureReserve(task.dbPath);
   let epochs = 0;
+  /** The final status goes to the store first; the result says when it could not (a storage fault). */
+  const finish = async (outcome: Outcome, epochCount: number): Promise<TrainingTaskResult> => {
+    const recording = await recordOutcome(store, task.dbPath, outcome);
+    const result: TrainingTaskResult = {
+      runId,
+      status: outcome.status,
+      epochs: epochCount,
+      error: outcome.error,
+    };
+    if (recording.recorded) return result;
+    const error = [outcome.error, `the run could not be marked ${outcome.status} (${recording.why})`];
+    return { ...result, error: error.filter(Boolean).join('; '), recorded: false };
+  };
   try {
     // Selected per run: runs with different backend preferences may share this worker. Loading is cached
     // by tfjs, so this costs only the smoke test.
@@ -34,16 +50,24 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
     const data = prepareTrainingData(loaded, config.dataset);
     if (Atomics.load(cancel, 0) === 1) {
       // Cancelled while it waited in the queue: it never ran.
-      store.finishRun(runId, 'cancelled');
-      return { runId, status: 'cancelled', epochs: 0 };
+      return await finish({ runId, status: 'cancelled' }, 0);
     }
-    store.startRun(runId, { backend, pid: process.pid, host: hostname() });
+    try {
+      store.startRun(runId, { backend, pid: process.pid, host: hostname() });
+    } catch (err) {
+      throw asStorageFault(err, 'starting the run');
+    }
     post({ type: 'started', runId, backend, trainExamples: data.train.count });
 
     let lastProgress = 0;
     const outcome = await trainRun(config, data, {
       onEpoch(metrics) {
-        store.appendEpoch(runId, metrics);
+        try {
+          store.appendEpoch(runId, metrics);
+        } catch (err) {
+          // Ends the run: SQLite rolled this epoch back; the ones before it are committed and stay.
+          throw asStorageFault(err, `logging epoch ${metrics.epoch}`);
+        }
         epochs = metrics.epoch;
         post({ type: 'epoch', runId, metrics });
       },
@@ -57,12 +81,11 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
       },
     });
     const error = outcome.status === 'diverged' ? outcome.message : undefined;
-    store.finishRun(runId, outcome.status, error);
-    return { runId, status: outcome.status, epochs: outcome.epochs, error };
+    const earlyStop = outcome.status === 'completed' ? outcome.earlyStop : undefined;
+    return await finish({ runId, status: outcome.status, error, earlyStop }, outcome.epochs);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    store.finishRun(runId, 'failed', message);
-    return { runId, status: 'failed', epochs, error: message };
+    return await finish({ runId, status: 'failed', error: message }, epochs);
   } finally {
     events.close();
   }
