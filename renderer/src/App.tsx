@@ -5,6 +5,9 @@ import { AnnouncerProvider } from './common/announcer';
 import { AppInfoProvider } from './common/app-info';
 import { ThemeProvider } from './common/theme';
 import { CompareView } from './compare/CompareView';
+import { GridsView } from './grids/GridsView';
+import { GridView } from './grids/GridView';
+import { NewGridView } from './grids/NewGridView';
 import { NewRunView } from './new-run/NewRunView';
 import { RunDetailView } from './run-detail/RunDetailView';
 import { RunsView } from './runs/RunsView';
@@ -30,7 +33,8 @@ export function App({ client }: { client: WorkbenchClient }) {
 function Shell() {
   const route = useRoute();
   const main = useRef<HTMLElement>(null);
-  const viewKey = route.name === 'run' ? `run:${route.runId}` : route.name;
+  const viewKey =
+    route.name === 'run' ? `run:${route.runId}` : route.name === 'grid' ? `grid:${route.gridId}` : route.name;
   const firstView = useRef(true);
   // After navigating, keyboard and screen-reader users continue at the new view, not at the old link.
   useEffect(() => {
@@ -65,5 +69,11 @@ function View({ route }: { route: Route }) {
       return <RunDetailView runId={route.runId} />;
     case 'compare':
       return <CompareView initialIds={route.ids} />;
+    case 'grids':
+      return <GridsView />;
+    case 'new-grid':
+      return <NewGridView />;
+    case 'grid':
+      return <GridView gridId={route.gridId} />;
   }
 }

@@ -4,7 +4,16 @@ import { useTheme } from '../common/theme';
 import { canDrawCharts, loadPlotly, type PlotlyApi } from './plotly-loader';
 import { readPlotColors, themedLayout, type PlotColors } from './plot-theme';
 
-const CONFIG: Partial<Config> = { responsive: true, displaylogo: false };
+/**
+ * An offline tool never offers to upload: Plotly 4 shows a "Share chart…" (Plotly Cloud) button unless told
+ * not to, so it is switched off and removed by name as well.
+ */
+const CONFIG: Partial<Config> = {
+  responsive: true,
+  displaylogo: false,
+  showSendToCloud: false,
+  modeBarButtonsToRemove: ['sendChartToCloud'],
+};
 
 interface PlotlyChartProps {
   /** Traces; receives the theme colours so lines can adapt to the background. */
@@ -15,20 +24,30 @@ interface PlotlyChartProps {
   className?: string;
   /** Milliseconds Plotly.react took, after every draw. */
   onDrawn?: (ms: number) => void;
+  /** Plotly events by name (e.g. `plotly_restyle`, which a parcoords brush raises); the latest handlers are called. */
+  events?: Readonly<Record<string, (data: unknown) => void>>;
+}
+
+/** What Plotly adds to the div it draws in: an event emitter. */
+interface PlotlyElement extends HTMLDivElement {
+  on?: (name: string, handler: (data: unknown) => void) => void;
 }
 
 /**
  * A Plotly chart in a div this component owns: Plotly.react updates it in place on every data change (no
  * re-creation, so zoom and hover survive live updates), and it is purged on unmount.
  */
-export function PlotlyChart({ data, layout, label, className, onDrawn }: PlotlyChartProps) {
+export function PlotlyChart({ data, layout, label, className, onDrawn, events }: PlotlyChartProps) {
   const element = useRef<HTMLDivElement>(null);
   const plotly = useRef<PlotlyApi | null>(null);
   const { theme } = useTheme();
   const [failure, setFailure] = useState<string | null>(null);
   const latestOnDrawn = useRef(onDrawn);
+  const latestEvents = useRef(events);
+  const boundEvents = useRef(new Set<string>());
   useEffect(() => {
     latestOnDrawn.current = onDrawn;
+    latestEvents.current = events;
   });
 
   useEffect(() => {
@@ -42,6 +61,13 @@ export function PlotlyChart({ data, layout, label, className, onDrawn }: PlotlyC
         const colors = readPlotColors(div);
         const started = performance.now();
         await api.react(div, data(colors), themedLayout(layout, colors), CONFIG);
+        // Plotly makes the div an event emitter on its first draw; each event is bound once per div.
+        const emitter = div as PlotlyElement;
+        for (const name of Object.keys(latestEvents.current ?? {})) {
+          if (boundEvents.current.has(name) || !emitter.on) continue;
+          boundEvents.current.add(name);
+          emitter.on(name, (payload) => latestEvents.current?.[name]?.(payload));
+        }
         if (!cancelled) latestOnDrawn.current?.(performance.now() - started);
       })
       .catch((error: unknown) => {

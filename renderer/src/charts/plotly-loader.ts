@@ -7,9 +7,14 @@ let loading: Promise<PlotlyApi> | null = null;
 /**
  * Plotly is large (megabytes): it is loaded on the first chart, as its own chunk from 'self' (the CSP allows
  * no other script source), so the runs table comes up without waiting for it.
+ *
+ * It is Plotly's "strict" bundle: the WebGL traces (the grid view's parallel coordinates) are drawn by regl,
+ * which in the regular bundle compiles its shaders' JavaScript with `new Function`, and the CSP has no
+ * 'unsafe-eval'; there Plotly shows "WebGL is not supported" instead of the chart. The strict bundle is the
+ * same plotly.js with that code generated ahead of time.
  */
 export function loadPlotly(): Promise<PlotlyApi> {
-  loading ??= import('plotly.js-dist-min').then((module) => module.default);
+  loading ??= import('plotly.js-strict-dist-min').then((module) => module.default);
   return loading;
 }
 

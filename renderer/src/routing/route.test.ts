@@ -9,6 +9,9 @@ describe('routes', () => {
     expect(parseRoute('#/runs/3f2a-b')).toEqual({ name: 'run', runId: '3f2a-b' });
     expect(parseRoute('#/compare?ids=a,b,a')).toEqual({ name: 'compare', ids: ['a', 'b'] });
     expect(parseRoute('#/compare')).toEqual({ name: 'compare', ids: [] });
+    expect(parseRoute('#/grids')).toEqual({ name: 'grids' });
+    expect(parseRoute('#/grids/new')).toEqual({ name: 'new-grid' });
+    expect(parseRoute('#/grids/g-12')).toEqual({ name: 'grid', gridId: 'g-12' });
     expect(parseRoute('#/nowhere')).toEqual({ name: 'runs' });
   });
 
@@ -18,6 +21,9 @@ describe('routes', () => {
       { name: 'new' },
       { name: 'run', runId: 'abc-123' },
       { name: 'compare', ids: ['x', 'y'] },
+      { name: 'grids' },
+      { name: 'new-grid' },
+      { name: 'grid', gridId: 'g 1/2' },
     ];
     for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route);
   });

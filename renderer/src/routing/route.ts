@@ -1,6 +1,12 @@
 /** The views, addressed by the URL hash so that reloads, back/forward and bookmarks work in both transports. */
 export type Route =
-  { name: 'runs' } | { name: 'new' } | { name: 'run'; runId: string } | { name: 'compare'; ids: string[] };
+  | { name: 'runs' }
+  | { name: 'new' }
+  | { name: 'run'; runId: string }
+  | { name: 'compare'; ids: string[] }
+  | { name: 'grids' }
+  | { name: 'new-grid' }
+  | { name: 'grid'; gridId: string };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -9,6 +15,10 @@ export function parseRoute(hash: string): Route {
   const query = new URLSearchParams(queryStart >= 0 ? raw.slice(queryStart + 1) : '');
   if (path === '/new') return { name: 'new' };
   if (path === '/compare') return { name: 'compare', ids: parseIds(query.get('ids')) };
+  if (path === '/grids') return { name: 'grids' };
+  if (path === '/grids/new') return { name: 'new-grid' };
+  const grid = /^\/grids\/([^/]+)$/.exec(path);
+  if (grid) return { name: 'grid', gridId: decodeURIComponent(grid[1]) };
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run) return { name: 'run', runId: decodeURIComponent(run[1]) };
   return { name: 'runs' };
@@ -27,6 +37,12 @@ export function routeHref(route: Route): string {
       return route.ids.length > 0
         ? `#/compare?ids=${route.ids.map(encodeURIComponent).join(',')}`
         : '#/compare';
+    case 'grids':
+      return '#/grids';
+    case 'new-grid':
+      return '#/grids/new';
+    case 'grid':
+      return `#/grids/${encodeURIComponent(route.gridId)}`;
   }
 }
 

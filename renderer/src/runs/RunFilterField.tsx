@@ -17,7 +17,7 @@ export function RunFilterField({ value, onChange, testId }: RunFilterFieldProps)
         type="search"
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        placeholder="name, tag, dataset, status"
+        placeholder="name, tag, dataset, status, grid:name"
         data-testid={testId}
       />
     </div>

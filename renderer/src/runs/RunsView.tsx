@@ -9,9 +9,11 @@ import { matchesRunFilter } from './runs-filter';
 import { SelectionActions } from './SelectionActions';
 import { useRunsList } from './use-runs-list';
 import { RunFilterField } from './RunFilterField';
+import { GridNamesProvider, useGridNames } from '../grids/grid-names';
 
 export function RunsView() {
   const runs = useRunsList();
+  const gridNames = useGridNames();
   const [filter, setFilter] = useState('');
   const [status, setStatus] = useState<RunStatus | ''>('');
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
@@ -20,8 +22,13 @@ export function RunsView() {
 
   const all = runs.data;
   const shown = useMemo(
-    () => (all ?? []).filter((row) => (!status || row.status === status) && matchesRunFilter(row, filter)),
-    [all, filter, status],
+    () =>
+      (all ?? []).filter(
+        (row) =>
+          (!status || row.status === status) &&
+          matchesRunFilter(row, filter, row.gridId === null ? null : gridNames.get(row.gridId)),
+      ),
+    [all, filter, status, gridNames],
   );
   // Selection survives refreshes, but only of runs that still exist (others may have deleted some).
   const selectedIds = useMemo(
@@ -97,13 +104,15 @@ export function RunsView() {
       {shown.length === 0 ? (
         <p className="muted no-match">No runs match the filter.</p>
       ) : (
-        <RunsTable
-          rows={shown}
-          selected={selected}
-          onSelectionChange={setSelected}
-          progress={runs.progress}
-          onEditTags={setEditing}
-        />
+        <GridNamesProvider value={gridNames}>
+          <RunsTable
+            rows={shown}
+            selected={selected}
+            onSelectionChange={setSelected}
+            progress={runs.progress}
+            onEditTags={setEditing}
+          />
+        </GridNamesProvider>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import type { RunTableRow } from '../../../common/api/contract';
 import { formatDateTime, formatDuration, formatPercent, MISSING } from '../common/format';
 import { StatusBadge } from '../common/StatusBadge';
 import { routeHref } from '../routing/route';
+import { GridLink } from '../grids/GridLink';
 import { hyperText } from './runs-filter';
 import type { LiveProgress } from './use-runs-list';
 
@@ -81,6 +82,16 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
         {row.original.name}
       </a>
     ),
+  },
+  {
+    id: 'grid',
+    header: 'Grid',
+    size: 96,
+    // Sorts runs of one grid together, in cell order; runs on their own last.
+    accessorFn: (row) =>
+      row.gridId === null ? undefined : `${row.gridId}:${String(row.gridCell ?? 0).padStart(6, '0')}`,
+    sortUndefined: 'last',
+    cell: ({ row }) => <GridLink gridId={row.original.gridId} cell={row.original.gridCell} />,
   },
   {
     id: 'status',

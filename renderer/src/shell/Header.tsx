@@ -5,11 +5,13 @@ const NAV: ReadonlyArray<{ name: Route['name']; href: string; label: string; tes
   { name: 'runs', href: '#/runs', label: 'Runs', testId: 'nav-runs' },
   { name: 'new', href: '#/new', label: 'New run', testId: 'nav-new' },
   { name: 'compare', href: '#/compare', label: 'Compare', testId: 'nav-compare' },
+  { name: 'grids', href: '#/grids', label: 'Grids', testId: 'nav-grids' },
 ];
 
 export function Header({ route }: { route: Route }) {
-  // A run's detail page belongs to the Runs section.
-  const section = route.name === 'run' ? 'runs' : route.name;
+  // A run's detail page belongs to the Runs section, a grid's page and New grid to Grids.
+  const section =
+    route.name === 'run' ? 'runs' : route.name === 'grid' || route.name === 'new-grid' ? 'grids' : route.name;
   return (
     <header className="app-header">
       <a className="app-name" href="#/runs">

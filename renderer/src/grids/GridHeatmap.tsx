@@ -1,0 +1,204 @@
+import { useCallback, useId, useMemo, useState } from 'react';
+import {
+  analysisMetricShort,
+  formatAnalysisValue,
+  lowerIsBetter,
+  rawAnalysisValue,
+  type AnalysisMetric,
+} from '../../../common/grid/analysis-value';
+import { describeHeatmapCell, gridHeatmap, MARK_TEXT, type OtherAxis } from '../../../common/grid/heatmap';
+import { axisLevels, axisTitle, levelKey } from '../../../common/grid/levels';
+import type { GridDetail } from '../../../common/grid/types';
+import type { PlotColors } from '../charts/plot-theme';
+import { PlotlyChart } from '../charts/PlotlyChart';
+import { svgToPng } from '../compare/exports';
+import { ExportActions } from './ExportActions';
+import { fileStem, heatmapSvg } from './grid-exports';
+import { heatmapLayout, heatmapTraces, type HeatmapTitles } from './heatmap-chart-data';
+
+const MEAN = '@mean';
+
+/**
+ * The metric over any two axes; every other axis averaged or held at a value the user picks, repeats
+ * always averaged. The same matrix goes to the screen, the table under it and the SVG / PNG export.
+ */
+export function GridHeatmap({ grid, metric }: { grid: GridDetail; metric: AnalysisMetric }) {
+  const id = useId();
+  const axes = grid.axes;
+  const [x, setX] = useState(axes[axes.length > 1 ? 1 : 0].path);
+  const [y, setY] = useState<string | null>(axes.length > 1 ? axes[0].path : null);
+  const [others, setOthers] = useState<Record<string, OtherAxis>>({});
+
+  const matrix = useMemo(
+    () =>
+      gridHeatmap(
+        axes,
+        grid.results.map((r) => ({
+          values: r.values,
+          status: r.status,
+          value: rawAnalysisValue(r, metric),
+          runId: r.runId,
+        })),
+        { x, y, others },
+      ),
+    [axes, grid.results, metric, x, y, others],
+  );
+  const titles: HeatmapTitles = useMemo(
+    () => ({
+      x: axisTitle(matrix.x.axis),
+      y: matrix.y ? axisTitle(matrix.y.axis) : '',
+      value: analysisMetricShort(metric),
+    }),
+    [matrix, metric],
+  );
+  const lower = lowerIsBetter(metric);
+  const traces = useCallback(
+    (colors: PlotColors) => heatmapTraces(matrix, metric, titles, lower, colors),
+    [matrix, metric, titles, lower],
+  );
+  const layout = useMemo(() => heatmapLayout(matrix, titles, lower), [matrix, titles, lower]);
+
+  const chooseX = (path: string) => {
+    if (path === y) setY(x);
+    setX(path);
+  };
+  const chooseY = (path: string) => {
+    if (path === x) setX(y ?? axes.find((a) => a.path !== path)!.path);
+    setY(path === '' ? null : path);
+  };
+  const stem = fileStem(grid.name);
+  const rest = axes.filter((a) => a.path !== x && a.path !== y);
+
+  return (
+    <section className="panel heatmap-panel" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Heatmap</h2>
+      <div className="heatmap-controls">
+        <label className="field-inline">
+          Columns
+          <select value={x} onChange={(e) => chooseX(e.target.value)} data-testid="heatmap-x">
+            {axes.map((a) => (
+              <option key={a.path} value={a.path}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field-inline">
+          Rows
+          <select value={y ?? ''} onChange={(e) => chooseY(e.target.value)} data-testid="heatmap-y">
+            <option value="">none (one row)</option>
+            {axes.map((a) => (
+              <option key={a.path} value={a.path}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {rest.map((axis) => {
+          const rule = others[axis.path];
+          const levels = axisLevels(axis);
+          return (
+            <label className="field-inline" key={axis.path}>
+              {axis.label}
+              <select
+                value={rule?.kind === 'fixed' ? levelKey(rule.value) : MEAN}
+                data-testid="heatmap-other"
+                data-path={axis.path}
+                onChange={(e) => {
+                  const value = e.target.value;
+                  setOthers((current) => ({
+                    ...current,
+                    [axis.path]:
+                      value === MEAN
+                        ? { kind: 'mean' }
+                        : { kind: 'fixed', value: levels.values[levels.indexOf(JSON.parse(value))] },
+                  }));
+                }}
+              >
+                <option value={MEAN}>mean over all</option>
+                {levels.values.map((v, i) => (
+                  <option key={levelKey(v)} value={levelKey(v)}>
+                    = {levels.labels[i]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          );
+        })}
+      </div>
+      <div className="heatmap-chart" data-testid="heatmap" data-x={x} data-y={y ?? ''}>
+        <PlotlyChart
+          data={traces}
+          layout={layout}
+          label={`Heatmap of ${analysisMetricShort(metric)} over ${titles.x}${matrix.y ? ` and ${titles.y}` : ''}`}
+        />
+      </div>
+      <p className="hint" data-testid="heatmap-caption">
+        {[
+          `${analysisMetricShort(metric)}, ${lower ? 'lower' : 'higher'} is better; outlined: best`,
+          ...matrix.reductions,
+          grid.repeats > 1 ? `mean over ${grid.repeats} seeds` : null,
+          'hatched: failed or diverged; …: still to run; —: not in the grid; *: mean over fewer runs',
+        ]
+          .filter(Boolean)
+          .join('. ')}
+        .
+      </p>
+      <ExportActions
+        label="Export the heatmap"
+        disabled={matrix.range === null}
+        items={[
+          {
+            label: 'Heatmap SVG',
+            testId: 'export-heatmap-svg',
+            fileName: `${stem}-heatmap.svg`,
+            mimeType: 'image/svg+xml',
+            make: () => heatmapSvg(grid.name, matrix, metric),
+          },
+          {
+            label: 'Heatmap PNG',
+            testId: 'export-heatmap-png',
+            fileName: `${stem}-heatmap.png`,
+            mimeType: 'image/png',
+            make: () => svgToPng(heatmapSvg(grid.name, matrix, metric)),
+          },
+        ]}
+      />
+      <details className="heatmap-table">
+        <summary>The heatmap as a table</summary>
+        <table className="data-table compact" data-testid="heatmap-table">
+          <thead>
+            <tr>
+              <th scope="col">
+                {matrix.y ? `${matrix.y.axis.label} \\ ${matrix.x.axis.label}` : matrix.x.axis.label}
+              </th>
+              {matrix.x.labels.map((l) => (
+                <th key={l} scope="col" className="num">
+                  {l}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {matrix.rows
+              .map((row, j) => (
+                <tr key={j}>
+                  <th scope="row">{matrix.y?.labels[j] ?? ''}</th>
+                  {row.map((cell, i) => (
+                    <td key={i} className="num" title={describeHeatmapCell(cell)} data-mark={cell.mark}>
+                      {cell.value !== null
+                        ? formatAnalysisValue(cell.value, metric) + (cell.mark === 'partial' ? '*' : '')
+                        : MARK_TEXT[
+                            cell.mark === 'value' || cell.mark === 'partial' ? 'no-value' : cell.mark
+                          ]}
+                    </td>
+                  ))}
+                </tr>
+              ))
+              .reverse()}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,196 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GridCheck } from '../../../common/grid/types';
+import { FakeWorkbench } from '../testing/fake-client';
+import { APP_INFO, GRID_PRESETS, gridCheckFor, PRESETS, runRow } from '../testing/fixtures';
+import { renderWithClient } from '../testing/render';
+import { NewGridView } from './NewGridView';
+
+afterEach(cleanup);
+beforeEach(() => {
+  window.location.hash = '#/grids/new';
+});
+
+/**
+ * grids.check as the server answers it: a value of the wrong type fails the run checks of the cells that
+ * have it (`cells.N`, the message naming the cell and the field); a range with max < min is an axis issue.
+ */
+function check(spec: unknown): GridCheck {
+  const axes =
+    (spec as { axes?: { path: string; values?: unknown[]; range?: { min: number; max: number } }[] }).axes ??
+    [];
+  const issues: { path: string; message: string }[] = [];
+  axes.forEach((axis, i) => {
+    axis.values?.forEach((value, v) => {
+      if (axis.path === 'regularization.l2' && typeof value !== 'number') {
+        issues.push({
+          path: `cells.${v}`,
+          message: `cell ${v} (λ=${String(value)}): regularization.l2: expected a number ≥ 0 (got "${String(value)}")`,
+        });
+      }
+    });
+    if (axis.range && axis.range.max < axis.range.min) {
+      issues.push({ path: `axes.${i}.range.max`, message: `expected max ≥ min (got ${axis.range.max})` });
+    }
+  });
+  return issues.length > 0 ? { ok: false, issues } : gridCheckFor(spec);
+}
+
+function workbench() {
+  return new FakeWorkbench({
+    'app.info': () => APP_INFO,
+    'grids.presets': () => GRID_PRESETS,
+    'presets.list': () => PRESETS,
+    'runs.list': () => [runRow(1, { id: 'run-old', name: 'old run' })],
+    'grids.check': ({ spec }) => check(spec),
+    'grids.start': () => ({ gridId: 'grid-new', cells: 6 }),
+  });
+}
+
+const specJson = () =>
+  JSON.parse((screen.getByTestId('grid-spec-json') as HTMLTextAreaElement).value) as Record<string, unknown>;
+const startButton = () => screen.getByTestId('start-grid') as HTMLButtonElement;
+const axisEditors = () => screen.getAllByTestId('axis-editor');
+
+describe('NewGridView', () => {
+  it('starts from the first grid preset and shows its cell count and estimate once checked', async () => {
+    const client = workbench();
+    renderWithClient(<NewGridView />, client);
+    await screen.findByTestId('grid-preset-select');
+    expect(specJson()).toEqual(GRID_PRESETS[0].spec);
+    expect((within(axisEditors()[0]).getByTestId('axis-values') as HTMLInputElement).value).toBe(
+      '0.01, 0.1, 0.5',
+    );
+    const count = await screen.findByTestId('grid-cell-count');
+    expect(count.getAttribute('data-cells')).toBe('3');
+    expect(screen.getByTestId('grid-estimate').textContent).toMatch(/About 1 min 15 s on 2 workers/);
+    await waitFor(() => expect(startButton().disabled).toBe(false));
+    expect(startButton().textContent).toBe('Start 3 runs');
+  });
+
+  it('edits axes: values as a list, a new axis over a common field, hidden units, a log range', async () => {
+    renderWithClient(<NewGridView />, workbench());
+    await screen.findByTestId('grid-cell-count');
+    fireEvent.change(within(axisEditors()[0]).getByTestId('axis-values'), {
+      target: { value: '0, 0.001, 0.01, 0.1' },
+    });
+    expect((specJson().axes as unknown[])[0]).toEqual({
+      path: 'regularization.l2',
+      values: [0, 0.001, 0.01, 0.1],
+    });
+
+    fireEvent.click(screen.getByTestId('add-axis'));
+    expect(axisEditors()).toHaveLength(2);
+    const second = axisEditors()[1];
+    fireEvent.change(within(second).getByTestId('axis-path'), { target: { value: 'model.hiddenUnits' } });
+    fireEvent.change(within(second).getByTestId('axis-values'), { target: { value: '100; 500 500' } });
+    expect((specJson().axes as unknown[])[1]).toEqual({
+      path: 'model.hiddenUnits',
+      values: [[100], [500, 500]],
+    });
+    await waitFor(() => expect(screen.getByTestId('grid-cell-count').getAttribute('data-cells')).toBe('8'));
+
+    fireEvent.change(within(second).getByTestId('axis-path'), { target: { value: 'training.learningRate' } });
+    expect((specJson().axes as unknown[])[1]).toEqual({
+      path: 'training.learningRate',
+      range: { min: 0.0001, max: 0.01, count: 3, scale: 'log' },
+    });
+    fireEvent.change(within(axisEditors()[1]).getByTestId('axis-range-count'), { target: { value: '5' } });
+    expect((specJson().axes as { range: { count: number } }[])[1].range.count).toBe(5);
+
+    fireEvent.change(within(axisEditors()[1]).getByTestId('axis-path'), { target: { value: '@other' } });
+    fireEvent.change(within(axisEditors()[1]).getByTestId('axis-path-other'), {
+      target: { value: 'model.activation' },
+    });
+    fireEvent.click(within(axisEditors()[1]).getByTestId('axis-mode-list'));
+    fireEvent.change(within(axisEditors()[1]).getByTestId('axis-values'), {
+      target: { value: 'relu, tanh' },
+    });
+    expect((specJson().axes as unknown[])[1]).toEqual({ path: 'model.activation', values: ['relu', 'tanh'] });
+
+    fireEvent.click(within(axisEditors()[1]).getByTestId('remove-axis'));
+    expect(specJson().axes).toHaveLength(1);
+  });
+
+  it('keeps the form and the JSON view in sync both ways', async () => {
+    renderWithClient(<NewGridView />, workbench());
+    await screen.findByTestId('grid-cell-count');
+    fireEvent.change(screen.getByTestId('grid-epochs'), { target: { value: '5' } });
+    fireEvent.change(screen.getByTestId('grid-repeats'), { target: { value: '3' } });
+    fireEvent.change(screen.getByTestId('grid-order'), { target: { value: 'shuffled' } });
+    expect(specJson()).toMatchObject({
+      override: { training: { epochs: 5 } },
+      repeats: 3,
+      order: 'shuffled',
+    });
+    expect(JSON.parse((screen.getByTestId('grid-override') as HTMLTextAreaElement).value)).toEqual({
+      training: { epochs: 5 },
+    });
+
+    const edited = {
+      ...specJson(),
+      name: 'edited in JSON',
+      axes: [{ path: 'training.optimizer', values: ['sgd', 'adam'] }],
+    };
+    fireEvent.change(screen.getByTestId('grid-spec-json'), { target: { value: JSON.stringify(edited) } });
+    expect((screen.getByTestId('grid-name') as HTMLInputElement).value).toBe('edited in JSON');
+    expect((within(axisEditors()[0]).getByTestId('axis-values') as HTMLInputElement).value).toBe('sgd, adam');
+    expect((within(axisEditors()[0]).getByTestId('axis-path') as HTMLSelectElement).value).toBe(
+      'training.optimizer',
+    );
+
+    fireEvent.change(screen.getByTestId('grid-spec-json'), { target: { value: '{ nope' } });
+    expect(screen.getByTestId('grid-spec-json-error').textContent).toMatch(/Not valid JSON/);
+    expect(startButton().disabled).toBe(true);
+  });
+
+  it('flags a bad cell next to the axis it comes from and in the grid panel, and disables Start', async () => {
+    renderWithClient(<NewGridView />, workbench());
+    await screen.findByTestId('grid-cell-count');
+    fireEvent.change(within(axisEditors()[0]).getByTestId('axis-values'), {
+      target: { value: '0.01, abc, 0.5' },
+    });
+    const inline = await waitFor(() => within(axisEditors()[0]).getByTestId('field-error'));
+    expect(inline.getAttribute('data-path')).toBe('cells.1');
+    expect(inline.textContent).toMatch(/cell 1 \(λ=abc\): regularization.l2: expected a number/);
+    expect(within(axisEditors()[0]).getByTestId('axis-values').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByTestId('bad-cell').textContent).toMatch(/cell 1 \(λ=abc\)/);
+    expect(screen.getByTestId('grid-check-status').textContent).toBe('1 problem to fix before starting.');
+    expect(startButton().disabled).toBe(true);
+
+    fireEvent.change(within(axisEditors()[0]).getByTestId('axis-values'), { target: { value: '0.01, 0.1' } });
+    fireEvent.click(screen.getByTestId('add-axis'));
+    fireEvent.click(within(axisEditors()[1]).getByTestId('axis-mode-range'));
+    fireEvent.change(within(axisEditors()[1]).getByTestId('axis-range-min'), { target: { value: '0.9' } });
+    fireEvent.change(within(axisEditors()[1]).getByTestId('axis-range-max'), { target: { value: '0.1' } });
+    const rangeIssue = await waitFor(() => within(axisEditors()[1]).getByTestId('field-error'));
+    expect(rangeIssue.getAttribute('data-path')).toBe('axes.1.range.max');
+    expect(within(axisEditors()[0]).queryByTestId('field-error')).toBeNull();
+    expect(startButton().disabled).toBe(true);
+  });
+
+  it('uses a run preset or an earlier run as the base', async () => {
+    renderWithClient(<NewGridView />, workbench());
+    await screen.findByTestId('grid-cell-count');
+    fireEvent.change(screen.getByTestId('grid-base'), { target: { value: 'preset:e7-iris-nesterov' } });
+    expect(specJson().base).toBe('e7-iris-nesterov');
+    fireEvent.change(screen.getByTestId('grid-base'), { target: { value: 'run:run-old' } });
+    expect(specJson().base).toBe('run-old');
+    fireEvent.change(screen.getByTestId('grid-preset-select'), { target: { value: 'e7-grid-optimizer' } });
+    expect(specJson()).toEqual(GRID_PRESETS[1].spec);
+  });
+
+  it('starts the grid with the spec as edited and opens its page', async () => {
+    const client = workbench();
+    renderWithClient(<NewGridView />, client);
+    await screen.findByTestId('grid-cell-count');
+    fireEvent.change(screen.getByTestId('grid-name'), { target: { value: 'my grid' } });
+    await waitFor(() => expect(startButton().disabled).toBe(false));
+    fireEvent.click(startButton());
+    await waitFor(() => expect(window.location.hash).toBe('#/grids/grid-new'));
+    const [params] = client.callsOf('grids.start') as { spec: { name: string; axes: unknown[] } }[];
+    expect(params.spec.name).toBe('my grid');
+    expect(params.spec.axes).toEqual([{ path: 'regularization.l2', values: [0.01, 0.1, 0.5] }]);
+  });
+});

@@ -1,0 +1,460 @@
+import { useId, useState } from 'react';
+import { ApiError, type ConfigIssue, type PresetInfo, type RunTableRow } from '../../../common/api/contract';
+import type { GridPresetInfo } from '../../../common/grid/types';
+import { useClient } from '../client/client-context';
+import { errorMessage } from '../client/errors';
+import { formatInteger } from '../common/format';
+import { ErrorPanel, LoadingLine } from '../common/LoadState';
+import { useLoad } from '../common/use-load';
+import { getPath, setPath } from '../new-run/config-path';
+import { FieldIssues } from '../new-run/FieldIssues';
+import { formatValueText, parseNumberText } from '../new-run/text-parse';
+import { useSyncedText } from '../new-run/use-synced-text';
+import { navigate } from '../routing/use-route';
+import { AxisEditor } from './AxisEditor';
+import { GridCheckPanel } from './GridCheckPanel';
+import { addAxis, placeIssues, removeAxis, setAxis, specAxes, type SpecDraft } from './grid-spec-draft';
+import { JsonObjectField } from './JsonObjectField';
+import { readableJson } from './spec-text';
+import { useGridCheck, type GridCheckState } from './use-grid-check';
+
+/** Runs offered as a base: the newest ones (any other run id can be typed into the JSON). */
+const MAX_BASE_RUNS = 100;
+
+export function NewGridView() {
+  const client = useClient();
+  const sources = useLoad(async () => {
+    const [gridPresets, presets, runs] = await Promise.all([
+      client.call('grids.presets', {}),
+      client.call('presets.list', {}),
+      client.call('runs.list', {}),
+    ]);
+    const newest = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MAX_BASE_RUNS);
+    return { gridPresets, presets, runs: newest };
+  }, 'new-grid-sources');
+
+  if (!sources.data) {
+    if (sources.error)
+      return <ErrorPanel title="Could not load presets" message={sources.error} onRetry={sources.reload} />;
+    return <LoadingLine text="Loading presets…" />;
+  }
+  return <NewGridEditor {...sources.data} />;
+}
+
+interface EditorProps {
+  gridPresets: GridPresetInfo[];
+  presets: PresetInfo[];
+  runs: RunTableRow[];
+}
+
+function initialSpec(gridPresets: readonly GridPresetInfo[], presets: readonly PresetInfo[]): SpecDraft {
+  if (gridPresets[0]) return structuredClone(gridPresets[0].spec) as SpecDraft;
+  return addAxis({ name: 'new grid', base: presets[0]?.id ?? '', axes: [], repeats: 1 });
+}
+
+function specText(spec: SpecDraft): string {
+  return readableJson(spec);
+}
+
+/** Mounted once presets and runs are known, so the first spec is there from the first render. */
+function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
+  const client = useClient();
+  const ids = useId();
+  const [spec, setSpec] = useState<SpecDraft>(() => initialSpec(gridPresets, presets));
+  const [gridPreset, setGridPreset] = useState(gridPresets[0]?.id ?? '');
+  const [jsonText, setJsonText] = useState(() => specText(spec));
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<{ message: string; issues: ConfigIssue[] } | null>(null);
+  const check = useGridCheck(spec);
+
+  // A start error is about the spec it was given: any edit clears it.
+  const replaceSpec = (next: SpecDraft) => {
+    setStartError(null);
+    setSpec(next);
+    setJsonText(specText(next));
+    setJsonError(null);
+  };
+  const editJson = (text: string) => {
+    setJsonText(text);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      setJsonError(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      setJsonError('The grid spec must be a JSON object ({…}).');
+      return;
+    }
+    setJsonError(null);
+    setStartError(null);
+    setSpec(parsed as SpecDraft);
+  };
+
+  const axes = specAxes(spec);
+  const result = check.fresh ? check.result : null;
+  const issues = [...(result && !result.ok ? result.issues : []), ...(startError?.issues ?? [])];
+  const placed = placeIssues(
+    issues,
+    axes.map((a) => (typeof a.path === 'string' ? a.path : '')),
+  );
+  const resolvedAxes = check.lastOk && check.lastOk.axes.length === axes.length ? check.lastOk.axes : [];
+  const canStart = check.fresh && result?.ok === true && jsonError === null && !starting;
+
+  const start = async () => {
+    setStarting(true);
+    setStartError(null);
+    try {
+      const { gridId } = await client.call('grids.start', { spec });
+      navigate({ name: 'grid', gridId });
+    } catch (e) {
+      setStartError({ message: errorMessage(e), issues: e instanceof ApiError ? (e.body.issues ?? []) : [] });
+      setStarting(false);
+    }
+  };
+
+  const base = spec.base;
+  const baseValue =
+    typeof base === 'string'
+      ? presets.some((p) => p.id === base)
+        ? `preset:${base}`
+        : runs.some((r) => r.id === base)
+          ? `run:${base}`
+          : '@other'
+      : '@other';
+
+  return (
+    <section className="view new-grid-view" aria-labelledby="new-grid-heading">
+      <div className="view-header">
+        <h1 id="new-grid-heading">New grid</h1>
+        <p className="muted">Every combination of the axes' values is one run; they train on every worker.</p>
+      </div>
+      <div className="start-bar">
+        <div className="preset-picker">
+          <label htmlFor={`${ids}-preset`}>Grid preset</label>
+          <select
+            id={`${ids}-preset`}
+            value={gridPreset}
+            data-testid="grid-preset-select"
+            onChange={(e) => {
+              setGridPreset(e.target.value);
+              const preset = gridPresets.find((p) => p.id === e.target.value);
+              if (preset) replaceSpec(structuredClone(preset.spec) as SpecDraft);
+            }}
+          >
+            <option value="">(none: build it below)</option>
+            {gridPresets.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          <p className="hint">{gridPresets.find((p) => p.id === gridPreset)?.description ?? ''}</p>
+        </div>
+        <div className="start-action">
+          <button
+            type="button"
+            className="button-primary"
+            data-testid="start-grid"
+            disabled={!canStart}
+            onClick={() => void start()}
+          >
+            {starting
+              ? 'Starting…'
+              : check.lastOk && current(check)
+                ? `Start ${formatInteger(check.lastOk.cells)} runs`
+                : 'Start grid'}
+          </button>
+          <p className="check-status" role="status" data-testid="grid-check-status">
+            {checkStatus(check, jsonError, issues.length)}
+          </p>
+        </div>
+      </div>
+      {startError && startError.issues.length === 0 && (
+        <p className="error-text" role="alert">
+          {startError.message}
+        </p>
+      )}
+      {placed.general.length > 0 && (
+        <div className="general-issues" role="alert">
+          <h2>Problems in the grid</h2>
+          <FieldIssues issues={placed.general} />
+        </div>
+      )}
+      <div className="new-run-grid">
+        <div className="new-grid-form">
+          <fieldset className="form-section">
+            <legend>Grid</legend>
+            <div className={placed.name.length > 0 ? 'form-row has-error' : 'form-row'}>
+              <label htmlFor={`${ids}-name`}>Name</label>
+              <div className="form-control">
+                <input
+                  id={`${ids}-name`}
+                  type="text"
+                  value={typeof spec.name === 'string' ? spec.name : ''}
+                  onChange={(e) => replaceSpec({ ...spec, name: e.target.value })}
+                  aria-invalid={placed.name.length > 0 || undefined}
+                  data-testid="grid-name"
+                />
+                <FieldIssues issues={placed.name} />
+              </div>
+            </div>
+            <div className="form-row">
+              <label htmlFor={`${ids}-description`}>Description</label>
+              <div className="form-control">
+                <textarea
+                  id={`${ids}-description`}
+                  className="grid-description-input"
+                  rows={2}
+                  value={typeof spec.description === 'string' ? spec.description : ''}
+                  placeholder="optional: what the grid asks"
+                  onChange={(e) => {
+                    const next = { ...spec };
+                    if (e.target.value === '') delete next.description;
+                    else next.description = e.target.value;
+                    replaceSpec(next);
+                  }}
+                  data-testid="grid-description"
+                />
+              </div>
+            </div>
+            <div className={placed.base.length > 0 ? 'form-row has-error' : 'form-row'}>
+              <label htmlFor={`${ids}-base`}>Base config</label>
+              <div className="form-control">
+                <select
+                  id={`${ids}-base`}
+                  value={baseValue}
+                  data-testid="grid-base"
+                  onChange={(e) => {
+                    const [kind, id] = [
+                      e.target.value.split(':')[0],
+                      e.target.value.slice(e.target.value.indexOf(':') + 1),
+                    ];
+                    if (kind === 'preset' || kind === 'run') replaceSpec({ ...spec, base: id });
+                  }}
+                >
+                  <optgroup label="Presets (reference experiments)">
+                    {presets.map((p) => (
+                      <option key={p.id} value={`preset:${p.id}`}>
+                        {p.name}
+                      </option>
+                    ))}
+                  </optgroup>
+                  {runs.length > 0 && (
+                    <optgroup label="Earlier runs (their stored config)">
+                      {runs.map((r) => (
+                        <option key={r.id} value={`run:${r.id}`}>
+                          {r.name}
+                        </option>
+                      ))}
+                    </optgroup>
+                  )}
+                  {baseValue === '@other' && (
+                    <option value="@other">
+                      {typeof base === 'string'
+                        ? `${base} (as written in the JSON)`
+                        : 'a config given in the JSON'}
+                    </option>
+                  )}
+                </select>
+                <FieldIssues issues={placed.base} />
+              </div>
+            </div>
+            <RepeatsAndOrder spec={spec} onChange={replaceSpec} issues={placed.repeats} />
+          </fieldset>
+
+          <fieldset className="form-section axes-section">
+            <legend>Axes</legend>
+            {axes.length === 0 && <p className="muted">A grid needs at least one axis.</p>}
+            {axes.map((axis, i) => (
+              <AxisEditor
+                key={i}
+                axis={axis}
+                index={i}
+                resolved={resolvedAxes[i]}
+                issues={placed.byAxis[i]}
+                onChange={(next) => replaceSpec(setAxis(spec, i, next))}
+                onRemove={() => replaceSpec(removeAxis(spec, i))}
+              />
+            ))}
+            <button type="button" onClick={() => replaceSpec(addAxis(spec))} data-testid="add-axis">
+              Add axis
+            </button>
+          </fieldset>
+
+          <fieldset className="form-section">
+            <legend>Override</legend>
+            <EpochsOverride spec={spec} onChange={replaceSpec} />
+            <JsonObjectField
+              label="Override (JSON)"
+              hint='Merged into the base before the axes apply, e.g. a small split and few epochs: {"dataset": {"split": {"train": 2000, "validation": 500, "test": 500}}, "training": {"epochs": 5}}'
+              value={spec.override}
+              onChange={(override) => {
+                const next = { ...spec };
+                if (override === undefined || Object.keys(override).length === 0) delete next.override;
+                else next.override = override;
+                replaceSpec(next);
+              }}
+              issues={placed.override}
+              testId="grid-override"
+            />
+          </fieldset>
+        </div>
+        <div className="new-run-side">
+          <GridCheckPanel check={check} badCells={placed.cells} />
+          <section className="panel json-editor" aria-labelledby={`${ids}-json-heading`}>
+            <h2 id={`${ids}-json-heading`}>
+              <label htmlFor={`${ids}-json`}>Grid spec (JSON)</label>
+            </h2>
+            <p className="hint">
+              The whole spec, as `workbench grid` takes it; it stays in sync with the form both ways.
+            </p>
+            <textarea
+              id={`${ids}-json`}
+              data-testid="grid-spec-json"
+              value={jsonText}
+              onChange={(e) => editJson(e.target.value)}
+              spellCheck={false}
+              rows={22}
+              aria-invalid={jsonError ? true : undefined}
+            />
+            {jsonError && (
+              <p className="error-text" role="alert" data-testid="grid-spec-json-error">
+                {jsonError}
+              </p>
+            )}
+          </section>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function current(check: GridCheckState): boolean {
+  return check.fresh && check.result?.ok === true;
+}
+
+function RepeatsAndOrder({
+  spec,
+  onChange,
+  issues,
+}: {
+  spec: SpecDraft;
+  onChange: (spec: SpecDraft) => void;
+  issues: readonly ConfigIssue[];
+}) {
+  const id = useId();
+  const set = (field: string, value: unknown) => {
+    const next = { ...spec };
+    if (value === undefined) delete next[field];
+    else next[field] = value;
+    onChange(next);
+  };
+  const [repeats, setRepeats] = useSyncedText<unknown>(spec.repeats, formatValueText, parseNumberText, (v) =>
+    set('repeats', v),
+  );
+  const sampleCount = (spec.sample as { count?: unknown } | undefined)?.count;
+  const [sample, setSample] = useSyncedText<unknown>(sampleCount, formatValueText, parseNumberText, (v) =>
+    set('sample', v === undefined ? undefined : { ...((spec.sample as object | undefined) ?? {}), count: v }),
+  );
+  return (
+    <>
+      <div className={issues.length > 0 ? 'form-row has-error' : 'form-row'}>
+        <label htmlFor={`${id}-repeats`}>Seeds per cell</label>
+        <div className="form-control">
+          <input
+            id={`${id}-repeats`}
+            type="text"
+            className="input-number"
+            value={repeats}
+            onChange={(e) => setRepeats(e.target.value)}
+            data-testid="grid-repeats"
+          />
+          <span className="hint">repeat r trains with seed + r; results show mean ± sd</span>
+          <FieldIssues issues={issues} />
+        </div>
+      </div>
+      <div className="form-row">
+        <label htmlFor={`${id}-order`}>Order</label>
+        <div className="form-control">
+          <select
+            id={`${id}-order`}
+            value={spec.order === 'shuffled' ? 'shuffled' : 'listed'}
+            onChange={(e) => set('order', e.target.value)}
+            data-testid="grid-order"
+          >
+            <option value="listed">as listed</option>
+            <option value="shuffled">shuffled (trends show early)</option>
+          </select>
+        </div>
+      </div>
+      <div className="form-row">
+        <label htmlFor={`${id}-sample`}>Sample points</label>
+        <div className="form-control">
+          <input
+            id={`${id}-sample`}
+            type="text"
+            className="input-number"
+            value={sample}
+            placeholder="all"
+            onChange={(e) => setSample(e.target.value)}
+            data-testid="grid-sample"
+          />
+          <span className="hint">
+            a seeded random subset of the full grid (no importance decomposition then)
+          </span>
+        </div>
+      </div>
+    </>
+  );
+}
+
+/** The override field users want most, as its own box: epochs per cell. */
+function EpochsOverride({ spec, onChange }: { spec: SpecDraft; onChange: (spec: SpecDraft) => void }) {
+  const id = useId();
+  const override = (spec.override as Record<string, unknown> | undefined) ?? {};
+  const [text, setText] = useSyncedText<unknown>(
+    getPath(override, 'training.epochs'),
+    formatValueText,
+    parseNumberText,
+    (value) => {
+      const next = setPath(override, 'training.epochs', value);
+      const training = next.training as Record<string, unknown> | undefined;
+      if (training && Object.keys(training).length === 0) delete next.training;
+      const out = { ...spec };
+      if (Object.keys(next).length === 0) delete out.override;
+      else out.override = next;
+      onChange(out);
+    },
+  );
+  return (
+    <div className="form-row">
+      <label htmlFor={id}>Epochs per cell</label>
+      <div className="form-control">
+        <input
+          id={id}
+          type="text"
+          className="input-number"
+          value={text}
+          placeholder="as the base"
+          onChange={(e) => setText(e.target.value)}
+          data-testid="grid-epochs"
+        />
+        <span className="hint">override.training.epochs</span>
+      </div>
+    </div>
+  );
+}
+
+function checkStatus(check: GridCheckState, jsonError: string | null, issueCount: number): string {
+  if (jsonError) return 'Fix the JSON to check the grid.';
+  if (!check.fresh) return 'Checking…';
+  if (check.error) return `Could not check the grid: ${check.error}`;
+  if (!check.result) return 'Checking…';
+  if (!check.result.ok || issueCount > 0)
+    return `${issueCount} problem${issueCount === 1 ? '' : 's'} to fix before starting.`;
+  const r = check.result;
+  return `Ready: ${formatInteger(r.cells)} cell${r.cells === 1 ? '' : 's'}${r.estimate ? `, about ${Math.max(1, Math.round(r.estimate.totalSeconds / 60))} min` : ''}.`;
+}

@@ -1,0 +1,220 @@
+import type { ColumnDef, Row, Table } from '@tanstack/react-table';
+import {
+  analysisMetricShort,
+  formatAnalysisValue,
+  type AnalysisMetric,
+} from '../../../common/grid/analysis-value';
+import { formatAxisValue } from '../../../common/grid/expand';
+import { axisLevels } from '../../../common/grid/levels';
+import { pointStatus, statusCounts } from '../../../common/grid/points';
+import type { ResolvedAxis } from '../../../common/grid/spec';
+import { isLossMetric, meanSd } from '../../../common/grid/results';
+import { formatDuration, MISSING } from '../common/format';
+import { routeHref } from '../routing/route';
+import { GridCellBadge } from './GridCellBadge';
+import { rowStat, runIdsOf, type ResultRow, type RowStat } from './result-rows';
+
+/** What cells need beyond their row: the selection for "Compare these cells" lives in the view. */
+export interface ResultsTableMeta {
+  isSelected(row: ResultRow): boolean;
+  onSelect(row: ResultRow, checked: boolean): void;
+}
+
+function tableMeta(table: Table<ResultRow>): ResultsTableMeta {
+  return table.options.meta as ResultsTableMeta;
+}
+
+/** Sort key of an axis value: the number itself, or a categorical value's position in the spec. */
+function axisColumn(axis: ResolvedAxis): ColumnDef<ResultRow> {
+  const levels = axisLevels(axis);
+  return {
+    id: `axis:${axis.path}`,
+    header: () => <span title={axis.path}>{axis.label}</span>,
+    size: 92,
+    // Levels read upwards (1e-4, 1e-3, 0.01) on the first click, as on the heatmap.
+    sortDescFirst: false,
+    accessorFn: (row) => {
+      const value = row.values[axis.path];
+      return axis.scale === 'categorical' ? levels.indexOf(value) : (value as number);
+    },
+    cell: ({ row }) => (
+      <span className={axis.scale === 'categorical' ? undefined : 'num'}>
+        {formatAxisValue(row.original.values[axis.path])}
+      </span>
+    ),
+  };
+}
+
+function statText(stat: RowStat | null, m: AnalysisMetric, row: ResultRow): string {
+  if (stat === null) return MISSING;
+  const text = formatAnalysisValue(stat.mean, m);
+  if (row.kind !== 'point') return text;
+  if (stat.live) return `${text} so far`;
+  const sd = stat.sd === null ? '' : ` ± ${formatAnalysisValue(stat.sd, m)}`;
+  const short = stat.n < row.cells.length ? ` (n=${stat.n})` : '';
+  return `${text}${sd}${short}`;
+}
+
+function metricColumn(m: AnalysisMetric, monitored: boolean): ColumnDef<ResultRow> {
+  return {
+    id: `${m.at}:${m.metric}`,
+    header: () => (
+      <span
+        title={m.at === 'best' ? 'At the epoch where the monitored metric was best' : 'At the last epoch'}
+      >
+        {analysisMetricShort(m)}
+      </span>
+    ),
+    size: monitored ? 150 : 128,
+    // Best first on the first click: the lowest loss, the highest accuracy.
+    sortDescFirst: !isLossMetric(m.metric),
+    accessorFn: (row) => rowStat(row, m)?.mean,
+    sortUndefined: 'last',
+    cell: ({ row }) => {
+      const stat = rowStat(row.original, m);
+      const classes = ['num', monitored ? 'monitored' : '', stat?.live ? 'live-value' : '']
+        .filter(Boolean)
+        .join(' ');
+      return (
+        <span className={classes} title={stat?.live ? 'best so far: still training' : undefined}>
+          {statText(stat, m, row.original)}
+        </span>
+      );
+    },
+  };
+}
+
+function runCell(row: Row<ResultRow>) {
+  const r = row.original;
+  if (r.kind === 'point') {
+    return (
+      <button
+        type="button"
+        className="link-button expander"
+        onClick={row.getToggleExpandedHandler()}
+        aria-expanded={row.getIsExpanded()}
+        data-testid="expand-point"
+      >
+        {row.getIsExpanded() ? '▾' : '▸'} {r.cells.length} seeds
+      </button>
+    );
+  }
+  const cell = r.cells[0];
+  const text = r.kind === 'seed' ? `seed ${cell.seed}` : `cell ${cell.index}`;
+  return cell.runId ? (
+    <a
+      href={routeHref({ name: 'run', runId: cell.runId })}
+      title={cell.runName ?? undefined}
+      className={r.kind === 'seed' ? 'seed-link' : undefined}
+    >
+      {text}
+    </a>
+  ) : (
+    <span className="muted">{text}</span>
+  );
+}
+
+/** Mean best epoch, and its range over seeds ("4 (3–5)"). */
+function bestEpochText(row: ResultRow): string {
+  const epochs = row.cells.map((c) => c.bestEpoch).filter((e): e is number => e !== null);
+  if (epochs.length === 0) return MISSING;
+  if (epochs.length === 1) return String(epochs[0]);
+  const lo = Math.min(...epochs);
+  const hi = Math.max(...epochs);
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
+export function resultColumns(
+  axes: readonly ResolvedAxis[],
+  bestMetrics: readonly AnalysisMetric[],
+  finalMetrics: readonly AnalysisMetric[],
+): ColumnDef<ResultRow>[] {
+  return [
+    {
+      id: 'select',
+      size: 36,
+      enableSorting: false,
+      header: () => <span className="visually-hidden">Select</span>,
+      cell: ({ row, table }) => {
+        const meta = tableMeta(table);
+        return (
+          <input
+            type="checkbox"
+            aria-label={`Select ${runIdsOf([row.original]).length > 1 ? 'the seeds of ' : ''}${axes
+              .map((a) => `${a.label}=${formatAxisValue(row.original.values[a.path])}`)
+              .join(', ')}`}
+            checked={meta.isSelected(row.original)}
+            onChange={(e) => meta.onSelect(row.original, e.target.checked)}
+          />
+        );
+      },
+    },
+    {
+      id: 'run',
+      header: 'Run',
+      size: 88,
+      enableSorting: false,
+      cell: ({ row }) => runCell(row),
+    },
+    ...axes.map(axisColumn),
+    ...bestMetrics.map((m, i) => metricColumn(m, i === 0)),
+    {
+      id: 'bestEpoch',
+      header: 'Best epoch',
+      size: 84,
+      accessorFn: (row) => meanSd(row.cells.map((c) => c.bestEpoch))?.mean,
+      sortUndefined: 'last',
+      cell: ({ row }) => <span className="num">{bestEpochText(row.original)}</span>,
+    },
+    ...finalMetrics.map((m) => metricColumn(m, false)),
+    {
+      id: 'epochs',
+      header: 'Epochs',
+      size: 100,
+      accessorFn: (row) => row.cells.reduce((n, c) => n + c.epochs, 0),
+      cell: ({ row }) => {
+        const cells = row.original.cells;
+        const done = cells.reduce((n, c) => n + c.epochs, 0);
+        const planned = cells.reduce((n, c) => n + c.epochsPlanned, 0);
+        const stopped = cells.find((c) => c.stopEpoch !== null);
+        return (
+          <span className="num" title={stopped ? `early stop at epoch ${stopped.stopEpoch}` : undefined}>
+            {done}/{planned}
+            {stopped ? ' ⏹' : ''}
+          </span>
+        );
+      },
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      size: 104,
+      accessorFn: (row) => pointStatus({ point: 0, values: row.values, cells: row.cells }),
+      cell: ({ row }) => {
+        const cells = row.original.cells;
+        const error = cells.find((c) => c.error)?.error ?? undefined;
+        return (
+          <GridCellBadge
+            status={pointStatus({ point: 0, values: row.original.values, cells })}
+            title={
+              [cells.length > 1 ? statusCounts(cells) : '', error ?? ''].filter(Boolean).join(' — ') ||
+              undefined
+            }
+          />
+        );
+      },
+    },
+    {
+      id: 'duration',
+      header: 'Duration',
+      size: 84,
+      accessorFn: (row) => meanSd(row.cells.map((c) => c.durationSeconds))?.mean,
+      sortUndefined: 'last',
+      cell: ({ row }) => (
+        <span className="num">
+          {formatDuration(meanSd(row.original.cells.map((c) => c.durationSeconds))?.mean)}
+        </span>
+      ),
+    },
+  ];
+}
