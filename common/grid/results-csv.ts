@@ -1,3 +1,4 @@
+import { csvField } from '../compare/comparison';
 import { METRIC_NAMES, type MetricName } from '../types';
 import type { GridDetail } from './types';
 
@@ -71,10 +72,4 @@ function axisValueText(value: unknown): string | number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' || typeof value === 'string') return value;
   return JSON.stringify(value);
-}
-
-function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -137,8 +137,8 @@ describe('workbench grid', () => {
         'training.learningRate',
         'model.hiddenUnits',
         'best_epoch',
-        'best_testAcc',
-        'final_trainLoss',
+        'test_acc_at_best',
+        'final_train_loss',
       ]),
     );
     expect(csv[3]['model.hiddenUnits']).toBe('[16]');

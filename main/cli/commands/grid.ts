@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { formatConfigIssues } from '../../../common/config/config-issues';
 import { UserInputError } from '../../../common/errors';
-import { gridResultsCsv } from '../../../common/grid/csv';
+import { gridResultsCsv } from '../../../common/grid/results-csv';
 import { describeCell, formatAxisValue } from '../../../common/grid/expand';
 import type { GridCellResult, GridDetail } from '../../../common/grid/types';
 import { isMetricName } from '../../../common/compare/comparison';
@@ -13,17 +13,29 @@ import { planGrid } from '../../services/grid-planner';
 import { getGridDetail, listGridSummaries } from '../../services/grid-report';
 import { findGridPresetFile, listGridPresetNames, readJsonFile } from '../../services/presets';
 import { openRunServices, type RunServices } from '../../services/run-services';
-import { openContext, resolveDbPath, type GlobalOptions } from '../context';
+import { openContext, resolveDbPath } from '../context';
 import { fmt, pct, printJson, printTable } from '../output';
+import {
+  gridCollectCommand,
+  gridResubmitCommand,
+  gridSlurmCommand,
+  gridTaskCommand,
+  type GridSlurmOptions,
+} from './grid-slurm';
 
-export interface GridOptions extends GlobalOptions {
+export interface GridOptions extends GridSlurmOptions {
   json?: boolean;
   csv?: boolean;
   monitor?: string;
   workers?: number;
+  /** Write the grid as a Slurm array job folder instead of training it here. */
+  slurm?: boolean;
 }
 
-/** `workbench grid GRID.json | show ID | resume ID | cancel ID`. Returns the exit code. */
+/**
+ * `workbench grid GRID.json [--slurm] | show ID | resume ID | cancel ID | collect DIR | resubmit DIR`, and
+ * `grid task DIR`, which each Slurm array task runs. Returns the exit code.
+ */
 export async function gridCommand(
   target: string,
   id: string | undefined,
@@ -36,10 +48,21 @@ export async function gridCommand(
       return gridResumeCommand(requireId(target, id), options);
     case 'cancel':
       return gridCancelCommand(requireId(target, id), options);
+    case 'collect':
+      return gridCollectCommand(requireDir(target, id), options);
+    case 'resubmit':
+      return gridResubmitCommand(requireDir(target, id), options);
+    case 'task':
+      return gridTaskCommand(requireDir(target, id), options);
     default:
       if (id !== undefined) throw new UserInputError(`grid: unexpected argument "${id}" after ${target}`);
       return gridRunCommand(target, options);
   }
+}
+
+function requireDir(verb: string, dir: string | undefined): string {
+  if (!dir) throw new UserInputError(`grid ${verb}: expected a Slurm job folder (written by \`workbench grid GRID.json --slurm\`)`);
+  return dir;
 }
 
 function requireId(verb: string, id: string | undefined): string {
@@ -79,6 +102,7 @@ function monitorOption(options: GridOptions): MetricName | undefined {
 
 async function gridRunCommand(spec: string, options: GridOptions): Promise<number> {
   const file = resolveGridFile(spec);
+  if (options.slurm) return gridSlurmCommand(file, options);
   const raw = readJsonFile(file);
   const services = await openServices(options);
   const plan = planGrid(raw, {
@@ -105,6 +129,13 @@ async function gridResumeCommand(id: string, options: GridOptions): Promise<numb
   if (!grid) {
     await services.close(0);
     throw new UserInputError(`${id}: no grid with this id (see \`workbench grids\`)`);
+  }
+  if (grid.runner === 'slurm') {
+    await services.close(0);
+    const dir = grid.jobDir ?? 'DIR';
+    throw new UserInputError(
+      `grid ${grid.id} runs on Slurm: collect it with \`workbench grid collect ${dir}\`, submit its missing cells again with \`workbench grid resubmit ${dir}\``,
+    );
   }
   const pending = services.queue.resumeGrid(grid.id);
   if (!options.json) {
