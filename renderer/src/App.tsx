@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { WorkbenchClient } from '../../common/api/contract';
+import { ArchivesView } from './archives/ArchivesView';
 import { ClientProvider } from './client/client-context';
 import { AnnouncerProvider } from './common/announcer';
 import { AppInfoProvider } from './common/app-info';
@@ -14,6 +15,8 @@ import { RunsView } from './runs/RunsView';
 import type { Route } from './routing/route';
 import { useRoute } from './routing/use-route';
 import { Header } from './shell/Header';
+import { useReadOnly } from './shell/read-only';
+import { ReadOnlyBanner } from './shell/ReadOnlyBanner';
 import { StatusLine } from './shell/StatusLine';
 
 export function App({ client }: { client: WorkbenchClient }) {
@@ -32,6 +35,7 @@ export function App({ client }: { client: WorkbenchClient }) {
 
 function Shell() {
   const route = useRoute();
+  const readOnly = useReadOnly();
   const main = useRef<HTMLElement>(null);
   const viewKey =
     route.name === 'run' ? `run:${route.runId}` : route.name === 'grid' ? `grid:${route.gridId}` : route.name;
@@ -46,11 +50,13 @@ function Shell() {
   }, [viewKey]);
 
   return (
-    <div className="app">
+    // data-read-only lets the stylesheet hide the store-changing controls of every view in one place.
+    <div className="app" data-read-only={readOnly ? 'true' : undefined}>
       <button type="button" className="skip-link" onClick={() => main.current?.focus()}>
         Skip to content
       </button>
       <Header route={route} />
+      <ReadOnlyBanner />
       <main id="main" ref={main} tabIndex={-1} className="app-main">
         <View route={route} key={viewKey} />
       </main>
@@ -75,5 +81,7 @@ function View({ route }: { route: Route }) {
       return <NewGridView />;
     case 'grid':
       return <GridView gridId={route.gridId} />;
+    case 'archives':
+      return <ArchivesView />;
   }
 }

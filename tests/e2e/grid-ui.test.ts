@@ -272,6 +272,41 @@ describe('grids in the browser UI', () => {
     expect(png.bytes.readUInt32BE(16)).toBeGreaterThan(400);
   });
 
+  it('replays early stopping on every cell: a point per cell against an axis, and the heatmap by it', async () => {
+    await page.getByTestId('grid-stopping-toggle').click();
+    const chart = page.getByTestId('stopping-chart');
+    await chart.waitFor();
+    // The grid's axes by its labels; the learning rate, a log axis, first.
+    const axes = await page.getByTestId('stopping-axis').locator('option').allTextContents();
+    expect(axes).toEqual(['lr', 'hidden']);
+    expect(await chart.getAttribute('data-points')).toBe('6');
+    expect(await page.getByTestId('stopping-row').count()).toBe(6);
+    // Drawn: one dot per cell in the best-epoch series (cells share each lr, so dots, no line).
+    const bestEpochs = chart.locator('.scatterlayer .trace').first();
+    await expect.poll(() => bestEpochs.locator('path.point').count()).toBe(6);
+    const detail = await api<GridDetail>('grids.get', { gridId });
+    const shownBest = (await page.locator('[data-testid="stopping-row"] [data-col="best"]').allInnerTexts())
+      .map(Number)
+      .sort((a, b) => a - b);
+    // Patience on the grid's monitor (training loss here): its best epoch is the grid's.
+    expect(shownBest).toEqual(detail.results.map((r) => r.bestEpoch).sort((a, b) => a! - b!));
+    await chart.scrollIntoViewIfNeeded();
+    await screenshot('grid-stopping');
+
+    await page.getByTestId('heatmap-colour').selectOption('epochsSaved');
+    await page
+      .getByTestId('heatmap-note')
+      .filter({ hasText: /^Under patience:10 on trainLoss/ })
+      .waitFor();
+    await page.locator('.heatmap-table summary').click();
+    const saved = await page.getByTestId('heatmap-table').locator('tbody td').allInnerTexts();
+    expect(saved).toHaveLength(6);
+    const savedByRow = await page.locator('[data-testid="stopping-row"] [data-col="saved"]').allInnerTexts();
+    expect(saved.map(Number).sort((a, b) => a - b)).toEqual(savedByRow.map(Number).sort((a, b) => a - b));
+    await page.locator('.heatmap-table summary').click();
+    await page.getByTestId('heatmap-colour').selectOption('analysed');
+  });
+
   it('opens Compare on the grid’s cells, labelled by their axis values', async () => {
     await page.getByTestId('compare-cells').click();
     await page.waitForURL((url) => url.hash.startsWith('#/compare?ids='));

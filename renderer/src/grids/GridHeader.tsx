@@ -4,6 +4,8 @@ import { useClient } from '../client/client-context';
 import { errorMessage } from '../client/errors';
 import { useAnnounce } from '../common/announcer';
 import { formatDateTime } from '../common/format';
+import { ExportArchiveButton } from '../archives/ExportArchiveButton';
+import { useReadOnly } from '../shell/read-only';
 import { GridCellBadge } from './GridCellBadge';
 import { gridProgress } from './grid-progress';
 import { GridProgress } from './GridProgress';
@@ -23,15 +25,17 @@ function baseText(spec: unknown): string | null {
 export function GridHeader({ grid, onChanged }: { grid: GridDetail; onChanged: () => void }) {
   const client = useClient();
   const announce = useAnnounce();
+  const readOnly = useReadOnly();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const progress = gridProgress(grid.counts, grid.cells);
   const unfinished = progress.running + progress.queued;
   const ownerGone = grid.owner === null || !grid.owner.alive;
-  const canCancel = grid.status === 'running' && unfinished > 0 && !ownerGone;
+  const canCancel = !readOnly && grid.status === 'running' && unfinished > 0 && !ownerGone;
   const resumable = progress.queued + progress.stopped > 0;
-  const canResume = grid.status !== 'completed' && resumable && (grid.status === 'cancelled' || ownerGone);
+  const canResume =
+    !readOnly && grid.status !== 'completed' && resumable && (grid.status === 'cancelled' || ownerGone);
   const base = baseText(grid.spec);
 
   async function act(action: 'cancel' | 'resume') {
@@ -100,6 +104,12 @@ export function GridHeader({ grid, onChanged }: { grid: GridDetail; onChanged: (
             </button>
           </span>
         )}
+        <ExportArchiveButton
+          selection={{ gridId: grid.id }}
+          what={exportWhat(grid, unfinished)}
+          runNames={runNames(grid)}
+          testId="export-grid-archive"
+        />
         {canResume && (
           <button
             type="button"
@@ -119,4 +129,14 @@ export function GridHeader({ grid, onChanged }: { grid: GridDetail; onChanged: (
       )}
     </div>
   );
+}
+
+/** `Grid “iris-grid”: 6 cells (2 not finished yet)`: what the grid's archive export takes. */
+function exportWhat(grid: GridDetail, unfinished: number): string {
+  const cells = `${grid.cells} cell${grid.cells === 1 ? '' : 's'}`;
+  return `Grid “${grid.name}”: ${cells}${unfinished > 0 ? ` (${unfinished} not finished yet)` : ''}`;
+}
+
+function runNames(grid: GridDetail): Map<string, string> {
+  return new Map(grid.results.flatMap((r) => (r.runId && r.runName ? [[r.runId, r.runName] as const] : [])));
 }

@@ -1,11 +1,4 @@
 import { useCallback, useId, useMemo, useState } from 'react';
-import {
-  analysisMetricShort,
-  formatAnalysisValue,
-  lowerIsBetter,
-  rawAnalysisValue,
-  type AnalysisMetric,
-} from '../../../common/grid/analysis-value';
 import { describeHeatmapCell, gridHeatmap, MARK_TEXT, type OtherAxis } from '../../../common/grid/heatmap';
 import { axisLevels, axisTitle, levelKey } from '../../../common/grid/levels';
 import type { GridDetail } from '../../../common/grid/types';
@@ -15,14 +8,32 @@ import { svgToPng } from '../compare/exports';
 import { ExportActions } from './ExportActions';
 import { fileStem, heatmapSvg } from './grid-exports';
 import { heatmapLayout, heatmapTraces, type HeatmapTitles } from './heatmap-chart-data';
+import type { HeatmapColour, HeatmapMeasure } from './heatmap-measure';
 
 const MEAN = '@mean';
 
+/** The heatmap's "Colour by" choice: the analysed metric or an early-stopping quantity. */
+export interface HeatmapColourChoice {
+  value: HeatmapColour;
+  options: ReadonlyArray<{ value: HeatmapColour; label: string; disabled?: boolean }>;
+  onChange: (value: HeatmapColour) => void;
+  /** Why the values are not there yet (epochs still loading) or could not be read. */
+  note?: string | null;
+}
+
 /**
- * The metric over any two axes; every other axis averaged or held at a value the user picks, repeats
+ * A measure over any two axes; every other axis averaged or held at a value the user picks, repeats
  * always averaged. The same matrix goes to the screen, the table under it and the SVG / PNG export.
  */
-export function GridHeatmap({ grid, metric }: { grid: GridDetail; metric: AnalysisMetric }) {
+export function GridHeatmap({
+  grid,
+  measure,
+  colour,
+}: {
+  grid: GridDetail;
+  measure: HeatmapMeasure;
+  colour?: HeatmapColourChoice;
+}) {
   const id = useId();
   const axes = grid.axes;
   const [x, setX] = useState(axes[axes.length > 1 ? 1 : 0].path);
@@ -36,25 +47,25 @@ export function GridHeatmap({ grid, metric }: { grid: GridDetail; metric: Analys
         grid.results.map((r) => ({
           values: r.values,
           status: r.status,
-          value: rawAnalysisValue(r, metric),
+          value: measure.value(r),
           runId: r.runId,
         })),
         { x, y, others },
       ),
-    [axes, grid.results, metric, x, y, others],
+    [axes, grid.results, measure, x, y, others],
   );
   const titles: HeatmapTitles = useMemo(
     () => ({
       x: axisTitle(matrix.x.axis),
       y: matrix.y ? axisTitle(matrix.y.axis) : '',
-      value: analysisMetricShort(metric),
+      value: measure.short,
     }),
-    [matrix, metric],
+    [matrix, measure],
   );
-  const lower = lowerIsBetter(metric);
+  const lower = measure.lowerIsBetter;
   const traces = useCallback(
-    (colors: PlotColors) => heatmapTraces(matrix, metric, titles, lower, colors),
-    [matrix, metric, titles, lower],
+    (colors: PlotColors) => heatmapTraces(matrix, measure.format, titles, lower, colors),
+    [matrix, measure, titles, lower],
   );
   const layout = useMemo(() => heatmapLayout(matrix, titles, lower), [matrix, titles, lower]);
 
@@ -73,6 +84,22 @@ export function GridHeatmap({ grid, metric }: { grid: GridDetail; metric: Analys
     <section className="panel heatmap-panel" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Heatmap</h2>
       <div className="heatmap-controls">
+        {colour && (
+          <label className="field-inline">
+            Colour by
+            <select
+              value={colour.value}
+              onChange={(e) => colour.onChange(e.target.value as HeatmapColour)}
+              data-testid="heatmap-colour"
+            >
+              {colour.options.map((o) => (
+                <option key={o.value} value={o.value} disabled={o.disabled}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="field-inline">
           Columns
           <select value={x} onChange={(e) => chooseX(e.target.value)} data-testid="heatmap-x">
@@ -126,16 +153,27 @@ export function GridHeatmap({ grid, metric }: { grid: GridDetail; metric: Analys
           );
         })}
       </div>
-      <div className="heatmap-chart" data-testid="heatmap" data-x={x} data-y={y ?? ''}>
+      {colour?.note && (
+        <p className="muted" role="status" data-testid="heatmap-note">
+          {colour.note}
+        </p>
+      )}
+      <div
+        className="heatmap-chart"
+        data-testid="heatmap"
+        data-x={x}
+        data-y={y ?? ''}
+        data-colour={colour?.value ?? 'analysed'}
+      >
         <PlotlyChart
           data={traces}
           layout={layout}
-          label={`Heatmap of ${analysisMetricShort(metric)} over ${titles.x}${matrix.y ? ` and ${titles.y}` : ''}`}
+          label={`Heatmap of ${measure.short} over ${titles.x}${matrix.y ? ` and ${titles.y}` : ''}`}
         />
       </div>
       <p className="hint" data-testid="heatmap-caption">
         {[
-          `${analysisMetricShort(metric)}, ${lower ? 'lower' : 'higher'} is better; outlined: best`,
+          `${measure.description}, ${lower ? 'lower' : 'higher'} is better; outlined: best`,
           ...matrix.reductions,
           grid.repeats > 1 ? `mean over ${grid.repeats} seeds` : null,
           'hatched: failed or diverged; …: still to run; —: not in the grid; *: mean over fewer runs',
@@ -153,14 +191,14 @@ export function GridHeatmap({ grid, metric }: { grid: GridDetail; metric: Analys
             testId: 'export-heatmap-svg',
             fileName: `${stem}-heatmap.svg`,
             mimeType: 'image/svg+xml',
-            make: () => heatmapSvg(grid.name, matrix, metric),
+            make: () => heatmapSvg(grid.name, matrix, measure),
           },
           {
             label: 'Heatmap PNG',
             testId: 'export-heatmap-png',
             fileName: `${stem}-heatmap.png`,
             mimeType: 'image/png',
-            make: () => svgToPng(heatmapSvg(grid.name, matrix, metric)),
+            make: () => svgToPng(heatmapSvg(grid.name, matrix, measure)),
           },
         ]}
       />
@@ -187,7 +225,7 @@ export function GridHeatmap({ grid, metric }: { grid: GridDetail; metric: Analys
                   {row.map((cell, i) => (
                     <td key={i} className="num" title={describeHeatmapCell(cell)} data-mark={cell.mark}>
                       {cell.value !== null
-                        ? formatAnalysisValue(cell.value, metric) + (cell.mark === 'partial' ? '*' : '')
+                        ? measure.format(cell.value) + (cell.mark === 'partial' ? '*' : '')
                         : MARK_TEXT[
                             cell.mark === 'value' || cell.mark === 'partial' ? 'no-value' : cell.mark
                           ]}

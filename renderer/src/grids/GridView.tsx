@@ -28,6 +28,13 @@ import { ImportancePanel } from './ImportancePanel';
 import { resultRows, rowsWithRuns, runIdsOf } from './result-rows';
 import { useGrid } from './use-grid';
 import { metricText } from '../../../common/grid/analysis-value';
+import { stoppingRows } from '../../../common/stopping/across-runs';
+import { earlyStoppingSchema, type StoppingRule } from '../../../common/stopping/rule-schema';
+import { ruleLabel } from '../../../common/stopping/rule-text';
+import { gridStoppingInputs } from './grid-stopping-data';
+import { GridStopping } from './GridStopping';
+import { analysisMeasure, stoppingMeasure, type HeatmapColour } from './heatmap-measure';
+import { useGridEpochs } from './use-grid-epochs';
 
 export function GridView({ gridId }: { gridId: string }) {
   const [monitor, setMonitor] = useState<MetricName | null>(null);
@@ -85,6 +92,8 @@ function GridPage({ grid, onMonitorChange, onChanged, refreshError }: GridPagePr
         : null,
     [brushing, parcoords, inside],
   );
+
+  const stopping = useGridStopping(grid, analysed, logged);
 
   const rows = useMemo(() => resultRows(grid.results), [grid.results]);
   const shownRows = useMemo(() => rowsWithRuns(rows, insideRunIds), [rows, insideRunIds]);
@@ -204,7 +213,7 @@ function GridPage({ grid, onMonitorChange, onChanged, refreshError }: GridPagePr
       </section>
 
       <div className="grid-panels">
-        <GridHeatmap grid={grid} metric={analysed} />
+        <GridHeatmap grid={grid} measure={stopping.measure} colour={stopping.colour} />
         <ImportancePanel grid={grid} metric={analysed} />
       </div>
       <GridParcoords
@@ -221,6 +230,69 @@ function GridPage({ grid, onMonitorChange, onChanged, refreshError }: GridPagePr
       <p className="hint">
         Analysing {analysisMetricLabel(analysed)} ({lowerIsBetter(analysed) ? 'lower' : 'higher'} is better).
       </p>
+      <GridStopping
+        grid={grid}
+        open={stopping.open}
+        onOpenChange={stopping.setOpen}
+        epochs={stopping.epochs}
+        rule={stopping.rule}
+        onRuleChange={stopping.setRule}
+      />
     </section>
   );
+}
+
+/**
+ * The early-stopping state the Early stopping section and the heatmap share: one rule, and the epochs of
+ * the grid's runs, loaded only once either needs them.
+ */
+function useGridStopping(grid: GridDetail, analysed: AnalysisMetric, logged: readonly MetricName[]) {
+  const [open, setOpen] = useState(false);
+  // Patience 10 on the metric the grid ranks by: validation loss, or training loss without a validation split.
+  const [rule, setRule] = useState<StoppingRule>(() =>
+    earlyStoppingSchema.parse({ rule: 'patience', patience: 10, monitor: grid.monitor }),
+  );
+  const [colour, setColour] = useState<HeatmapColour>('analysed');
+  const byStopping = colour !== 'analysed';
+  const epochs = useGridEpochs(grid, open || byStopping);
+  const rowsByRun = useMemo(
+    () =>
+      byStopping && epochs.data
+        ? new Map(stoppingRows(gridStoppingInputs(grid, epochs.data), rule).map((r) => [r.runId, r]))
+        : null,
+    [byStopping, epochs.data, grid, rule],
+  );
+  const measure = useMemo(
+    () => (colour === 'analysed' ? analysisMeasure(analysed) : stoppingMeasure(colour, rule, rowsByRun)),
+    [colour, analysed, rule, rowsByRun],
+  );
+  const note = !byStopping
+    ? null
+    : epochs.error && !epochs.data
+      ? `Could not load the epochs: ${epochs.error}`
+      : !epochs.data
+        ? 'Loading every cell’s epochs…'
+        : `Under ${ruleLabel(rule)}: change the rule under Early stopping below.`;
+  return {
+    open,
+    setOpen,
+    rule,
+    setRule,
+    epochs,
+    measure,
+    colour: {
+      value: colour,
+      onChange: setColour,
+      note,
+      options: [
+        { value: 'analysed' as const, label: analysisMetricLabel(analysed) },
+        { value: 'epochsSaved' as const, label: 'epochs saved by early stopping' },
+        {
+          value: 'testAccLost' as const,
+          label: 'test accuracy lost by early stopping',
+          disabled: !logged.includes('testAcc'),
+        },
+      ],
+    },
+  };
 }

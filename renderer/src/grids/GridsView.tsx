@@ -2,6 +2,7 @@ import type { GridSummary } from '../../../common/grid/types';
 import { formatDateTime } from '../common/format';
 import { ErrorPanel, LoadingLine } from '../common/LoadState';
 import { routeHref } from '../routing/route';
+import { useReadOnly } from '../shell/read-only';
 import { GridCellBadge } from './GridCellBadge';
 import { GridProgress } from './GridProgress';
 import { useGridsList } from './use-grids-list';
@@ -9,7 +10,8 @@ import { useGridsList } from './use-grids-list';
 /** Every grid, newest first, with its status and progress live. */
 export function GridsView() {
   const grids = useGridsList();
-  const newGrid = (
+  // A read-only store cannot start one.
+  const newGrid = useReadOnly() ? null : (
     <a className="button button-primary" href={routeHref({ name: 'new-grid' })} data-testid="new-grid">
       New grid
     </a>
@@ -25,7 +27,7 @@ export function GridsView() {
       <div className="view-header">
         <h1 id="grids-heading">Grids</h1>
         <p className="muted">{sorted.length === 1 ? '1 grid' : `${sorted.length} grids`}</p>
-        {sorted.length > 0 && <span className="view-header-action">{newGrid}</span>}
+        {sorted.length > 0 && newGrid && <span className="view-header-action">{newGrid}</span>}
       </div>
       {sorted.length === 0 ? (
         <div className="empty-state" data-testid="grids-empty">

@@ -15,6 +15,7 @@ import { AxisEditor } from './AxisEditor';
 import { GridCheckPanel } from './GridCheckPanel';
 import { addAxis, placeIssues, removeAxis, setAxis, specAxes, type SpecDraft } from './grid-spec-draft';
 import { JsonObjectField } from './JsonObjectField';
+import { SlurmSection } from './SlurmSection';
 import { readableJson } from './spec-text';
 import { useGridCheck, type GridCheckState } from './use-grid-check';
 
@@ -301,6 +302,7 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
               testId="grid-override"
             />
           </fieldset>
+          <SlurmSection spec={spec} ready={canStart} />
         </div>
         <div className="new-run-side">
           <GridCheckPanel check={check} badCells={placed.cells} />

@@ -1,6 +1,4 @@
 import {
-  analysisMetricShort,
-  formatAnalysisValue,
   lowerIsBetter,
   parseAnalysisMetricKey,
   type AnalysisMetric,
@@ -11,6 +9,7 @@ import { renderHeatmapSvg } from '../../../common/plot/grid-heatmap-svg';
 import { renderParcoordsSvg } from '../../../common/plot/grid-parcoords-svg';
 import { EXPORT_SIZE } from '../compare/exports';
 import { axisTitle } from '../../../common/grid/levels';
+import type { HeatmapMeasure } from './heatmap-measure';
 
 /** The grid figures as exported: the same matrix, lines, brush and colours the screen shows. */
 
@@ -29,14 +28,14 @@ function tickFormat(m: AnalysisMetric): (v: number) => string {
   return (v) => (lowerIsBetter(m) ? String(Number(v.toPrecision(3))) : `${Number((v * 100).toFixed(1))}%`);
 }
 
-export function heatmapSvg(gridName: string, matrix: HeatmapMatrix, m: AnalysisMetric): string {
+export function heatmapSvg(gridName: string, matrix: HeatmapMatrix, measure: HeatmapMeasure): string {
   return renderHeatmapSvg(matrix, {
-    title: `${gridName}: ${analysisMetricShort(m)}`,
+    title: `${gridName}: ${measure.short}`,
     xTitle: axisTitle(matrix.x.axis),
     yTitle: matrix.y ? axisTitle(matrix.y.axis) : '',
-    valueTitle: analysisMetricShort(m),
-    lowerIsBetter: lowerIsBetter(m),
-    formatValue: (v) => formatAnalysisValue(v, m),
+    valueTitle: measure.short,
+    lowerIsBetter: measure.lowerIsBetter,
+    formatValue: measure.format,
     width: EXPORT_SIZE.width,
     height: EXPORT_SIZE.height,
   });

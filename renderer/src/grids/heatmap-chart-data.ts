@@ -1,5 +1,4 @@
 import type { Annotation, Data, Layout, Shape } from 'plotly.js-dist-min';
-import { formatAnalysisValue, type AnalysisMetric } from '../../../common/grid/analysis-value';
 import { describeHeatmapCell, MARK_TEXT, type HeatmapMatrix } from '../../../common/grid/heatmap';
 import { plotlyColourscale } from '../../../common/plot/grid-colour-scale';
 import { bestCell } from '../../../common/plot/grid-heatmap-svg';
@@ -19,7 +18,7 @@ export interface HeatmapTitles {
 
 export function heatmapTraces(
   matrix: HeatmapMatrix,
-  m: AnalysisMetric,
+  format: (value: number) => string,
   titles: HeatmapTitles,
   lowerIsBetter: boolean,
   colors: PlotColors,
@@ -44,15 +43,13 @@ export function heatmapTraces(
       outlinewidth: 0,
     },
     text: matrix.rows.map((row) =>
-      row.map((c) =>
-        c.value === null ? '' : formatAnalysisValue(c.value, m) + (c.mark === 'partial' ? '*' : ''),
-      ),
+      row.map((c) => (c.value === null ? '' : format(c.value) + (c.mark === 'partial' ? '*' : ''))),
     ),
     texttemplate: '%{text}',
     customdata: matrix.rows.map((row, j) =>
       row.map(
         (c, i) =>
-          `${label(i, j)}<br>${c.value === null ? MARK_TEXT[markKey(c.mark)] : formatAnalysisValue(c.value, m)} · ${describeHeatmapCell(c)}`,
+          `${label(i, j)}<br>${c.value === null ? MARK_TEXT[markKey(c.mark)] : format(c.value)} · ${describeHeatmapCell(c)}`,
       ),
     ),
     hovertemplate: '%{customdata}<extra></extra>',

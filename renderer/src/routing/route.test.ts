@@ -9,9 +9,15 @@ describe('routes', () => {
     expect(parseRoute('#/runs/3f2a-b')).toEqual({ name: 'run', runId: '3f2a-b' });
     expect(parseRoute('#/compare?ids=a,b,a')).toEqual({ name: 'compare', ids: ['a', 'b'] });
     expect(parseRoute('#/compare')).toEqual({ name: 'compare', ids: [] });
+    expect(parseRoute('#/compare?ids=a&metrics=valLoss&y=log')).toEqual({
+      name: 'compare',
+      ids: ['a'],
+      view: 'metrics=valLoss&y=log',
+    });
     expect(parseRoute('#/grids')).toEqual({ name: 'grids' });
     expect(parseRoute('#/grids/new')).toEqual({ name: 'new-grid' });
     expect(parseRoute('#/grids/g-12')).toEqual({ name: 'grid', gridId: 'g-12' });
+    expect(parseRoute('#/archives')).toEqual({ name: 'archives' });
     expect(parseRoute('#/nowhere')).toEqual({ name: 'runs' });
   });
 
@@ -21,9 +27,11 @@ describe('routes', () => {
       { name: 'new' },
       { name: 'run', runId: 'abc-123' },
       { name: 'compare', ids: ['x', 'y'] },
+      { name: 'compare', ids: ['x'], view: 'metrics=valLoss%2CvalAcc&smoothing=ema%3A0.6' },
       { name: 'grids' },
       { name: 'new-grid' },
       { name: 'grid', gridId: 'g 1/2' },
+      { name: 'archives' },
     ];
     for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route);
   });

@@ -3,10 +3,12 @@ export type Route =
   | { name: 'runs' }
   | { name: 'new' }
   | { name: 'run'; runId: string }
-  | { name: 'compare'; ids: string[] }
+  /** `view`: the comparison's settings as query parameters (metrics, smoothing, scales), when given. */
+  | { name: 'compare'; ids: string[]; view?: string }
   | { name: 'grids' }
   | { name: 'new-grid' }
-  | { name: 'grid'; gridId: string };
+  | { name: 'grid'; gridId: string }
+  | { name: 'archives' };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -14,9 +16,15 @@ export function parseRoute(hash: string): Route {
   const path = (queryStart >= 0 ? raw.slice(0, queryStart) : raw).replace(/\/+$/, '');
   const query = new URLSearchParams(queryStart >= 0 ? raw.slice(queryStart + 1) : '');
   if (path === '/new') return { name: 'new' };
-  if (path === '/compare') return { name: 'compare', ids: parseIds(query.get('ids')) };
+  if (path === '/compare') {
+    const ids = parseIds(query.get('ids'));
+    query.delete('ids');
+    const view = query.toString();
+    return view === '' ? { name: 'compare', ids } : { name: 'compare', ids, view };
+  }
   if (path === '/grids') return { name: 'grids' };
   if (path === '/grids/new') return { name: 'new-grid' };
+  if (path === '/archives') return { name: 'archives' };
   const grid = /^\/grids\/([^/]+)$/.exec(path);
   if (grid) return { name: 'grid', gridId: decodeURIComponent(grid[1]) };
   const run = /^\/runs\/([^/]+)$/.exec(path);
@@ -32,17 +40,22 @@ export function routeHref(route: Route): string {
       return '#/new';
     case 'run':
       return `#/runs/${encodeURIComponent(route.runId)}`;
-    case 'compare':
+    case 'compare': {
       // Commas stay readable: run ids are UUIDs and never contain one.
-      return route.ids.length > 0
-        ? `#/compare?ids=${route.ids.map(encodeURIComponent).join(',')}`
-        : '#/compare';
+      const query = [
+        ...(route.ids.length > 0 ? [`ids=${route.ids.map(encodeURIComponent).join(',')}`] : []),
+        ...(route.view ? [route.view] : []),
+      ];
+      return query.length > 0 ? `#/compare?${query.join('&')}` : '#/compare';
+    }
     case 'grids':
       return '#/grids';
     case 'new-grid':
       return '#/grids/new';
     case 'grid':
       return `#/grids/${encodeURIComponent(route.gridId)}`;
+    case 'archives':
+      return '#/archives';
   }
 }
 

@@ -21,6 +21,19 @@ export interface StoppingAcrossRunsProps {
   runs: readonly StoppingRunInput[];
   /** The rule to start from (default patience:10 on validation loss). */
   initialRule?: StoppingRule;
+  /** Given with onRuleChange: the rule is the caller's (a grid's heatmap colours by the same rule). */
+  rule?: StoppingRule;
+  onRuleChange?: (rule: StoppingRule) => void;
+  /** The axes to plot against (a grid's own, with its labels); default: every numeric parameter that differs. */
+  axes?: readonly ParamAxis[];
+  /** Keys of axes that start on a log₁₀ x (a grid's log axes, e.g. the learning rate). */
+  logAxisKeys?: readonly string[];
+  /** Part of a larger panel (the grid view's Early stopping section): no frame or heading of its own. */
+  bare?: boolean;
+  /** Prefix of exported file names, e.g. the grid's `iris-grid`. */
+  filePrefix?: string;
+  /** Said instead of the chart when there is no axis to plot against. */
+  noAxisText?: string;
 }
 
 const DEFAULT_YS: readonly StoppingYSeries[] = ['bestEpoch', 'onsetEpoch', 'stopEpoch'];
@@ -30,22 +43,39 @@ const DEFAULT_YS: readonly StoppingYSeries[] = ['bestEpoch', 'onsetEpoch', 'stop
  * as a table and as a chart against a hyperparameter that differs between the runs (best epoch against λ,
  * keep p, hidden units), exportable as SVG, PNG and CSV. Reusable: Compare mounts it, and so can a grid.
  */
-export function StoppingAcrossRuns({ runs, initialRule = DEFAULT_RULE }: StoppingAcrossRunsProps) {
-  const [rule, setRule] = useState<StoppingRule>(initialRule);
+export function StoppingAcrossRuns({
+  runs,
+  initialRule = DEFAULT_RULE,
+  rule: givenRule,
+  onRuleChange,
+  axes: givenAxes,
+  logAxisKeys = [],
+  bare = false,
+  filePrefix,
+  noAxisText = 'The selected runs share every numeric hyperparameter, so there is nothing to plot them against; the table below still compares them.',
+}: StoppingAcrossRunsProps) {
+  const [ownRule, setOwnRule] = useState<StoppingRule>(initialRule);
+  const rule = givenRule ?? ownRule;
+  const setRule = onRuleChange ?? setOwnRule;
   const rows = useMemo(() => stoppingRows(runs, rule), [runs, rule]);
-  const axes = useMemo(() => paramAxes(runs), [runs]);
+  const foundAxes = useMemo(() => (givenAxes ? null : paramAxes(runs)), [givenAxes, runs]);
+  const axes = givenAxes ?? foundAxes ?? [];
   const [axisKey, setAxisKey] = useState<string | null>(null);
   const axis = axes.find((a) => a.key === axisKey) ?? axes[0];
-  const [logX, setLogX] = useState(false);
+  // Per axis, so that switching from the learning rate (log) to λ (linear) does not carry log over.
+  const [logChoice, setLogChoice] = useState<Record<string, boolean>>({});
+  const logX = axis ? (logChoice[axis.key] ?? logAxisKeys.includes(axis.key)) : false;
+  const setLogX = (on: boolean) => axis && setLogChoice((c) => ({ ...c, [axis.key]: on }));
   const [ys, setYs] = useState<readonly StoppingYSeries[]>(DEFAULT_YS);
 
   return (
     <section
-      className="panel stopping-across"
-      aria-labelledby="stopping-across-heading"
+      className={bare ? 'stopping-across' : 'panel stopping-across'}
+      aria-labelledby={bare ? undefined : 'stopping-across-heading'}
+      aria-label={bare ? 'Early stopping across runs' : undefined}
       data-testid="stopping-across"
     >
-      <h2 id="stopping-across-heading">Early stopping across runs</h2>
+      {!bare && <h2 id="stopping-across-heading">Early stopping across runs</h2>}
       <RuleControls rule={rule} onChange={setRule} testId="across-rule" />
       {axis ? (
         <ParamChartSection
@@ -58,11 +88,11 @@ export function StoppingAcrossRuns({ runs, initialRule = DEFAULT_RULE }: Stoppin
           ys={ys}
           onYs={setYs}
           rule={rule}
+          filePrefix={filePrefix}
         />
       ) : (
         <p className="hint-box" data-testid="no-param-axis">
-          The selected runs share every numeric hyperparameter, so there is nothing to plot them against; the
-          table below still compares them.
+          {noAxisText}
         </p>
       )}
       <StoppingRowsTable rows={rows} axis={axis} />
@@ -80,6 +110,7 @@ interface ParamChartSectionProps {
   ys: readonly StoppingYSeries[];
   onYs: (ys: readonly StoppingYSeries[]) => void;
   rule: StoppingRule;
+  filePrefix?: string;
 }
 
 function ParamChartSection({
@@ -92,6 +123,7 @@ function ParamChartSection({
   ys,
   onYs,
   rule,
+  filePrefix,
 }: ParamChartSectionProps) {
   const chart = useMemo(() => paramChart(rows, axis, ys, logX), [rows, axis, ys, logX]);
   const title = paramChartTitle(chart, axis.label);
@@ -151,7 +183,14 @@ function ParamChartSection({
       >
         <PlotlyChart data={traces} layout={layout} label={title} />
       </div>
-      <StoppingExportButtons chart={chart} title={title} rows={rows} axis={axis} rule={rule} />
+      <StoppingExportButtons
+        chart={chart}
+        title={title}
+        rows={rows}
+        axis={axis}
+        rule={rule}
+        filePrefix={filePrefix}
+      />
     </>
   );
 }

@@ -15,12 +15,21 @@ interface StoppingExportButtonsProps {
   rows: readonly StoppingRow[];
   axis: ParamAxis;
   rule: StoppingRule;
+  /** Prefix of the file names (a grid's stem); none in Compare. */
+  filePrefix?: string;
 }
 
 type Format = 'svg' | 'png' | 'csv';
 
 /** The across-runs chart as SVG / PNG (publication styling, as Compare exports) and its rows as CSV. */
-export function StoppingExportButtons({ chart, title, rows, axis, rule }: StoppingExportButtonsProps) {
+export function StoppingExportButtons({
+  chart,
+  title,
+  rows,
+  axis,
+  rule,
+  filePrefix,
+}: StoppingExportButtonsProps) {
   const client = useClient();
   const announce = useAnnounce();
   const [busy, setBusy] = useState<Format | null>(null);
@@ -30,7 +39,7 @@ export function StoppingExportButtons({ chart, title, rows, axis, rule }: Stoppi
     setBusy(format);
     setError(null);
     try {
-      const name = `stopping-vs-${axis.key.replace(/[^\w.-]+/g, '_')}.${format}`;
+      const name = `${filePrefix ? `${filePrefix}-` : ''}stopping-vs-${axis.key.replace(/[^\w.-]+/g, '_')}.${format}`;
       let saved: boolean;
       if (format === 'csv') {
         saved = await client.saveFile(name, stoppingRowsCsv(rows, axis, ruleLabel(rule)), 'text/csv');

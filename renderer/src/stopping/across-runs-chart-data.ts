@@ -5,13 +5,23 @@ import type { ParamChart } from '../../../common/stopping/param-chart';
 import { lineColor, plotlyDash, type PlotColors } from '../charts/plot-theme';
 import { EXPORT_SIZE } from '../compare/exports';
 
-/** Lines with a dot per run, styled as the SVG export (same colours and dashes per quantity). */
+/**
+ * Several runs at one x (a grid's cells against one of its axes, or repeats of a setting): a line through
+ * them would zigzag through an order that does not exist, so such charts draw dots only.
+ */
+export function sharesX(chart: ParamChart): boolean {
+  const xs = chart.series[0]?.x ?? [];
+  return new Set(xs).size < xs.length;
+}
+
+/** Lines with a dot per run (dots only where runs share an x), styled as the SVG export. */
 export function paramChartTraces(chart: ParamChart, colors: PlotColors): Data[] {
   const styles = seriesStyles(chart.series);
   const labels = chart.runs.map((r) => r.label);
+  const mode = sharesX(chart) ? 'markers' : 'lines+markers';
   return chart.series.map((s, i) => ({
     type: 'scatter',
-    mode: 'lines+markers',
+    mode,
     name: s.label,
     x: s.x,
     y: s.y,
@@ -33,7 +43,16 @@ export function paramChartLayout(chart: ParamChart, title: string): Partial<Layo
 
 /** The exported figure: the same series as on screen, with a dot at every run. */
 export function paramChartSvg(chart: ParamChart, title: string): string {
-  return renderComparisonSvg(chart.series, {
+  // A gap after every point leaves each one on its own: the figure draws a lone point as a dot, not a line.
+  const series = sharesX(chart)
+    ? chart.series.map((s) => ({
+        ...s,
+        x: s.x.flatMap((x) => [x, x]),
+        y: s.y.flatMap((y) => [y, null]),
+        raw: s.raw.flatMap((y) => [y, null]),
+      }))
+    : chart.series;
+  return renderComparisonSvg(series, {
     title,
     xTitle: chart.xTitle,
     yTitle: chart.yTitle,

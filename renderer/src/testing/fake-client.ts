@@ -61,9 +61,15 @@ export class FakeWorkbench implements WorkbenchClient {
     return Promise.resolve(`upload${String(this.uploaded.length).padStart(18, '0')}`);
   }
 
+  /** Exports the main side wrote and the client was asked to save (a download, or a save dialog). */
+  readonly savedTransfers: { transferId: string; fileName: string }[] = [];
+  /** What saveTransfer answers: false is the Electron save dialog cancelled. */
+  saveTransferAnswer = true;
+
   saveTransfer(transferId: string, fileName: string): Promise<boolean> {
+    this.savedTransfers.push({ transferId, fileName });
     this.saved.push({ fileName, data: transferId, mimeType: 'application/vnd.sqlite3' });
-    return Promise.resolve(true);
+    return Promise.resolve(this.saveTransferAnswer);
   }
 
   saveFile(fileName: string, data: Uint8Array | string, mimeType: string): Promise<boolean> {

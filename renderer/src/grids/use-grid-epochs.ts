@@ -1,0 +1,34 @@
+import { useMemo, useRef } from 'react';
+import type { RunEpochs } from '../../../common/api/contract';
+import type { GridDetail } from '../../../common/grid/types';
+import { useClient } from '../client/client-context';
+import { useLoad, type Loaded } from '../common/use-load';
+import { analysedCells } from './grid-stopping-data';
+
+/** runs.epochs takes at most this many runs per call (the contract's limit). */
+const MAX_RUNS_PER_CALL = 5000;
+
+/**
+ * Every logged epoch of the grid's completed runs, for the early-stopping analysis: one runs.epochs call
+ * for all of them (however many cells), only while `enabled`. A finished run's epochs never change, so
+ * while the grid trains only runs that completed since are fetched, not the whole grid again.
+ */
+export function useGridEpochs(
+  grid: GridDetail,
+  enabled: boolean,
+): Loaded<ReadonlyMap<string, RunEpochs['epochs']> | null> {
+  const client = useClient();
+  const cache = useRef(new Map<string, RunEpochs['epochs']>());
+  const runIds = useMemo(() => analysedCells(grid).map((c) => c.runId), [grid]);
+  const key = enabled ? runIds.join(',') : 'off';
+  return useLoad(async () => {
+    // null, not an empty map: opening the section must show "loading", not cells without epochs.
+    if (!enabled) return null;
+    const missing = runIds.filter((id) => !cache.current.has(id));
+    for (let i = 0; i < missing.length; i += MAX_RUNS_PER_CALL) {
+      const answer = await client.call('runs.epochs', { runIds: missing.slice(i, i + MAX_RUNS_PER_CALL) });
+      for (const run of answer) cache.current.set(run.runId, run.epochs);
+    }
+    return new Map(runIds.map((id) => [id, cache.current.get(id) ?? []]));
+  }, key);
+}
