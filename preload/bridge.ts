@@ -42,6 +42,7 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'grids.get': true,
   'grids.cancel': true,
   'grids.resume': true,
+  'grids.slurm': true,
   'archives.export': true,
   'archives.inspect': true,
   'archives.import': true,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunConfig } from '../config/run-config';
 import type { ArchiveImportResult, ArchiveManifest, ArchivePreview } from '../archive/manifest';
 import type { GridCheck, GridDetail, GridPresetInfo, GridSummary } from '../grid/types';
+import { slurmOptionsSchema, type SlurmGridResult } from '../grid/slurm';
 import { METRIC_NAMES } from '../types';
 import type { ModelSummary } from '../model/summary';
 import type { RunDetail, RunListItem } from '../run-types';
@@ -81,6 +82,11 @@ export const apiParamSchemas = {
   'grids.cancel': z.strictObject({ gridId }),
   /** Continues an unfinished grid: finished cells stay, pending and interrupted ones train. */
   'grids.resume': z.strictObject({ gridId }),
+  /**
+   * Writes the grid as a Slurm array job folder (cells, sbatch script, README) and stores it as Slurm's (listed,
+   * never trained here); submits it where `sbatch` is on the PATH of the machine the workbench runs on.
+   */
+  'grids.slurm': z.strictObject({ spec: z.unknown(), options: slurmOptionsSchema.optional() }),
   /**
    * Writes finished runs to one archive file, ready to download (HTTP) or save (Electron) by its transfer id:
    * chosen runs, a grid's, a tag's, or every run.
@@ -165,6 +171,10 @@ export interface RunTableRow extends RunListItem {
   /** Lowest validation loss and its epoch. */
   bestValLoss: number | null;
   bestValLossEpoch: number | null;
+  /** The run has a validation split (without one it logs no validation metrics, e.g. the E7 Iris runs). */
+  hasValidation: boolean;
+  /** Test accuracy at the last logged epoch; null without a test split or before the first epoch. */
+  lastTestAcc: number | null;
 }
 
 export interface RunEpochs {
@@ -193,6 +203,7 @@ export interface ApiResults {
   'grids.get': GridDetail;
   'grids.cancel': { cancelled: number };
   'grids.resume': { gridId: string; pending: number };
+  'grids.slurm': SlurmGridResult;
   'archives.export': {
     transferId: string;
     fileName: string;

@@ -1,11 +1,13 @@
 import type { ApiEvent, ApiHandlers } from '../../common/api/contract';
 import { formatConfigIssues } from '../../common/config/config-issues';
+import { APP_VERSION } from '../build-info';
 import { ApiInputError } from '../services/errors';
 import type { ConfigCheckContext } from '../services/config-check';
 import { planGrid } from '../services/grid-planner';
 import { getGridDetail, listGridSummaries } from '../services/grid-report';
 import { listGridPresetInfos } from '../services/presets';
 import type { RunQueue } from '../services/run-queue';
+import { writeSlurmGrid } from '../services/slurm/slurm-grid';
 import type { RunStore } from '../store/run-store';
 import type { EventHub } from './event-hub';
 import { refuseReadOnly } from './run-handlers';
@@ -27,6 +29,7 @@ type GridHandlers = Pick<
   | 'grids.get'
   | 'grids.cancel'
   | 'grids.resume'
+  | 'grids.slurm'
 >;
 
 /** Handlers of every grids.* method; a grid with any bad cell is refused before anything is stored. */
@@ -35,25 +38,41 @@ export function createGridHandlers(deps: GridHandlerDeps): GridHandlers {
   const queue = (): RunQueue => deps.queue ?? refuseReadOnly(store.path);
   const workers = () => deps.queue?.workerCount ?? 1;
   const context = () => ({ checks, store, workers: workers() });
+  const plannedOrRefused = (spec: unknown) => {
+    const plan = planGrid(spec, context());
+    if (!('grid' in plan)) {
+      throw new ApiInputError(
+        plan.check.issues,
+        `grid refused: ${formatConfigIssues(plan.check.issues, 'grid')}`,
+      );
+    }
+    return plan.grid;
+  };
   return {
     'grids.presets': () => listGridPresetInfos(),
     'grids.check': ({ spec }) => planGrid(spec, context()).check,
     'grids.start': ({ spec }) => {
       queue();
-      const plan = planGrid(spec, context());
-      if (!('grid' in plan)) {
-        throw new ApiInputError(
-          plan.check.issues,
-          `grid refused: ${formatConfigIssues(plan.check.issues, 'grid')}`,
-        );
-      }
-      const gridId = queue().startGrid(plan.grid);
+      const grid = plannedOrRefused(spec);
+      const gridId = queue().startGrid(grid);
       events.emit({ type: 'runs.changed' });
-      return { gridId, cells: plan.grid.cells.length };
+      return { gridId, cells: grid.cells.length };
     },
     'grids.list': () => listGridSummaries(store, workers()),
     'grids.get': ({ gridId, monitor }) => getGridDetail(store, gridId, workers(), monitor),
     'grids.cancel': ({ gridId }) => ({ cancelled: queue().cancelGrid(gridId) }),
     'grids.resume': ({ gridId }) => ({ gridId, pending: queue().resumeGrid(gridId) }),
+    // The same checked grid, handed to Slurm: stored here as Slurm's, trained by the cluster's array tasks.
+    'grids.slurm': ({ spec, options }) => {
+      queue();
+      const result = writeSlurmGrid({
+        store,
+        grid: plannedOrRefused(spec),
+        options: options ?? {},
+        appVersion: APP_VERSION,
+      });
+      events.emit({ type: 'grid.changed', gridId: result.gridId });
+      return result;
+    },
   };
 }

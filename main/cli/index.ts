@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { UserInputError } from '../../common/errors';
 import { APP_VERSION } from '../build-info';
 import { datasetsCommand, importCommand } from './commands/datasets';
@@ -97,9 +97,17 @@ program
 
 program
   .command('grid')
-  .description('run a hyperparameter grid, or: grid show|resume|cancel ID')
-  .argument('<grid>', 'a grid JSON file or a bundled grid preset (e5-grid-l2), or show, resume, cancel')
-  .argument('[id]', 'with show, resume or cancel: a grid id or a unique prefix of one')
+  .description(
+    'run a hyperparameter grid (here, or with --slurm as a Slurm array job), or: grid show|resume|cancel ID, grid collect|resubmit DIR',
+  )
+  .argument(
+    '<grid>',
+    'a grid JSON file or a bundled grid preset (e5-grid-l2), or show, resume, cancel, collect, resubmit',
+  )
+  .argument(
+    '[id]',
+    'with show, resume or cancel: a grid id or a unique prefix of one; with collect or resubmit: the job folder',
+  )
   .option(
     '--json',
     'run/resume: one JSON line per finished cell, then {"gridId", "status"}; show: the grid as JSON',
@@ -107,6 +115,18 @@ program
   .option('--csv', 'show: the results table as CSV')
   .option('--monitor <metric>', 'rank cells by this metric at its best epoch (default valLoss, or trainLoss)')
   .option('--workers <n>', 'training workers (default: one per core)', positiveInteger('--workers'))
+  .option(
+    '--slurm',
+    'write a Slurm array job folder (one task per cell) and submit it where sbatch is on the PATH',
+  )
+  .option('--partition <name>', '--slurm: the partition the tasks run in')
+  .option('--time <limit>', '--slurm: time limit per task, e.g. 01:30:00')
+  .option('--cpus-per-task <n>', '--slurm: CPUs per task (default 1)', positiveInteger('--cpus-per-task'))
+  .option('--gpus <n>', '--slurm: GPUs per task (default none)', nonNegativeInteger('--gpus'))
+  .option('--out <dir>', '--slurm: the job folder to write (default: slurm-jobs/NAME-ID beside the store)')
+  .option('--failed', 'resubmit: failed cells too (not only never ran, interrupted, cancelled)')
+  // What each array task runs (`grid task DIR`); the cell comes from SLURM_ARRAY_TASK_ID.
+  .addOption(new Option('--cell <n>').argParser(nonNegativeInteger('--cell')).hideHelp())
   .action(async (grid: string, id: string | undefined, opts: Omit<GridOptions, 'db'>) =>
     exitWith(await gridCommand(grid, id, { ...globals(), ...opts })),
   );

@@ -40,6 +40,17 @@ export interface NewGrid {
   cells: NewGridCell[];
 }
 
+/** Who trains a grid's cells: this store's run queue, or Slurm array tasks merged back by `grid collect`. */
+export type GridRunner = 'local' | 'slurm';
+
+export interface CreateGridOptions {
+  /** The grid's id when it already has one elsewhere (a Slurm task's store holds its grid under the real id). */
+  id?: string;
+  runner?: GridRunner;
+  /** The Slurm job folder the grid was written to. */
+  jobDir?: string;
+}
+
 export interface StoredGrid {
   id: string;
   name: string;
@@ -50,6 +61,10 @@ export interface StoredGrid {
   createdAt: string;
   finishedAt: string | null;
   owner: (RunOwner & { heartbeatAt: string | null }) | null;
+  runner: GridRunner;
+  /** The latest Slurm submission's job id (runner `slurm`), null before one. */
+  slurmJobId: string | null;
+  jobDir: string | null;
 }
 
 export interface StoredGridCell {
@@ -92,6 +107,9 @@ interface GridRow {
   owner_pid: number | null;
   owner_host: string | null;
   heartbeat_at: string | null;
+  runner: GridRunner;
+  slurm_job_id: string | null;
+  job_dir: string | null;
 }
 
 interface CellRow {
@@ -129,9 +147,20 @@ export class GridRepository {
   private readonly updateGridStatus: Database.Statement<[GridStatus, string | null, string]>;
   private readonly updateGridOwner: Database.Statement<Record<string, string | number | null>>;
   private readonly updateGridHeartbeat: Database.Statement<[string, string]>;
+  private readonly updateSlurmJob: Database.Statement<[string, string]>;
+  private readonly updateReopen: Database.Statement<[string]>;
+  private readonly updateReleaseFailed: Database.Statement<[string, number]>;
+  private readonly updateAdoptRun: Database.Statement<
+    [{ gridId: string; idx: number; runId: string; attempts: number }]
+  >;
   private readonly selectGridRuns: Database.Statement<[string], { id: string; status: RunStatus }>;
   private readonly selectGridEpochs: Database.Statement<[string], EpochRow>;
-  private readonly createTransaction: (grid: NewGrid, owner: RunOwner, at: string) => string;
+  private readonly createTransaction: (
+    grid: NewGrid,
+    owner: RunOwner,
+    at: string,
+    options: CreateGridOptions,
+  ) => string;
   private readonly claimTransaction: (
     gridId: string,
     owner: RunOwner,
@@ -147,9 +176,9 @@ export class GridRepository {
   ) {
     this.insertGrid = db.prepare(`
       INSERT INTO grids (id, name, spec, axes, status, cells, created_at, owner_token, owner_pid, owner_host,
-                         heartbeat_at)
+                         heartbeat_at, runner, job_dir)
       VALUES (@id, @name, @spec, @axes, 'running', @cells, @createdAt, @ownerToken, @ownerPid, @ownerHost,
-              @createdAt)`);
+              @heartbeatAt, @runner, @jobDir)`);
     this.insertCell = db.prepare(`
       INSERT INTO grid_cells (grid_id, idx, point, repeat, position, axis_values, config, dataset_fingerprint)
       VALUES (@gridId, @idx, @point, @repeat, @position, @values, @config, @fingerprint)`);
@@ -184,8 +213,19 @@ export class GridRepository {
                        status = 'running', finished_at = NULL
       WHERE id = @id`);
     this.updateGridHeartbeat = db.prepare(
-      `UPDATE grids SET heartbeat_at = ? WHERE owner_token = ? AND status = 'running'`,
+      `UPDATE grids SET heartbeat_at = ? WHERE owner_token = ? AND status = 'running' AND runner = 'local'`,
     );
+    this.updateSlurmJob = db.prepare(`UPDATE grids SET slurm_job_id = ? WHERE id = ?`);
+    this.updateReopen = db.prepare(`UPDATE grids SET status = 'running', finished_at = NULL WHERE id = ?`);
+    this.updateReleaseFailed = db.prepare(`
+      UPDATE grid_cells SET run_id = NULL
+      WHERE grid_id = ? AND idx = ? AND (SELECT status FROM runs WHERE id = grid_cells.run_id) = 'failed'`);
+    // Only a run of this very cell, and never over a completed attempt.
+    this.updateAdoptRun = db.prepare(`
+      UPDATE grid_cells SET run_id = @runId, attempts = MAX(attempts, @attempts)
+      WHERE grid_id = @gridId AND idx = @idx AND run_id IS NOT @runId
+        AND EXISTS (SELECT 1 FROM runs WHERE id = @runId AND grid_id = @gridId AND grid_cell = @idx)
+        AND (run_id IS NULL OR (SELECT status FROM runs WHERE id = grid_cells.run_id) IS NOT 'completed')`);
     this.selectGridRuns = db.prepare(`SELECT id, status FROM runs WHERE grid_id = ?`);
     this.selectGridEpochs = db.prepare(`
       SELECT e.run_id, e.epoch, e.train_loss, e.train_acc, e.val_loss, e.val_acc, e.test_loss, e.test_acc,
@@ -193,33 +233,39 @@ export class GridRepository {
       FROM grid_cells c JOIN epoch_metrics e ON e.run_id = c.run_id
       WHERE c.grid_id = ? ORDER BY e.run_id, e.epoch`);
 
-    const create = db.transaction((grid: NewGrid, owner: RunOwner, at: string) => {
-      const id = randomUUID();
-      this.insertGrid.run({
-        id,
-        name: grid.name,
-        spec: JSON.stringify(grid.spec),
-        axes: JSON.stringify(grid.axes),
-        cells: grid.cells.length,
-        createdAt: at,
-        ownerToken: owner.token ?? null,
-        ownerPid: owner.pid,
-        ownerHost: owner.host,
-      });
-      for (const cell of grid.cells) {
-        this.insertCell.run({
-          gridId: id,
-          idx: cell.index,
-          point: cell.point,
-          repeat: cell.repeat,
-          position: cell.position,
-          values: JSON.stringify(cell.values),
-          config: JSON.stringify(cell.config),
-          fingerprint: cell.datasetFingerprint,
+    const create = db.transaction(
+      (grid: NewGrid, owner: RunOwner, at: string, options: CreateGridOptions) => {
+        const id = options.id ?? randomUUID();
+        this.insertGrid.run({
+          id,
+          name: grid.name,
+          spec: JSON.stringify(grid.spec),
+          axes: JSON.stringify(grid.axes),
+          cells: grid.cells.length,
+          createdAt: at,
+          ownerToken: owner.token ?? null,
+          ownerPid: owner.pid,
+          ownerHost: owner.host,
+          // A Slurm grid never looks driven by a process here: no heartbeat, ever.
+          heartbeatAt: options.runner === 'slurm' ? null : at,
+          runner: options.runner ?? 'local',
+          jobDir: options.jobDir ?? null,
         });
-      }
-      return id;
-    });
+        for (const cell of grid.cells) {
+          this.insertCell.run({
+            gridId: id,
+            idx: cell.index,
+            point: cell.point,
+            repeat: cell.repeat,
+            position: cell.position,
+            values: JSON.stringify(cell.values),
+            config: JSON.stringify(cell.config),
+            fingerprint: cell.datasetFingerprint,
+          });
+        }
+        return id;
+      },
+    );
     this.createTransaction = (...args) => create.immediate(...args);
 
     const claim = db.transaction(
@@ -261,8 +307,32 @@ export class GridRepository {
     this.finishIfDoneTransaction = (...args) => finishIfDone.immediate(...args);
   }
 
-  createGrid(grid: NewGrid, owner: RunOwner): string {
-    return this.createTransaction(grid, owner, this.timestamp());
+  createGrid(grid: NewGrid, owner: RunOwner, options: CreateGridOptions = {}): string {
+    return this.createTransaction(grid, owner, this.timestamp(), options);
+  }
+
+  /** Records the job id of a Slurm grid's latest submission. */
+  setSlurmJob(gridId: string, jobId: string): void {
+    if (this.updateSlurmJob.run(jobId, gridId).changes === 0) throw new GridNotFoundError(gridId);
+  }
+
+  /** A finished or cancelled grid has work again (cells resubmitted to Slurm). */
+  reopen(gridId: string): void {
+    if (this.updateReopen.run(gridId).changes === 0) throw new GridNotFoundError(gridId);
+  }
+
+  /** A failed cell may be claimed again (its failed run stays, as an earlier attempt). True if it was failed. */
+  releaseFailedCell(gridId: string, index: number): boolean {
+    return this.updateReleaseFailed.run(gridId, index).changes > 0;
+  }
+
+  /**
+   * Makes `runId` (an attempt of this cell, already in the store) the cell's current run, unless the cell
+   * already has a completed one: a later attempt merged from elsewhere (a resubmitted Slurm task) supersedes a
+   * failed one. True if the cell changed.
+   */
+  adoptCellRun(gridId: string, index: number, runId: string, attempts: number): boolean {
+    return this.updateAdoptRun.run({ gridId, idx: index, runId, attempts }).changes > 0;
   }
 
   /**
@@ -432,5 +502,8 @@ function toGrid(row: GridRow): StoredGrid {
             token: row.owner_token ?? undefined,
             heartbeatAt: row.heartbeat_at,
           },
+    runner: row.runner,
+    slurmJobId: row.slurm_job_id,
+    jobDir: row.job_dir,
   };
 }

@@ -16,6 +16,7 @@ import { UserInputError } from '../../common/errors';
 import { importArchive, previewArchive } from './archive/merge-archive';
 import { openVerifiedArchive } from './archive/open-archive';
 import { writeArchive } from './archive/write-archive';
+import { copyImportedDatasets } from './dataset-copy';
 import { GridRepository } from './grids';
 import { RunRepository, type RunTableEntry } from './runs';
 import type {
@@ -306,5 +307,10 @@ export class RunStore {
 
   deleteImportedDataset(id: string): boolean {
     return this.datasets.deleteImportedDataset(id);
+  }
+
+  /** Copies these imported datasets from another store file (ids kept; ones this store has stay). */
+  copyImportedDatasets(fromFile: string, ids: readonly string[]): number {
+    return copyImportedDatasets(this.db, fromFile, ids);
   }
 }

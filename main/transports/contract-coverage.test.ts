@@ -44,6 +44,7 @@ const PARAMS: Record<ApiMethodName, unknown> = {
   'grids.get': { gridId: 'no-such-grid' },
   'grids.cancel': { gridId: 'no-such-grid' },
   'grids.resume': { gridId: 'no-such-grid' },
+  'grids.slurm': { spec: { name: 'incomplete' } },
   'archives.export': { selection: { tag: 'no-such-tag' } },
   'archives.inspect': { transferId: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
   'archives.import': { transferId: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
@@ -73,7 +74,11 @@ beforeAll(async () => {
       },
     ]),
   ) as unknown as ApiHandlers;
-  recording = { handlers, subscribe: (listener) => backend.subscribe(listener), transfers: backend.transfers };
+  recording = {
+    handlers,
+    subscribe: (listener) => backend.subscribe(listener),
+    transfers: backend.transfers,
+  };
   ({ rendererDir } = tempRendererDir());
   server = await startHttpServer({ backend: recording, host: '127.0.0.1', port: 0, rendererDir });
 });

@@ -61,7 +61,10 @@ export async function gridCommand(
 }
 
 function requireDir(verb: string, dir: string | undefined): string {
-  if (!dir) throw new UserInputError(`grid ${verb}: expected a Slurm job folder (written by \`workbench grid GRID.json --slurm\`)`);
+  if (!dir)
+    throw new UserInputError(
+      `grid ${verb}: expected a Slurm job folder (written by \`workbench grid GRID.json --slurm\`)`,
+    );
   return dir;
 }
 
@@ -335,6 +338,13 @@ async function gridCancelCommand(id: string, options: GridOptions): Promise<numb
   try {
     const grid = services.store.grids.findGrid(id);
     if (!grid) throw new UserInputError(`${id}: no grid with this id (see \`workbench grids\`)`);
+    // Its cells train on the cluster: stopping them is Slurm's business, not this store's.
+    if (grid.runner === 'slurm') {
+      throw new UserInputError(
+        `grid ${grid.id} runs on Slurm: cancel its array job there (\`scancel ${grid.slurmJobId ?? 'JOBID'}\`), ` +
+          `then \`workbench grid collect ${grid.jobDir ?? 'DIR'}\``,
+      );
+    }
     const cancelled = services.queue.cancelGrid(grid.id);
     if (options.json) printJson({ gridId: grid.id, cancelled });
     else
