@@ -97,6 +97,7 @@ export function gridDetail(
   return {
     id: 'grid-1',
     name: 'E5 small',
+    runner: { kind: 'local' },
     status: results.every((r) => r.status === 'completed') ? 'completed' : 'running',
     cells: results.length,
     counts,

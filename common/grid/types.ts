@@ -27,6 +27,8 @@ export interface GridSummary {
   owner: { pid: number; host: string; alive: boolean } | null;
   /** Seconds until every cell is done, from the cells done so far; null before the first finishes. */
   etaSeconds: number | null;
+  /** Where its cells train: this machine's queue, or Slurm array tasks brought home by `grid collect`. */
+  runner: { kind: 'local' } | { kind: 'slurm'; jobId: string | null; jobDir: string | null };
 }
 
 export interface GridCellResult {

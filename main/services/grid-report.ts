@@ -56,7 +56,9 @@ export function getGridDetail(
     monitor ?? defaultMonitor(cells.flatMap((c) => (c.runId ? (epochs.get(c.runId) ?? []) : [])));
   const counts = emptyCounts();
   for (const cell of cells) counts[cell.status] += 1;
-  const results = cells.map((cell) => cellResult(cell, cell.runId ? (epochs.get(cell.runId) ?? []) : [], chosen, now));
+  const results = cells.map((cell) =>
+    cellResult(cell, cell.runId ? (epochs.get(cell.runId) ?? []) : [], chosen, now),
+  );
   const spec = grid.spec as { description?: unknown; repeats?: unknown };
   return {
     ...summary(grid, counts, results, workers, now),
@@ -123,7 +125,11 @@ function summary(
     createdAt: grid.createdAt,
     finishedAt: grid.finishedAt,
     owner: owner ? { pid: owner.pid, host: owner.host, alive } : null,
-    etaSeconds: grid.status === 'running' ? eta(counts, results, workers) : null,
+    etaSeconds: grid.status === 'running' && grid.runner === 'local' ? eta(counts, results, workers) : null,
+    runner:
+      grid.runner === 'slurm'
+        ? { kind: 'slurm', jobId: grid.slurmJobId, jobDir: grid.jobDir }
+        : { kind: 'local' },
   };
 }
 
@@ -136,7 +142,10 @@ function eta(counts: GridCellCounts, results: GridCellResult[] | null, workers: 
   if (finished.length === 0) return null;
   const mean = finished.reduce((a, r) => a + r.durationSeconds!, 0) / finished.length;
   const running = results!.filter((r) => r.status === 'running' || r.status === 'queued');
-  const runningLeft = running.reduce((a, r) => a + Math.max(0, 1 - r.epochs / Math.max(1, r.epochsPlanned)), 0);
+  const runningLeft = running.reduce(
+    (a, r) => a + Math.max(0, 1 - r.epochs / Math.max(1, r.epochsPlanned)),
+    0,
+  );
   const pending = counts.pending + counts.interrupted;
   return ((pending + runningLeft) * mean) / Math.max(1, Math.min(workers, pending + running.length));
 }

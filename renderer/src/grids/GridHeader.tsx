@@ -31,11 +31,17 @@ export function GridHeader({ grid, onChanged }: { grid: GridDetail; onChanged: (
   const [error, setError] = useState<string | null>(null);
   const progress = gridProgress(grid.counts, grid.cells);
   const unfinished = progress.running + progress.queued;
+  const onSlurm = grid.runner.kind === 'slurm';
   const ownerGone = grid.owner === null || !grid.owner.alive;
-  const canCancel = !readOnly && grid.status === 'running' && unfinished > 0 && !ownerGone;
+  const canCancel = !readOnly && !onSlurm && grid.status === 'running' && unfinished > 0 && !ownerGone;
   const resumable = progress.queued + progress.stopped > 0;
+  // A Slurm grid's cells come home with `grid collect`, never from this machine's queue.
   const canResume =
-    !readOnly && grid.status !== 'completed' && resumable && (grid.status === 'cancelled' || ownerGone);
+    !readOnly &&
+    !onSlurm &&
+    grid.status !== 'completed' &&
+    resumable &&
+    (grid.status === 'cancelled' || ownerGone);
   const base = baseText(grid.spec);
 
   async function act(action: 'cancel' | 'resume') {
@@ -72,8 +78,16 @@ export function GridHeader({ grid, onChanged }: { grid: GridDetail; onChanged: (
         {grid.repeats > 1 ? ` × ${grid.repeats} seeds` : ''}
         {base ? ` · base ${base}` : ''} · created {formatDateTime(grid.createdAt)}
         {grid.finishedAt ? ` · finished ${formatDateTime(grid.finishedAt)}` : ''}
-        {grid.status === 'running' && ownerGone ? ' · no process is driving it (resume to continue)' : ''}
+        {grid.status === 'running' && ownerGone && !onSlurm
+          ? ' · no process is driving it (resume to continue)'
+          : ''}
       </p>
+      {grid.runner.kind === 'slurm' && (
+        <p className="muted grid-meta" data-testid="grid-slurm">
+          On Slurm{grid.runner.jobId ? `, job ${grid.runner.jobId}` : ' (not submitted from here)'}: bring
+          finished cells home with <code>workbench grid collect {grid.runner.jobDir ?? 'DIR'}</code>
+        </p>
+      )}
       <div className="grid-actions">
         <GridProgress grid={grid} />
         {canCancel && !confirming && (

@@ -23,6 +23,7 @@ function summary(overrides: Partial<GridSummary>): GridSummary {
   return {
     id: 'grid-a',
     name: 'E5 small',
+    runner: { kind: 'local' },
     status: 'running',
     cells: 6,
     counts: {
