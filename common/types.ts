@@ -56,12 +56,23 @@ export interface BackendCandidate {
   reason?: string;
 }
 
+/** Where the wasm backend's matrix products are computed: the platform's BLAS (an addon) or wasm kernels. */
+export interface MatMulReport {
+  path: 'blas' | 'wasm';
+  /** Why this path: the addon's file, or why it was not used. */
+  reason: string;
+  /** The BLAS library and its settings, on the BLAS path. */
+  library?: string;
+}
+
 export interface BackendReport {
   chosen: BackendName;
   /** tfjs backend registry name and package version. */
   tfjsBackend: string;
   version: string;
   candidates: BackendCandidate[];
+  /** On wasm: where its matrix products run (absent in runs recorded before it was reported). */
+  matmul?: MatMulReport;
 }
 
 export interface DatasetInfo {

@@ -55,6 +55,42 @@ export function yAxisTitle(metrics: readonly MetricName[]): string {
   return metrics.map((m) => METRIC_LABELS[m]).join(' / ');
 }
 
+/** What a metric measures: losses and accuracies are never drawn against one y axis. */
+export type Quantity = 'loss' | 'accuracy';
+
+export function quantityOf(metric: MetricName): Quantity {
+  return metric.endsWith('Acc') ? 'accuracy' : 'loss';
+}
+
+/** One panel of a comparison figure: the metrics of one quantity, with their own y axis. */
+export interface ComparisonPanel {
+  quantity: Quantity;
+  metrics: MetricName[];
+  /** The panel's y-axis title, e.g. "loss" or "validation accuracy". */
+  title: string;
+  /** Accuracies are stored as fractions and written as percentages. */
+  percent: boolean;
+}
+
+/**
+ * The panels for these metrics, loss above accuracy (a cross-entropy of 2.3 and an accuracy of 0.9 share no
+ * scale, and on a log axis an accuracy near 1 is a flat line): one panel when every metric is one quantity.
+ */
+export function comparisonPanels(metrics: readonly MetricName[]): ComparisonPanel[] {
+  const quantities: Quantity[] = ['loss', 'accuracy'];
+  return quantities.flatMap((quantity) => {
+    const chosen = metrics.filter((m) => quantityOf(m) === quantity);
+    return chosen.length === 0
+      ? []
+      : [{ quantity, metrics: chosen, title: yAxisTitle(chosen), percent: quantity === 'accuracy' }];
+  });
+}
+
+/** Whether a series has any logged value (a run without a validation split has no validation values). */
+export function seriesHasData(series: Pick<ComparisonSeries, 'raw'>): boolean {
+  return series.raw.some((v) => v !== null);
+}
+
 /**
  * One series per (metric, run), metric by metric in the order asked, runs in the order given. A run with
  * no epochs yet (or none in `epochs`) gets an empty series, so that a run just started still has its legend
@@ -203,7 +239,7 @@ export function plottedComparison(
   spec: ComparisonSpec,
   series: readonly ComparisonSeries[],
 ): PlottedComparison {
-  const logged = new Set(series.filter((s) => s.raw.some((v) => v !== null)).map((s) => s.metric));
+  const logged = new Set(series.filter(seriesHasData).map((s) => s.metric));
   const missing = spec.metrics.filter((m) => !logged.has(m));
   if (missing.length === spec.metrics.length) return { spec, series: [...series], missing };
   return {

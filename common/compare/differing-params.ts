@@ -53,7 +53,7 @@ const PARAMS: ReadonlyArray<readonly [key: string, label: string, short: string]
   ['model.kind', 'model', 'model'],
   ['model.activation', 'activation', 'act'],
   ['model.init', 'init', 'init'],
-  ['model.init.kind', 'init', 'init'],
+  ['model.init.kind', 'init kind', 'init'],
   ['model.init.mean', 'init mean', 'init μ'],
   ['model.init.std', 'init std', 'init σ'],
   ['model.filters', 'filters', 'filters'],
@@ -91,6 +91,9 @@ export function differingParams(runs: readonly CompareRun[]): DifferingParam[] {
     for (const p of flattenParams(run.config)) params.set(p.key, p.text);
     return { id: run.id, params };
   });
+  for (const key of mixedKeys(perRun.map((r) => r.params))) {
+    for (const { params } of perRun) collapseInto(params, key);
+  }
   const allKeys = new Set(perRun.flatMap(({ params }) => [...params.keys()]));
   const differing: DifferingParam[] = [];
   for (const key of allKeys) {
@@ -101,6 +104,37 @@ export function differingParams(runs: readonly CompareRun[]): DifferingParam[] {
     if (new Set(Object.values(values)).size > 1) differing.push({ key, label: labelOf(key), values });
   }
   return differing.sort((a, b) => rankOf(a.key) - rankOf(b.key) || a.key.localeCompare(b.key));
+}
+
+/**
+ * Keys that are a value in one run and an object in another: `model.init` is "xavier" in one config and
+ * {kind: "normal", mean: 0, std: 0.1} in the next. Listed field by field they would read as two settings
+ * both called "init" (`model.init` and `model.init.kind`); they are one setting, compared whole.
+ */
+function mixedKeys(runs: ReadonlyArray<ReadonlyMap<string, string>>): string[] {
+  const leaves = new Set(runs.flatMap((params) => [...params.keys()]));
+  const parents = new Set<string>();
+  for (const key of leaves) {
+    const parts = key.split('.');
+    for (let i = 1; i < parts.length; i += 1) parents.add(parts.slice(0, i).join('.'));
+  }
+  return [...parents].filter((key) => leaves.has(key));
+}
+
+/** Replaces the fields below `key` with one value: "normal (mean 0, std 0.1)". */
+function collapseInto(params: Map<string, string>, key: string): void {
+  const prefix = `${key}.`;
+  const fields = [...params].filter(
+    ([k]) => k.startsWith(prefix) && !isArrayElement(k, new Set(params.keys())),
+  );
+  if (fields.length === 0) return;
+  for (const [k] of fields) params.delete(k);
+  if (params.has(key)) return;
+  const named = new Map(fields.map(([k, v]) => [k.slice(prefix.length), v]));
+  const kind = named.get('kind');
+  named.delete('kind');
+  const rest = [...named].map(([k, v]) => `${k} ${v}`).join(', ');
+  params.set(key, kind === undefined ? rest : rest === '' ? kind : `${kind} (${rest})`);
 }
 
 /**

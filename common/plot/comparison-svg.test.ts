@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import type { ComparisonSeries } from '../compare/comparison';
-import { renderComparisonSvg, type SvgPlotOptions } from './comparison-svg';
+import { comparisonFigure, renderComparisonSvg, type SvgPlotOptions } from './comparison-svg';
 import { DASHES, PALETTE } from './series-style';
 
 /** A strict XML parse (jsdom's DOMParser): anything malformed, e.g. an unescaped "&", is an error. */
@@ -191,6 +191,56 @@ describe('renderComparisonSvg', () => {
     expect(Number(doc.documentElement.getAttribute('width'))).toBeGreaterThan(1200);
     expect(() => renderComparisonSvg([], { ...options, width: 10 })).toThrow(/width: expected a size in px/);
     expect(() => renderComparisonSvg([], { ...options, height: Number.NaN })).toThrow(/height: expected/);
+  });
+
+  it('lets only drawn points shape the axes, and says in the legend which series have no data', () => {
+    // An Iris run (350 epochs, no validation split) beside a 5-epoch MNIST run, on validation loss.
+    const iris = series(
+      'iris',
+      'E7 Iris',
+      Array.from({ length: 350 }, () => null),
+    );
+    const mnist = series('mnist', 'E2 MNIST', [2.1, 1.2, 0.8, 0.6, 0.5]);
+    const figure = comparisonFigure([iris, mnist], options);
+    expect(figure.x.domain).toEqual([1, 5]);
+    expect(figure.drawable).toEqual([false, true]);
+    const doc = parseSvg(renderComparisonSvg([iris, mnist], options));
+    expect([...doc.querySelectorAll('.x-ticks text')].map((t) => t.textContent)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
+    expect([...doc.querySelectorAll('.legend text')].map((t) => t.textContent)).toEqual([
+      'E7 Iris (no data)',
+      'E2 MNIST',
+    ]);
+    // No swatch for the series that draws nothing: one legend line, for MNIST.
+    expect(doc.querySelectorAll('.legend path')).toHaveLength(1);
+    expect(doc.querySelectorAll('.series path')).toHaveLength(1);
+  });
+
+  it('draws loss and accuracy in stacked panels with their own y axes and one shared x axis', () => {
+    const loss = { ...series('a', 'a (validation loss)', [2.3, 1.1, 0.7]), metric: 'valLoss' };
+    const acc = { ...series('a', 'a (validation accuracy)', [0.42, 0.81, 0.9]), metric: 'valAcc' };
+    const panels = [
+      { title: 'validation loss', metrics: ['valLoss'] },
+      { title: 'validation accuracy', metrics: ['valAcc'], percent: true },
+    ];
+    const figure = comparisonFigure([loss, acc], { ...options, panels });
+    expect(figure.panels.map((p) => p.series)).toEqual([[0], [1]]);
+    expect(figure.panels[0].bottom).toBeLessThan(figure.panels[1].top);
+    expect(figure.panels[1].y.labels.every((l) => l.endsWith('%'))).toBe(true);
+    expect(figure.panels[0].y.domain[1]).toBeGreaterThanOrEqual(2.3);
+    const doc = parseSvg(renderComparisonSvg([loss, acc], { ...options, panels }));
+    expect([...doc.querySelectorAll('.y-title')].map((t) => t.textContent)).toEqual([
+      'validation loss',
+      'validation accuracy',
+    ]);
+    // x tick labels once, under the lower panel.
+    expect(doc.querySelectorAll('.x-ticks')).toHaveLength(1);
+    expect(doc.querySelectorAll('.series path')).toHaveLength(2);
   });
 
   it('drops characters XML cannot hold instead of writing an unreadable file', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPowerOfTen, formatTick, linearTicks, logTicks, niceNumber } from './ticks';
+import { axisLabels, formatPowerOfTen, formatTick, linearTicks, logTicks, niceNumber } from './ticks';
 
 describe('niceNumber', () => {
   const table: Array<[number, boolean, number]> = [
@@ -90,6 +90,34 @@ describe('logTicks', () => {
 
   it('spans at least one decade each side of a single power of ten', () => {
     expect(logTicks(1, 1, 6).domain).toEqual([0.1, 10]);
+  });
+
+  it('labels 2 × and 5 × each decade over one or two decades, in plain numbers, never a bare digit', () => {
+    // A loss falling from 0.9 to 0.25: the whole axis is one decade.
+    const axis = logTicks(0.25, 0.9, 6);
+    expect(axis.domain).toEqual([0.1, 1]);
+    expect(axis.ticks).toEqual([0.1, 0.2, 0.5, 1]);
+    expect(axis.minor).not.toContain(0.2);
+    expect(axis.minor).toContain(0.3);
+    expect(axisLabels(axis, 'log')).toEqual(['0.1', '0.2', '0.5', '1']);
+    expect(axisLabels(logTicks(0.03, 2.5, 8), 'log')).toEqual(['10⁻²', '10⁻¹', '10⁰', '10¹']);
+  });
+});
+
+describe('axis labels', () => {
+  it('writes accuracies as percentages with the decimals a narrow range needs', () => {
+    // Early in a run every accuracy is about 13 %: five ticks must not all read "13%".
+    const narrow = linearTicks(0.1312, 0.1318, { maxTicks: 5, extend: true });
+    const labels = axisLabels(narrow, 'linear', true);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels[0]).toBe('13.12%');
+    expect(axisLabels(linearTicks(0.2, 0.9, { maxTicks: 4, extend: true }), 'linear', true)).toEqual([
+      '20%',
+      '40%',
+      '60%',
+      '80%',
+      '100%',
+    ]);
   });
 });
 

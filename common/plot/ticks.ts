@@ -73,11 +73,18 @@ export function logTicks(min: number, max: number, maxTicks: number): AxisTicks 
     hi += 1;
   }
   const every = Math.max(1, Math.ceil((hi - lo) / Math.max(1, maxTicks - 1)));
+  // Over one or two decades, whole decades alone are two or three labels for the whole axis: 2 × and 5 ×
+  // each decade are labelled too, so that a loss between 0.2 and 0.9 can still be read off the axis.
+  const labelled = hi - lo <= 2 && every === 1 ? [1, 2, 5] : [1];
   const ticks: number[] = [];
-  for (let k = lo; k <= hi; k += every) ticks.push(powerOfTen(k));
+  for (let k = lo; k <= hi; k += every) {
+    for (const m of labelled) if (k < hi || m === 1) ticks.push(powerOfTen(k, m));
+  }
   const minor: number[] = [];
   if (every === 1) {
-    for (let k = lo; k < hi; k += 1) for (let m = 2; m <= 9; m += 1) minor.push(powerOfTen(k, m));
+    for (let k = lo; k < hi; k += 1) {
+      for (let m = 2; m <= 9; m += 1) if (!labelled.includes(m)) minor.push(powerOfTen(k, m));
+    }
   }
   return { domain: [powerOfTen(lo), powerOfTen(hi)], ticks, minor, step: every };
 }
@@ -106,6 +113,29 @@ export function formatTick(value: number, step: number): string {
   }
   // The typographic minus sign, as in printed figures (a hyphen is shorter and sits lower).
   return text.replace(/-/g, MINUS);
+}
+
+/**
+ * Every label of an axis, the same on screen and in the exported figure. Log axes: 10ⁿ at whole decades over
+ * a wide range; plain numbers (0.2, 0.5, 1) where 2 × and 5 × are labelled too, so that no label is a bare
+ * digit. Percent axes (accuracies stored as 0–1) write the value × 100 with the decimals the step needs, so
+ * that a narrow range reads 13.12 %, 13.14 %, never 13 %, 13 %, 13 %.
+ */
+export function axisLabels(axis: AxisTicks, scale: 'linear' | 'log', percent = false): string[] {
+  if (scale === 'log') {
+    const decadesOnly = axis.ticks.every((t) => t.toExponential().startsWith('1e'));
+    return axis.ticks.map((t) => {
+      if (percent) return `${plainNumber(t * 100)}%`;
+      return decadesOnly ? formatPowerOfTen(t) : plainNumber(t);
+    });
+  }
+  if (percent) return axis.ticks.map((t) => `${formatTick(t * 100, axis.step * 100)}%`);
+  return axis.ticks.map((t) => formatTick(t, axis.step));
+}
+
+/** 0.02, 0.5, 20: a 1-2-5 tick value in its shortest exact form. */
+function plainNumber(value: number): string {
+  return String(Number(value.toPrecision(6))).replace(/-/g, MINUS);
 }
 
 const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';

@@ -57,10 +57,31 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
     return statuses;
   }
 
+  /**
+   * Last test accuracy of finished runs, by id: their epochs never change again, so each is read once (the
+   * table is refetched many times a second while runs train). Unfinished runs are read on every call.
+   */
+  const finishedTestAcc = new Map<string, number | null>();
+  function lastTestAcc(runId: string, status: RunStatus, epochs: number): number | null {
+    if (epochs === 0) return null;
+    const known = finishedTestAcc.get(runId);
+    if (known !== undefined) return known;
+    const summary = store.getRun(runId)?.summaries.find((s) => s.metric === 'testAcc');
+    const value = summary ? summary.lastValue : null;
+    if (!UNFINISHED.includes(status)) finishedTestAcc.set(runId, value);
+    return value;
+  }
+
   return {
     'runs.list': () => {
       const at = now();
-      return store.listRunTable().map((entry) => toRunTableRow(entry, at));
+      const entries = store.listRunTable();
+      // Deleted runs leave the cache.
+      const present = new Set(entries.map((e) => e.id));
+      for (const id of finishedTestAcc.keys()) if (!present.has(id)) finishedTestAcc.delete(id);
+      return entries.map((entry) =>
+        toRunTableRow(entry, at, lastTestAcc(entry.id, entry.status, entry.epochs)),
+      );
     },
 
     'runs.get': ({ runId }) => {
@@ -125,7 +146,14 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
       const busy = unique.filter((runId) => UNFINISHED.includes(statuses.get(runId)!));
       if (busy.length > 0) {
         const [runs, them] = busy.length === 1 ? ['a run', 'it'] : ['runs', 'them'];
-        const named = listIds(busy.map((runId) => `${runId} (${statuses.get(runId)})`));
+        // Named as the user knows them (the run's name), with the short id that tells same-named runs apart.
+        const named = listIds(
+          busy.map((runId) => {
+            const name = store.getRun(runId)?.name;
+            const what = `${statuses.get(runId)}, ${runId.slice(0, 8)}`;
+            return name ? `"${name}" (${what})` : `${runId} (${statuses.get(runId)})`;
+          }),
+        );
         throw new ConflictError(
           `cannot delete ${runs} still queued or running: ${named}; cancel ${them} first`,
         );

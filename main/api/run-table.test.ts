@@ -31,23 +31,28 @@ describe('runs table rows', () => {
     });
     expect(hyperparameters(mlp)).toEqual({
       hidden: '500×300',
+      activation: 'relu',
       optimizer: 'momentum',
+      momentum: '0.9',
       lr: '1e-5',
       batch: '100',
       l2: '1e-4',
       keep: '0.9',
       epochs: '3',
+      seed: '1',
     });
     const cnn = runConfigSchema.parse({ ...smallMnistCnn(), regularization: { dropout: { rate: 0.25 } } });
     expect(hyperparameters(cnn)).toEqual({
       conv: '4 filters 3×3',
       dense: '32',
+      activation: 'relu',
       optimizer: 'adam',
       lr: '0.001',
       batch: '32',
       l2: '0',
       keep: '0.75',
       epochs: '2',
+      seed: '3',
     });
     const gd = runConfigSchema.parse({
       ...smallMnistMlp(),

@@ -28,13 +28,18 @@ export function hyperparameters(config: RunConfig): Record<string, string> {
     hyper.conv = `${model.filters} filters ${model.kernelSize}×${model.kernelSize}`;
     hyper.dense = layerSizes(model.denseUnits);
   }
+  if (model.activation) hyper.activation = model.activation;
   hyper.optimizer = training.optimizer;
+  if (training.optimizer === 'momentum' || training.optimizer === 'nesterov') {
+    hyper.momentum = shortNumber(training.momentum);
+  }
   hyper.lr = shortNumber(training.learningRate);
   hyper.batch = String(training.batchSize);
   hyper.l2 = shortNumber(regularization.l2);
   // The keep probability is stored whichever convention the config used (see dropoutSchema).
   if (regularization.dropout) hyper.keep = shortNumber(regularization.dropout.keep);
   hyper.epochs = String(training.epochs);
+  hyper.seed = String(config.seed);
   return hyper;
 }
 
@@ -48,12 +53,22 @@ export function durationSeconds(
   return Math.max(0, (end - Date.parse(entry.startedAt)) / 1000);
 }
 
-export function toRunTableRow(entry: RunTableEntry, now: Date): RunTableRow {
+/**
+ * `lastTestAcc`: the run's test accuracy at its last epoch (from its summaries), so that a run without a
+ * validation split, which has no best validation accuracy, still shows how well it did.
+ */
+export function toRunTableRow(
+  entry: RunTableEntry,
+  now: Date,
+  lastTestAcc: number | null = null,
+): RunTableRow {
   const { config, startedAt: _startedAt, ...item } = entry;
   return {
     ...item,
     modelKind: config.model.kind,
     hyper: hyperparameters(config),
     durationSeconds: durationSeconds(entry, now),
+    hasValidation: config.dataset.split.validation !== 0,
+    lastTestAcc,
   };
 }

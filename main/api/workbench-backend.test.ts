@@ -109,6 +109,12 @@ describe('workbench backend: reads', () => {
     // As written: no defaults filled in.
     expect((gd?.config as { training: object }).training).not.toHaveProperty('shuffle');
     expect(presets.length).toBeGreaterThanOrEqual(9);
+    // Numbers in names sort as numbers: E3 with 100, 500, then 2000 hidden units.
+    expect(presets.map((p) => p.id).filter((id) => id.startsWith('e3-'))).toEqual([
+      'e3-mlp-hidden-100',
+      'e3-mlp-hidden-500',
+      'e3-mlp-hidden-2000',
+    ]);
   });
 
   it('checks a good config: the resolved config, its dataset and the model summary', async () => {
@@ -246,6 +252,9 @@ describe('workbench backend: training', () => {
       },
       bestValLoss: best,
       bestValLossEpoch: valLosses.indexOf(best) + 1,
+      hasValidation: true,
+      // What the run has besides validation: its test accuracy at the last epoch.
+      lastTestAcc: firstEpochs[2].testAcc,
     });
     expect(row?.durationSeconds).toBeGreaterThan(0);
 
@@ -277,7 +286,9 @@ describe('workbench backend: training', () => {
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
       expect(refused.error.code).toBe('conflict');
-      expect(refused.error.message).toContain(`${runId} (running)`);
+      // Named as the user knows it, with the short id; no raw UUID.
+      expect(refused.error.message).toContain(`"long" (running, ${runId.slice(0, 8)})`);
+      expect(refused.error.message).not.toContain(runId);
       expect(refused.error.message).not.toContain(firstRunId);
     }
     expect((await ok('runs.get', { runId: firstRunId })).status).toBe('completed');

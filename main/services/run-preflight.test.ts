@@ -48,6 +48,17 @@ describe('preflightRun', () => {
     expect(check({ ...smallMnistMlp(), ...patch })).toThrow(message);
   });
 
+  it('refuses a batch larger than the training split, naming the field, the split and "full"', () => {
+    const mlp = smallMnistMlp();
+    const huge = { ...mlp, training: { ...mlp.training, batchSize: 100_000_000 } };
+    expect(check(huge)).toThrow(
+      /^training\.batchSize: 100 000 000 is larger than the training split \(1 000 examples\); use "full" for full-batch training, or at most 1 000$/,
+    );
+    // The whole split as one batch, and "full", are fine.
+    expect(check({ ...mlp, training: { ...mlp.training, batchSize: 1000 } })).not.toThrow();
+    expect(check({ ...mlp, training: { ...mlp.training, batchSize: 'full' } })).not.toThrow();
+  });
+
   it('rejects a declared model size that does not match the data', () => {
     const mlp = smallMnistMlp();
     expect(check({ ...mlp, model: { ...mlp.model, inputSize: 30 } })).toThrow(

@@ -28,6 +28,17 @@ export function preflightRun(config: RunConfig, store: ImportedDatasetStore, cac
   } catch (err) {
     throw new UserInputError(`dataset.split: ${(err as Error).message}`);
   }
+  // A mini-batch larger than the training split is one full batch under another name: training would run
+  // as full-batch while the config and the runs table claim otherwise (a typo of 100 000 000 looked fine).
+  const batchSize = config.training.batchSize;
+  const trainExamples = split.train.length;
+  if (typeof batchSize === 'number' && batchSize > trainExamples) {
+    throw new UserInputError(
+      `training.batchSize: ${formatCount(batchSize)} is larger than the training split ` +
+        `(${formatCount(trainExamples)} examples); use "full" for full-batch training, or at most ` +
+        `${formatCount(trainExamples)}`,
+    );
+  }
   const stopping = config.training.earlyStopping;
   const unlogged =
     stopping &&
@@ -62,4 +73,9 @@ export function preflightRun(config: RunConfig, store: ImportedDatasetStore, cac
     }
   }
   return dataset;
+}
+
+/** 10 000: spaced thousands, as the README and the presets' descriptions write counts. */
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US').replace(/,/g, ' ');
 }

@@ -4,6 +4,7 @@ import type { RunEpochs } from '../../../common/api/contract';
 import {
   buildComparisonSeries,
   comparisonCsv,
+  comparisonPanels,
   isMetricName,
   METRIC_LABELS,
   plottedComparison,
@@ -75,6 +76,8 @@ export async function plotCommand(runIds: string[], options: PlotOptions): Promi
       title: options.title,
       xTitle: xAxisTitle(spec.x),
       yTitle: yAxisTitle(plotted.spec.metrics),
+      // Loss and accuracy in panels of their own, as in the app's export.
+      panels: comparisonPanels(plotted.spec.metrics),
       yScale: spec.yScale,
       width: options.width,
       height: options.height,

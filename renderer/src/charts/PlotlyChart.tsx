@@ -5,14 +5,27 @@ import { canDrawCharts, loadPlotly, type PlotlyApi } from './plotly-loader';
 import { readPlotColors, themedLayout, type PlotColors } from './plot-theme';
 
 /**
- * An offline tool never offers to upload: Plotly 4 shows a "Share chart…" (Plotly Cloud) button unless told
- * not to, so it is switched off and removed by name as well.
+ * An offline research tool never offers to send data anywhere, and offers one way to export a figure:
+ * - Plotly 4 adds a "Share chart…" button (upload to Plotly Cloud, at `plotlyServerURL`) unless told not
+ *   to: switched off, removed by name, and its destination emptied so nothing could be posted even if a
+ *   later Plotly brought the button back another way.
+ * - Its camera button ("Download plot as a PNG") would be a second PNG export beside the publication
+ *   figure's Export PNG, of the screen styling and without the legend: removed, as is "Download as JSON".
+ * Plotly's other network features (map tiles, topojson for geo traces) belong to trace types the workbench
+ * never draws; the CSP (connect-src 'self') refuses them in any case.
  */
-const CONFIG: Partial<Config> = {
+export const PLOTLY_CONFIG: Partial<Config> = {
   responsive: true,
   displaylogo: false,
   showSendToCloud: false,
-  modeBarButtonsToRemove: ['sendChartToCloud'],
+  plotlyServerURL: '',
+  modeBarButtonsToRemove: [
+    'sendChartToCloud',
+    'toImage',
+    'downloadJson',
+    'lasso2d',
+    'select2d',
+  ] as NonNullable<Config['modeBarButtonsToRemove']>,
 };
 
 interface PlotlyChartProps {
@@ -60,7 +73,7 @@ export function PlotlyChart({ data, layout, label, className, onDrawn, events }:
         plotly.current = api;
         const colors = readPlotColors(div);
         const started = performance.now();
-        await api.react(div, data(colors), themedLayout(layout, colors), CONFIG);
+        await api.react(div, data(colors), themedLayout(layout, colors), PLOTLY_CONFIG);
         // Plotly makes the div an event emitter on its first draw; each event is bound once per div.
         const emitter = div as PlotlyElement;
         for (const name of Object.keys(latestEvents.current ?? {})) {

@@ -26,6 +26,12 @@ export function themedLayout(layout: Partial<Layout>, colors: PlotColors): Parti
     linecolor: colors.grid,
     automargin: true,
   };
+  // Stacked panels have axes of their own (yaxis2, …): themed like the first.
+  const extraAxes = Object.fromEntries(
+    Object.entries(layout)
+      .filter(([key]) => /^[xy]axis\d+$/.test(key))
+      .map(([key, value]) => [key, { ...axis, ...(value as object) }]),
+  );
   return {
     autosize: true,
     paper_bgcolor: 'rgba(0,0,0,0)',
@@ -39,6 +45,7 @@ export function themedLayout(layout: Partial<Layout>, colors: PlotColors): Parti
     legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom', ...layout.legend },
     xaxis: { ...axis, ...layout.xaxis },
     yaxis: { ...axis, ...layout.yaxis },
+    ...extraAxes,
   };
 }
 

@@ -15,14 +15,31 @@ export function formatPercent(value: number | null | undefined): string {
   return `${(value * 100).toFixed(2)}%`;
 }
 
-/** Four significant digits, exponent notation for very small or large values (learning rates, losses). */
+/**
+ * Four significant digits, trailing zeros kept, so that a column of losses reads 1.100, 1.107, 0.9830 rather
+ * than 1.1 next to 1.107; exponent notation (also four digits) for very small or large values.
+ */
 export function formatMetric(value: number | null | undefined): string {
   if (value === null || value === undefined) return MISSING;
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
   if (magnitude < 1e-3 || magnitude >= 1e6) return value.toExponential(3);
-  return String(Number(value.toPrecision(4)));
+  if (magnitude >= 1e4) return integer.format(value);
+  // toPrecision rounds 9999.7 up to "1.000e+4"; those are written whole instead.
+  const text = value.toPrecision(4);
+  return text.includes('e') ? integer.format(value) : text;
+}
+
+/** A setting (learning rate, λ) in its shortest exact form: 1e-5, 0.05, 0.9. */
+export function formatSetting(value: number | null | undefined): string {
+  if (value === null || value === undefined) return MISSING;
+  if (!Number.isFinite(value)) return String(value);
+  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e6)) {
+    const [mantissa, exponent] = value.toExponential(3).split('e');
+    return `${Number(mantissa)}e${Number(exponent)}`;
+  }
+  return String(Number(value.toPrecision(6)));
 }
 
 export function formatDuration(seconds: number | null | undefined): string {

@@ -8,6 +8,10 @@ export interface LegendRun {
   /** The run's line style in the chart (that of its first metric). */
   color: string;
   dash: string;
+  /** Charted metrics this run has no value of (a run without a validation split has no validation loss). */
+  missing: MetricName[];
+  /** Why, when it is known: "no validation split". */
+  missingReason?: string;
 }
 
 interface ChartLegendProps {
@@ -19,26 +23,39 @@ interface ChartLegendProps {
 
 /**
  * The chart's legend as HTML: readable at any number of runs, and each entry is a toggle button that hides
- * or shows that run's curves (keyboard-usable, unlike Plotly's own legend).
+ * or shows that run's curves (keyboard-usable, unlike Plotly's own legend). A run with nothing to show for
+ * a charted metric says so, instead of sitting in the legend as if one of the curves were its.
  */
 export function ChartLegend({ runs, metrics, hidden, onToggle }: ChartLegendProps) {
   return (
     <div className="chart-legend">
       <ul className="legend-runs" aria-label="Runs (press to hide or show)">
-        {runs.map((run) => (
-          <li key={run.id}>
-            <button
-              type="button"
-              className="legend-item"
-              aria-pressed={!hidden.has(run.id)}
-              onClick={() => onToggle(run.id)}
-              data-testid="legend-item"
-            >
-              <LineSwatch color={run.color} dash={run.dash} />
-              {run.label}
-            </button>
-          </li>
-        ))}
+        {runs.map((run) => {
+          const nothing = run.missing.length > 0 && run.missing.length === metrics.length;
+          return (
+            <li key={run.id}>
+              <button
+                type="button"
+                className={nothing ? 'legend-item legend-item-empty' : 'legend-item'}
+                aria-pressed={!hidden.has(run.id)}
+                onClick={() => onToggle(run.id)}
+                data-testid="legend-item"
+                data-run-id={run.id}
+                data-empty={nothing ? 'true' : undefined}
+              >
+                <RunSwatch run={run} metrics={metrics} />
+                {run.label}
+                {run.missing.length > 0 && (
+                  <span className="legend-note" data-testid="legend-missing">
+                    {nothing ? 'nothing to show: ' : ''}
+                    no {run.missing.map((m) => METRIC_LABELS[m]).join(' or ')}
+                    {run.missingReason ? ` (${run.missingReason})` : ''}
+                  </span>
+                )}
+              </button>
+            </li>
+          );
+        })}
       </ul>
       {metrics.length > 1 && (
         <ul className="legend-metrics" aria-label="Line styles">
@@ -54,7 +71,8 @@ export function ChartLegend({ runs, metrics, hidden, onToggle }: ChartLegendProp
   );
 }
 
-function LineSwatch({ color, dash }: { color: string; dash: string }) {
+/** The run's line: its colour and dash, as in the chart and the export. */
+export function LineSwatch({ color, dash }: { color: string; dash: string }) {
   // The palette's black would vanish on the dark background: it takes the text colour instead.
   const stroke = color === '#000000' ? 'currentColor' : color;
   return (
@@ -68,6 +86,21 @@ function LineSwatch({ color, dash }: { color: string; dash: string }) {
         strokeWidth="3"
         strokeDasharray={dash || undefined}
       />
+    </svg>
+  );
+}
+
+/** The run's line, or an empty box where it draws nothing at all (so no colour suggests a curve). */
+export function RunSwatch({ run, metrics }: { run: LegendRun; metrics: readonly MetricName[] }) {
+  const nothing = run.missing.length > 0 && run.missing.length === metrics.length;
+  return nothing ? <EmptySwatch /> : <LineSwatch color={run.color} dash={run.dash} />;
+}
+
+/** No line at all: the run draws nothing. */
+function EmptySwatch() {
+  return (
+    <svg className="legend-swatch" width="28" height="10" aria-hidden="true">
+      <rect x="1" y="1" width="26" height="8" fill="none" stroke="currentColor" strokeDasharray="2 2" />
     </svg>
   );
 }

@@ -1,19 +1,33 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   buildComparisonSeries,
   METRIC_LABELS,
   plottedComparison,
+  seriesHasData,
   type ComparisonSpec,
 } from '../../../common/compare/comparison';
-import { differingParams, legendLabels } from '../../../common/compare/differing-params';
+import { differingParams, legendLabels, type CompareRun } from '../../../common/compare/differing-params';
+import { comparisonFigure } from '../../../common/plot/comparison-svg';
 import { seriesStyles } from '../../../common/plot/series-style';
+import type { MetricName } from '../../../common/types';
 import type { PlotColors } from '../charts/plot-theme';
 import { PlotlyChart } from '../charts/PlotlyChart';
 import { ErrorPanel, LoadingLine } from '../common/LoadState';
-import { navigate } from '../routing/use-route';
+import { navigate, useRoute } from '../routing/use-route';
 import { useRunsList } from '../runs/use-runs-list';
 import { ChartLegend, type LegendRun } from './ChartLegend';
-import { comparisonLayout, comparisonTraces } from './compare-chart-data';
+import { comparisonFigureInput, comparisonLayout, comparisonTraces } from './compare-chart-data';
+import {
+  DEFAULT_SETTINGS,
+  parseSettings,
+  readStored,
+  SELECTION_STORAGE_KEY,
+  SETTINGS_STORAGE_KEY,
+  settingsQuery,
+  writeStored,
+  type CompareSettings,
+  type CompareTab,
+} from './compare-settings';
 import { CompareControls } from './CompareControls';
 import { DifferingParamsTable } from './DifferingParamsTable';
 import { ExportButtons } from './ExportButtons';
@@ -21,31 +35,57 @@ import { RunPicker } from './RunPicker';
 import { useCompareData, type CompareData } from './use-compare-data';
 import { CompareStopping } from '../stopping/CompareStopping';
 
-export const DEFAULT_SPEC: ComparisonSpec = {
-  metrics: ['valLoss'],
-  x: 'epoch',
-  yScale: 'linear',
-  smoothing: { kind: 'none' },
-  showRaw: true,
-};
+export { DEFAULT_SPEC } from './compare-settings';
+
+/**
+ * The settings to open with: those in the URL (a bookmark, a link someone sent), else the last ones used
+ * here, so that leaving Compare and coming back does not reset them.
+ */
+function initialSettings(view: string | undefined): CompareSettings {
+  if (view !== undefined) return parseSettings(view);
+  const stored = readStored('local', SETTINGS_STORAGE_KEY);
+  return stored === null ? DEFAULT_SETTINGS : parseSettings(stored);
+}
 
 export function CompareView({ initialIds }: { initialIds: string[] }) {
   const runsList = useRunsList();
+  const route = useRoute();
+  const routeView = route.name === 'compare' ? route.view : undefined;
   // The selection is state first (a checkbox must reflect a click at once), mirrored into the URL so a
-  // comparison can be reloaded or bookmarked; back/forward to another selection is adopted here.
-  const [ids, setIds] = useState(initialIds);
+  // comparison can be reloaded or bookmarked; back/forward to another selection is adopted here. The
+  // Compare tab carries no ids: it reopens on this window's last selection.
+  const [ids, setIds] = useState(() =>
+    initialIds.length > 0 || routeView !== undefined
+      ? initialIds
+      : (readStored('session', SELECTION_STORAGE_KEY) ?? '').split(',').filter(Boolean),
+  );
   const [routeKey, setRouteKey] = useState(initialIds.join(','));
   if (initialIds.join(',') !== routeKey) {
     setRouteKey(initialIds.join(','));
     setIds(initialIds);
   }
-  const select = (next: string[]) => {
-    setIds(next);
-    navigate({ name: 'compare', ids: next }, { replace: true });
-  };
+  const [settings, setSettings] = useState<CompareSettings>(() => initialSettings(routeView));
+  // A link or back/forward to other settings while Compare is open is adopted, as a selection is.
+  const [seenView, setSeenView] = useState(routeView);
+  if (routeView !== seenView) {
+    setSeenView(routeView);
+    if (routeView !== undefined && routeView !== settingsQuery(settings))
+      setSettings(parseSettings(routeView));
+  }
+  const { spec, tab } = settings;
+  const view = settingsQuery(settings);
 
-  const [spec, setSpec] = useState<ComparisonSpec>(DEFAULT_SPEC);
-  const [tab, setTab] = useState<CompareTab>('curves');
+  // The URL and storage follow the view; replace, not push: back leaves Compare instead of undoing a click.
+  useEffect(() => {
+    writeStored('session', SELECTION_STORAGE_KEY, ids.join(','));
+    writeStored('local', SETTINGS_STORAGE_KEY, view);
+    navigate({ name: 'compare', ids, ...(view ? { view } : {}) }, { replace: true });
+  }, [ids, view]);
+
+  const select = (next: string[]) => setIds(next);
+  const setSpec = (next: ComparisonSpec) => setSettings((current) => ({ ...current, spec: next }));
+  const setTab = (next: CompareTab) => setSettings((current) => ({ ...current, tab: next }));
+
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
   const { data, error } = useCompareData(ids);
   const ready = data !== null && data.key === ids.join(',');
@@ -99,8 +139,6 @@ export function CompareView({ initialIds }: { initialIds: string[] }) {
   );
 }
 
-type CompareTab = 'curves' | 'stopping';
-
 /** Curves (the comparison) or the early-stopping analysis of the same runs. */
 function CompareTabs({ tab, onChange }: { tab: CompareTab; onChange: (tab: CompareTab) => void }) {
   const tabs: ReadonlyArray<[CompareTab, string]> = [
@@ -150,30 +188,32 @@ function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonPro
     const keep = all.series.map((s) => !hidden.has(s.runId) && shownSpec.metrics.includes(s.metric));
     return {
       series: all.series.filter((_, i) => keep[i]),
-      styles: all.styles.filter((_, i) => keep[i]),
       runs: runs.filter((r) => !hidden.has(r.id)),
     };
   }, [all, hidden, runs, shownSpec]);
-  const legend = useMemo<LegendRun[]>(() => {
-    const labels = legendLabels(runs);
-    return runs.map((run) => {
-      const index = all.series.findIndex((s) => s.runId === run.id);
-      const style = all.styles[index] ?? { color: 'currentColor', dash: '' };
-      return { id: run.id, label: labels[run.id], color: style.color, dash: style.dash };
-    });
-  }, [runs, all]);
+  // The figure the export draws; the chart takes its panels, ranges and ticks from it.
+  const figure = useMemo(() => {
+    const input = comparisonFigureInput(visible.series, shownSpec);
+    const styleOf = new Map(all.series.map((s, i) => [`${s.runId}:${s.metric}`, all.styles[i]]));
+    const styles = input.series.map(
+      (s) => styleOf.get(`${s.runId}:${s.metric}`) ?? { color: '#000000', dash: '' },
+    );
+    return { ...input, styles, layout: comparisonFigure(input.series, input.options) };
+  }, [visible, shownSpec, all]);
+  const legend = useMemo(() => legendRuns(runs, all, shownSpec.metrics), [runs, all, shownSpec]);
   const differing = useMemo(() => differingParams(runs), [runs]);
 
   const traces = useCallback(
-    (colors: PlotColors) => comparisonTraces(visible.series, visible.styles, shownSpec, colors),
-    [visible, shownSpec],
+    (colors: PlotColors) =>
+      comparisonTraces(figure.series, figure.styles, figure.spec, colors, figure.layout),
+    [figure],
   );
-  const maxX = useMemo(() => Math.max(1, ...all.series.map((s) => s.x[s.x.length - 1] ?? 1)), [all]);
-  const layout = useMemo(() => comparisonLayout(shownSpec, maxX), [shownSpec, maxX]);
+  const layout = useMemo(() => comparisonLayout(figure.layout, figure.spec), [figure]);
   // Tagged with the selection drawn, so the attribute never reports the previous selection's draw.
   const [drawn, setDrawn] = useState<{ key: string; ms: number } | null>(null);
   const onDrawn = useCallback((ms: number) => setDrawn({ key: data.key, ms }), [data.key]);
   const drawMs = ready && drawn?.key === data.key ? drawn.ms.toFixed(1) : undefined;
+  const panels = figure.layout.panels.length;
 
   return (
     <>
@@ -198,18 +238,52 @@ function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonPro
         className={ready ? 'compare-chart' : 'compare-chart stale'}
         data-testid="compare-chart"
         data-draw-ms={drawMs}
+        data-panels={panels}
         aria-busy={!ready}
       >
         <PlotlyChart
           data={traces}
           layout={layout}
-          label="Comparison of the selected runs"
+          label={`Comparison of the selected runs: ${figure.layout.panels.map((p) => p.title).join(' and ')}`}
+          className={`panels-${panels}`}
           onDrawn={onDrawn}
         />
         <ChartLegend runs={legend} metrics={shownSpec.metrics} hidden={hidden} onToggle={onToggleHidden} />
       </div>
-      <ExportButtons runs={visible.runs} epochs={epochs} series={visible.series} spec={spec} />
-      <DifferingParamsTable runs={runs} params={differing} />
+      <ExportButtons runs={visible.runs} epochs={epochs} series={visible.series} spec={shownSpec} />
+      <DifferingParamsTable runs={runs} params={differing} legend={legend} metrics={shownSpec.metrics} />
     </>
   );
+}
+
+/** Legend entries: each run's line style, and the charted metrics it has nothing of (and why, if known). */
+function legendRuns(
+  runs: readonly CompareRun[],
+  all: { series: ReturnType<typeof buildComparisonSeries>; styles: ReturnType<typeof seriesStyles> },
+  metrics: readonly MetricName[],
+): LegendRun[] {
+  const labels = legendLabels(runs);
+  return runs.map((run) => {
+    const index = all.series.findIndex((s) => s.runId === run.id);
+    const style = all.styles[index] ?? { color: 'currentColor', dash: '' };
+    const missing = metrics.filter((metric) => {
+      const series = all.series.find((s) => s.runId === run.id && s.metric === metric);
+      return series !== undefined && !seriesHasData(series);
+    });
+    const noEpochs = all.series.every((s) => s.runId !== run.id || s.x.length === 0);
+    const noValidation = run.config.dataset.split.validation === 0;
+    const missingReason = noEpochs
+      ? 'no epoch logged yet'
+      : noValidation && missing.some((m) => m.startsWith('val'))
+        ? 'no validation split'
+        : undefined;
+    return {
+      id: run.id,
+      label: labels[run.id],
+      color: style.color,
+      dash: style.dash,
+      missing,
+      ...(missingReason ? { missingReason } : {}),
+    };
+  });
 }

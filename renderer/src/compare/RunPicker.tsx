@@ -6,7 +6,7 @@ import { StatusBadge } from '../common/StatusBadge';
 import { matchesRunFilter } from '../runs/runs-filter';
 import { RunFilterField } from '../runs/RunFilterField';
 
-const ITEM_HEIGHT = 34;
+const ITEM_HEIGHT = 48;
 
 interface RunPickerProps {
   runs: readonly RunTableRow[];
@@ -64,8 +64,11 @@ export function RunPicker({ runs, selected, onToggle, onClear }: RunPickerProps)
               return (
                 <li
                   key={run.id}
+                  // Names wrap rather than being cut: each row is measured, so long names take two lines.
+                  ref={virtualizer.measureElement}
+                  data-index={item.index}
                   className={chosen.has(run.id) ? 'picker-item selected' : 'picker-item'}
-                  style={{ transform: `translateY(${item.start}px)`, height: ITEM_HEIGHT }}
+                  style={{ transform: `translateY(${item.start}px)`, minHeight: ITEM_HEIGHT }}
                 >
                   <label title={`${run.name} · ${run.datasetId} · ${formatDateTime(run.createdAt)}`}>
                     <input
@@ -75,9 +78,14 @@ export function RunPicker({ runs, selected, onToggle, onClear }: RunPickerProps)
                       checked={chosen.has(run.id)}
                       onChange={(e) => onToggle(run.id, e.target.checked)}
                     />
-                    <span className="picker-name">{run.name}</span>
-                    <StatusBadge status={run.status} />
-                    <span className="muted num">{formatPercent(run.bestValAcc)}</span>
+                    {/* The name gets the whole width (wrapping, never cut); status and accuracy go below. */}
+                    <span className="picker-text">
+                      <span className="picker-name">{run.name}</span>
+                      <span className="picker-meta">
+                        <StatusBadge status={run.status} />
+                        <span className="muted num">{pickerAccuracy(run)}</span>
+                      </span>
+                    </span>
                   </label>
                 </li>
               );
@@ -87,4 +95,11 @@ export function RunPicker({ runs, selected, onToggle, onClear }: RunPickerProps)
       )}
     </section>
   );
+}
+
+/** Best validation accuracy, or for a run without a validation split its last test accuracy. */
+function pickerAccuracy(run: RunTableRow): string {
+  if (run.bestValAcc !== null) return `val ${formatPercent(run.bestValAcc)}`;
+  if (run.lastTestAcc !== null) return `test ${formatPercent(run.lastTestAcc)}`;
+  return '';
 }

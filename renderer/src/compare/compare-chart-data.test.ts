@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { buildComparisonSeries, type ComparisonSpec } from '../../../common/compare/comparison';
 import { seriesStyles } from '../../../common/plot/series-style';
 import { epoch, mlpConfig } from '../testing/fixtures';
-import { chartTitle, comparisonLayout, comparisonTraces, RAW_OPACITY } from './compare-chart-data';
+import { comparisonFigure } from '../../../common/plot/comparison-svg';
+import type { LayoutAxis } from 'plotly.js-dist-min';
+import {
+  chartTitle,
+  comparisonFigureInput,
+  comparisonLayout,
+  comparisonTraces,
+  RAW_OPACITY,
+} from './compare-chart-data';
 import { svgSize } from './exports';
 
 const COLORS = { fg: '#eeeeee', muted: '#999999', grid: '#333333' };
@@ -31,6 +39,11 @@ interface LineTrace {
   line: { color: string; dash: string };
   opacity?: number;
   showlegend?: boolean;
+}
+
+function figureOf(s: ComparisonSpec) {
+  const input = comparisonFigureInput(buildComparisonSeries(runs, epochs, s), s);
+  return comparisonFigure(input.series, input.options);
 }
 
 function traces(s: ComparisonSpec): LineTrace[] {
@@ -70,9 +83,53 @@ describe('comparison chart data', () => {
   it('uses wall time on x and a log y axis when asked', () => {
     const s = spec({ x: 'time', yScale: 'log' });
     expect(traces(s)[0].x).toEqual([2, 4, 6]);
-    const layout = comparisonLayout(s, 6);
+    const layout = comparisonLayout(figureOf(s), s);
     expect(layout.yaxis?.type).toBe('log');
     expect((layout.xaxis?.title as { text: string }).text).toBe('time (s)');
+  });
+
+  it('pins the chart to the exported figure’s ranges and tick labels, loss and accuracy in two panels', () => {
+    const s = spec({ metrics: ['valLoss', 'valAcc'], yScale: 'log' });
+    const figure = figureOf(s);
+    const layout = comparisonLayout(figure, s) as Record<string, Partial<LayoutAxis>>;
+    expect(figure.panels.map((p) => p.title)).toEqual(['validation loss', 'validation accuracy']);
+    // The same range (in decades on a log axis) and labels as the export.
+    expect(layout.yaxis.range).toEqual(figure.panels[0].y.domain.map(Math.log10));
+    expect(layout.yaxis.ticktext).toEqual(figure.panels[0].y.labels);
+    expect(layout.yaxis2.ticktext).toEqual(figure.panels[1].y.labels);
+    expect((layout.yaxis2.ticktext as string[]).every((t) => t.endsWith('%'))).toBe(true);
+    // Values from 0.73 to 2.2 on a log axis: labelled at 1, 2, 5 × each decade in plain numbers (never
+    // bare minor digits that leave the reader to guess the decade).
+    expect(layout.yaxis.ticktext).toEqual(['0.1', '0.2', '0.5', '1', '2', '5', '10']);
+    expect(layout.xaxis.range).toEqual(figure.x.domain);
+    // Accuracy traces go to the lower panel.
+    const series = buildComparisonSeries(runs, epochs, s);
+    const t = comparisonTraces(series, seriesStyles(series), s, COLORS, figure) as (LineTrace & {
+      yaxis: string;
+    })[];
+    expect(t.map((x) => x.yaxis)).toEqual(['y', 'y', 'y2', 'y2']);
+  });
+
+  it('leaves a run without the metric out of the traces, so it cannot stretch the x axis', () => {
+    const withIris = [...runs, { id: 'iris', name: 'iris', config: mlpConfig({ name: 'iris' }) }];
+    const irisEpochs = Array.from({ length: 350 }, (_, i) => epoch(i + 1, { valLoss: null, valAcc: null }));
+    const s = spec();
+    const series = buildComparisonSeries(withIris, [...epochs, { runId: 'iris', epochs: irisEpochs }], s);
+    const input = comparisonFigureInput(series, s);
+    const figure = comparisonFigure(input.series, input.options);
+    expect(figure.x.domain).toEqual([1, 3]);
+    const t = comparisonTraces(input.series, seriesStyles(input.series), s, COLORS, figure) as LineTrace[];
+    expect(t.map((x) => x.name)).not.toContain('iris');
+    expect(comparisonLayout(figure, s).xaxis?.range).toEqual([1, 3]);
+  });
+
+  it('says "no data yet" in a panel with nothing to draw (runs just queued) instead of bare axes', () => {
+    const s = spec();
+    const series = buildComparisonSeries(runs, [], s);
+    const input = comparisonFigureInput(series, s);
+    const layout = comparisonLayout(comparisonFigure(input.series, input.options), s);
+    expect((layout.annotations ?? []).map((a) => a.text)).toEqual(['no data yet']);
+    expect(comparisonLayout(figureOf(s), s).annotations).toBeUndefined();
   });
 
   it('titles the chart with metrics and smoothing', () => {

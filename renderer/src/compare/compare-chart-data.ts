@@ -1,40 +1,87 @@
 import type { Data, Layout } from 'plotly.js-dist-min';
 import {
+  comparisonPanels,
   METRIC_LABELS,
+  plottedComparison,
   xAxisTitle,
   yAxisTitle,
   type ComparisonSeries,
   type ComparisonSpec,
 } from '../../../common/compare/comparison';
+import type { ComparisonFigure, SvgPlotOptions } from '../../../common/plot/comparison-svg';
 import type { LineStyle } from '../../../common/plot/series-style';
-import { epochTicks, lineColor, plotlyDash, type PlotColors } from '../charts/plot-theme';
+import { fixedAxis } from '../charts/figure-axes';
+import { lineColor, plotlyDash, type PlotColors } from '../charts/plot-theme';
 
 /** How faint the unsmoothed curve is behind its smoothed one. */
 export const RAW_OPACITY = 0.25;
 
+/** Size of the exported figure (legend excluded), in CSS px; the PNG is drawn at twice this. */
+export const EXPORT_SIZE = { width: 960, height: 560 } as const;
+
+/** Height of the chart on screen per panel, in px. */
+export const PANEL_HEIGHT_PX = 380;
+
+/**
+ * What the comparison figure is drawn from, on screen and in the export alike: the metrics some run logged
+ * (a metric none logged is left out, with a note), one panel per quantity (loss, accuracy), the export's
+ * size. The screen takes its axes from the figure laid out for the export, so both show the same ranges
+ * and ticks.
+ */
+export function comparisonFigureInput(
+  series: readonly ComparisonSeries[],
+  asked: ComparisonSpec,
+): { series: ComparisonSeries[]; spec: ComparisonSpec; options: SvgPlotOptions } {
+  const plotted = plottedComparison(asked, series);
+  const spec = plotted.spec;
+  return {
+    series: plotted.series,
+    spec,
+    options: {
+      title: chartTitle(spec),
+      xTitle: xAxisTitle(spec.x),
+      yTitle: yAxisTitle(spec.metrics),
+      yScale: spec.yScale,
+      width: EXPORT_SIZE.width,
+      height: EXPORT_SIZE.height,
+      showRaw: spec.showRaw && spec.smoothing.kind !== 'none',
+      panels: comparisonPanels(spec.metrics),
+    },
+  };
+}
+
 /**
  * Plotly traces for the comparison, styled as the SVG export is (same colour per run, same dash per
- * metric), so the picture on screen and the exported figure match. Plain 'scatter' lines: SVG keeps hover
- * and export crisp, and 50 runs × 100 epochs is well within what it draws quickly.
+ * metric), each in its quantity's panel. A series with nothing to draw (a run without this metric) gets no
+ * trace: an all-empty trace would still stretch Plotly's axes over its x values. Plain 'scatter' lines:
+ * SVG keeps hover and export crisp, and 50 runs × 100 epochs is well within what it draws quickly.
  */
 export function comparisonTraces(
   series: readonly ComparisonSeries[],
   styles: readonly LineStyle[],
   spec: ComparisonSpec,
   colors: PlotColors,
+  figure?: ComparisonFigure,
 ): Data[] {
   const drawRaw = spec.showRaw && spec.smoothing.kind !== 'none';
+  const panelOf = (metric: string) =>
+    Math.max(0, figure?.panels.findIndex((p) => p.metrics.includes(metric)) ?? 0);
   const traces: Data[] = [];
   series.forEach((s, i) => {
+    if (figure && !figure.drawable[i]) return;
     const color = lineColor(styles[i].color, colors);
     const dash = plotlyDash(styles[i].dash);
     const group = `${s.runId}:${s.metric}`;
+    const panel = panelOf(s.metric);
+    const yaxis = panel === 0 ? 'y' : `y${panel + 1}`;
+    const percent = figure?.panels[panel]?.percent === true;
     if (drawRaw) {
       traces.push({
         type: 'scatter',
         mode: 'lines',
         x: s.x,
         y: s.raw,
+        yaxis,
         name: `${s.label} (raw)`,
         legendgroup: group,
         showlegend: false,
@@ -48,28 +95,61 @@ export function comparisonTraces(
       mode: s.x.length > 1 ? 'lines' : 'lines+markers',
       x: s.x,
       y: s.y,
+      yaxis,
       name: s.label,
       legendgroup: group,
       line: { color, dash, width: 2 },
-      hovertemplate: `%{y:.4g}<extra>${escapeHover(s.label)}</extra>`,
+      hovertemplate: `${percent ? '%{y:.2%}' : '%{y:.4g}'}<extra>${escapeHover(s.label)}</extra>`,
     });
   });
   return traces;
 }
 
-export function comparisonLayout(spec: ComparisonSpec, maxX: number): Partial<Layout> {
-  return {
+/** Gap between stacked panels, as a fraction of the plot height. */
+const PANEL_GAP = 0.12;
+
+/**
+ * The layout: the figure's panels stacked top to bottom (loss above accuracy), each with the y range,
+ * ticks and labels the exported figure has, and the shared x axis under the lowest one.
+ */
+export function comparisonLayout(figure: ComparisonFigure, spec: ComparisonSpec): Partial<Layout> {
+  const count = figure.panels.length;
+  const height = (1 - PANEL_GAP * (count - 1)) / count;
+  const layout: Record<string, unknown> = {
     title: { text: chartTitle(spec), x: 0.02, xanchor: 'left' },
     showlegend: false,
-    xaxis: { title: { text: xAxisTitle(spec.x) }, ...(spec.x === 'epoch' ? epochTicks(maxX) : {}) },
-    yaxis: {
-      title: { text: yAxisTitle(spec.metrics) },
-      type: spec.yScale,
-      tickformat:
-        spec.yScale === 'linear' && spec.metrics.every((m) => m.endsWith('Acc')) ? '.0%' : undefined,
-    },
     hovermode: 'closest',
+    xaxis: {
+      ...fixedAxis(figure.x, 'linear'),
+      title: { text: xAxisTitle(spec.x) },
+      anchor: count > 1 ? `y${count}` : 'y',
+    },
   };
+  const annotations: unknown[] = [];
+  figure.panels.forEach((panel, i) => {
+    const top = 1 - i * (height + PANEL_GAP);
+    // Empty axes with no word of why read as a broken chart: the panel says it has nothing yet.
+    if (!panel.hasData) {
+      annotations.push({
+        text: 'no data yet',
+        xref: 'paper',
+        yref: 'paper',
+        x: 0.5,
+        y: top - height / 2,
+        showarrow: false,
+        font: { size: 13 },
+      });
+    }
+    layout[i === 0 ? 'yaxis' : `yaxis${i + 1}`] = {
+      ...fixedAxis(panel.y, figure.yScale),
+      domain: [Math.max(0, top - height), Math.min(1, top)],
+      title: { text: panel.title },
+      anchor: 'x',
+      zeroline: false,
+    };
+  });
+  if (annotations.length > 0) layout.annotations = annotations;
+  return layout as Partial<Layout>;
 }
 
 /** "validation loss, EMA 0.6" — also the exported figure's title. */

@@ -1,30 +1,17 @@
-import {
-  plottedComparison,
-  xAxisTitle,
-  yAxisTitle,
-  type ComparisonSeries,
-  type ComparisonSpec,
-} from '../../../common/compare/comparison';
+import type { ComparisonSeries, ComparisonSpec } from '../../../common/compare/comparison';
 import { renderComparisonSvg } from '../../../common/plot/comparison-svg';
-import { chartTitle } from './compare-chart-data';
+import { comparisonFigureInput, EXPORT_SIZE } from './compare-chart-data';
 
-/** Size of the exported figure (legend excluded), in CSS px; the PNG is drawn at twice this. */
-export const EXPORT_SIZE = { width: 960, height: 560 } as const;
+export { EXPORT_SIZE };
 export const PNG_SCALE = 2;
 
-/** The SVG export: the same series, smoothing, scales and title the chart on screen shows. */
+/**
+ * The SVG export: the same series, smoothing, scales, panels and title the chart on screen shows (both are
+ * laid out from comparisonFigureInput).
+ */
 export function comparisonSvg(series: readonly ComparisonSeries[], asked: ComparisonSpec): string {
-  const plotted = plottedComparison(asked, series);
-  const spec = plotted.spec;
-  return renderComparisonSvg(plotted.series, {
-    title: chartTitle(spec),
-    xTitle: xAxisTitle(spec.x),
-    yTitle: yAxisTitle(spec.metrics),
-    yScale: spec.yScale,
-    width: EXPORT_SIZE.width,
-    height: EXPORT_SIZE.height,
-    showRaw: spec.showRaw && spec.smoothing.kind !== 'none',
-  });
+  const figure = comparisonFigureInput(series, asked);
+  return renderComparisonSvg(figure.series, figure.options);
 }
 
 /** The root element's width and height attributes (the figure grows with its legend). */

@@ -33,23 +33,31 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
     }
     let stale = false;
     (async () => {
-      const settled = await Promise.allSettled(
-        selection.map(async (runId) => {
-          const cached = configs.current.get(runId);
-          if (cached) return cached;
-          const run = await client.call('runs.get', { runId });
-          const compareRun: CompareRun = {
-            id: run.id,
-            name: run.name,
-            config: run.config,
-            startedAt: run.startedAt,
-          };
-          configs.current.set(runId, compareRun);
-          return compareRun;
-        }),
-      );
-      const runs = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-      const missing = selection.filter((_, i) => settled[i].status === 'rejected');
+      const remember = (run: CompareRun) => {
+        configs.current.set(run.id, {
+          id: run.id,
+          name: run.name,
+          config: run.config,
+          startedAt: run.startedAt,
+        });
+      };
+      const uncached = [...new Set(selection.filter((runId) => !configs.current.has(runId)))];
+      if (uncached.length > 0) {
+        // One request for every config; when it is refused (a run deleted meanwhile, an id mistyped in the
+        // URL), run by run, to tell which ones are missing.
+        try {
+          for (const run of await client.call('runs.details', { runIds: uncached })) remember(run);
+        } catch {
+          await Promise.allSettled(
+            uncached.map(async (runId) => remember(await client.call('runs.get', { runId }))),
+          );
+        }
+      }
+      const runs = selection.flatMap((runId) => {
+        const run = configs.current.get(runId);
+        return run ? [run] : [];
+      });
+      const missing = selection.filter((runId) => !configs.current.has(runId));
       const epochs =
         runs.length > 0 ? await client.call('runs.epochs', { runIds: runs.map((r) => r.id) }) : [];
       if (stale) return;

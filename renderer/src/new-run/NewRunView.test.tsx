@@ -28,12 +28,12 @@ function checkConfig(config: unknown): ConfigCheck {
   return okCheck();
 }
 
-function workbench() {
+function workbench(runs = [runRow(1, { id: 'run-old', name: 'old run' })]) {
   return new FakeWorkbench({
     'app.info': () => APP_INFO,
     'presets.list': () => PRESETS,
     'datasets.list': () => [MNIST, IRIS],
-    'runs.list': () => [runRow(1, { id: 'run-old', name: 'old run' })],
+    'runs.list': () => runs,
     'runs.get': () =>
       runDetail({ id: 'run-old', name: 'old run', config: mlpConfig({ name: 'old run', seed: 42 }) }),
     'config.check': ({ config }) => checkConfig(config),
@@ -47,8 +47,26 @@ const startButton = () => screen.getByTestId('start-run') as HTMLButtonElement;
 const json = (path: string) => getPath(JSON.parse(editor().value), path);
 
 describe('NewRunView', () => {
-  it('starts from the first preset and shows the model summary once checked', async () => {
+  it('opens on the last run’s config, offered first, with the presets in the server’s order', async () => {
     const client = workbench();
+    renderWithClient(<NewRunView />, client);
+    const select = (await screen.findByTestId('preset-select')) as HTMLSelectElement;
+    expect(select.value).toBe('@last-run');
+    expect(json('name')).toBe('old run');
+    expect(json('seed')).toBe(42);
+    const options = [...select.options].map((o) => o.textContent);
+    expect(options).toEqual(['Last run: old run', ...PRESETS.map((p) => p.name)]);
+    expect(client.callsOf('runs.get')).toEqual([{ runId: 'run-old' }]);
+    expect((await screen.findByTestId('model-summary')).textContent).toContain('25,450');
+    const hint = () => document.getElementById(select.getAttribute('aria-describedby') ?? '')?.textContent;
+    expect(hint()).toBe('The stored config of old run.');
+    // Once edited, the picker no longer claims the form holds that config.
+    fireEvent.change(screen.getByLabelText('Seed'), { target: { value: '7' } });
+    expect(hint()).toBe('Edited, starting from: The stored config of old run.');
+  });
+
+  it('without runs, starts from the first preset and shows the model summary once checked', async () => {
+    const client = workbench([]);
     renderWithClient(<NewRunView />, client);
     await screen.findByTestId('preset-select');
     expect(json('name')).toBe(PRESETS[0].name);
@@ -111,14 +129,15 @@ describe('NewRunView', () => {
     expect(screen.queryByLabelText('Hidden units')).toBeNull();
   });
 
-  it('loads the newest run’s config, in editor form', async () => {
+  it('switches between a preset and the newest run’s config, in editor form', async () => {
     const client = workbench();
     renderWithClient(<NewRunView />, client);
     await screen.findByTestId('model-summary');
+    fireEvent.change(screen.getByTestId('preset-select'), { target: { value: PRESETS[1].id } });
+    expect(json('name')).toBe(PRESETS[1].name);
     fireEvent.change(screen.getByTestId('preset-select'), { target: { value: '@last-run' } });
     await waitFor(() => expect(json('name')).toBe('old run'));
     expect(json('seed')).toBe(42);
-    expect(client.callsOf('runs.get')).toEqual([{ runId: 'run-old' }]);
   });
 
   it('starts the run with the edited config and opens its page', async () => {

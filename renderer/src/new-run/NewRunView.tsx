@@ -42,7 +42,17 @@ export function NewRunView() {
       client.call('datasets.list', {}),
       client.call('runs.list', {}),
     ]);
-    return { presets, datasets, newest: newestRun(runs) };
+    const newest = newestRun(runs);
+    // The form opens on the last run's config (the usual next step is a variation of it), loaded before
+    // the editor mounts so that it never replaces what the user has begun to type. Unreadable (deleted
+    // meanwhile): the first preset, as with no runs at all.
+    const lastConfig = newest
+      ? await client.call('runs.get', { runId: newest.id }).then(
+          (run) => toInputConfig(run.config),
+          () => null,
+        )
+      : null;
+    return { presets, datasets, newest: lastConfig ? newest : null, lastConfig };
   }, 'new-run-sources');
 
   if (!sources.data) {
@@ -57,16 +67,24 @@ interface EditorProps {
   presets: PresetInfo[];
   datasets: { id: string; name: string }[];
   newest: RunTableRow | null;
+  /** The newest run's config as the editor takes it; null without runs. */
+  lastConfig: Draft | null;
 }
 
 /** Mounted once the presets are known, so the first config is there from the first render. */
-function NewRunEditor({ presets, datasets, newest }: EditorProps) {
+function NewRunEditor({ presets, datasets, newest, lastConfig }: EditorProps) {
   const client = useClient();
   const { info } = useAppInfo();
-  const [source, setSource] = useState(presets[0]?.id ?? '');
+  const [source, setSource] = useState(lastConfig ? LAST_RUN : (presets[0]?.id ?? ''));
   const [draft, setDraft] = useState<Draft>(() =>
-    presets[0] ? (structuredClone(presets[0].config) as Draft) : FALLBACK_CONFIG,
+    lastConfig
+      ? structuredClone(lastConfig)
+      : presets[0]
+        ? (structuredClone(presets[0].config) as Draft)
+        : FALLBACK_CONFIG,
   );
+  // The config as the chosen source gave it, to say when the form no longer is that config.
+  const [sourceText, setSourceText] = useState(() => configText(draft));
   const [jsonText, setJsonText] = useState(() => configText(draft));
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [loadingSource, setLoadingSource] = useState(false);
@@ -106,7 +124,10 @@ function NewRunEditor({ presets, datasets, newest }: EditorProps) {
     setSource(value);
     if (value !== LAST_RUN) {
       const preset = presets.find((p) => p.id === value);
-      if (preset) replaceDraft(structuredClone(preset.config) as Draft);
+      if (preset) {
+        replaceDraft(structuredClone(preset.config) as Draft);
+        setSourceText(configText(preset.config as Draft));
+      }
       return;
     }
     if (!newest) return;
@@ -114,6 +135,7 @@ function NewRunEditor({ presets, datasets, newest }: EditorProps) {
     try {
       const run = await client.call('runs.get', { runId: newest.id });
       replaceDraft(toInputConfig(run.config));
+      setSourceText(configText(toInputConfig(run.config)));
     } catch (e) {
       setStartError({ message: `Could not load the last run: ${errorMessage(e)}`, issues: [] });
     } finally {
@@ -153,6 +175,7 @@ function NewRunEditor({ presets, datasets, newest }: EditorProps) {
           presets={presets}
           lastRunName={newest?.name ?? null}
           value={source}
+          edited={configText(draft) !== sourceText}
           onChange={(value) => void chooseSource(value)}
           disabled={loadingSource}
         />

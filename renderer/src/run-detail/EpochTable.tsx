@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { summarizeEpochs } from '../../../common/metrics/summary';
 import type { EpochMetrics, MetricName } from '../../../common/types';
-import { formatMetric, formatPercent } from '../common/format';
+import { formatMetric, formatPercent, formatSetting } from '../common/format';
 import { SpacerRow, spacerHeights } from '../common/VirtualRows';
 
 const ROW_HEIGHT = 32;
@@ -77,7 +77,7 @@ export function EpochTable({ epochs }: { epochs: readonly EpochMetrics[] }) {
                     </td>
                   );
                 })}
-                <td className="num">{formatMetric(e.lr)}</td>
+                <td className="num">{formatSetting(e.lr)}</td>
                 <td className="num">{e.seconds.toFixed(2)}</td>
               </tr>
             );

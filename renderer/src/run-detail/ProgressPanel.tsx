@@ -7,6 +7,7 @@ import { etaSeconds, type BatchProgress } from './live-run';
 
 interface ProgressPanelProps {
   runId: string;
+  runName: string;
   status: RunStatus;
   epochs: readonly EpochMetrics[];
   planned: number | null;
@@ -14,8 +15,9 @@ interface ProgressPanelProps {
 }
 
 /** Shown while a run is queued or training: where it is, how long it still needs, and a way to stop it. */
-export function ProgressPanel({ runId, status, epochs, planned, progress }: ProgressPanelProps) {
+export function ProgressPanel({ runId, runName, status, epochs, planned, progress }: ProgressPanelProps) {
   const client = useClient();
+  const [confirming, setConfirming] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const done = epochs.length;
@@ -28,6 +30,7 @@ export function ProgressPanel({ runId, status, epochs, planned, progress }: Prog
     setError(null);
     try {
       await client.call('runs.cancel', { runId });
+      setConfirming(false);
     } catch (e) {
       setError(errorMessage(e));
       setCancelling(false);
@@ -48,26 +51,57 @@ export function ProgressPanel({ runId, status, epochs, planned, progress }: Prog
       </div>
       {status === 'running' && progress && (
         <div className="progress-row">
-          <span className="progress-label">
-            Batch {progress.batch}/{progress.batches}
+          <span className="progress-label" data-testid="batch-progress">
+            {/* One batch per epoch is full-batch training: "Batch 1/1" would read like a stalled run. */}
+            {progress.batches === 1
+              ? 'Full batch: one step per epoch'
+              : `Batch ${progress.batch}/${progress.batches}`}
           </span>
-          <progress max={progress.batches} value={progress.batch} aria-label="Batches done in this epoch" />
+          {progress.batches > 1 && (
+            <progress max={progress.batches} value={progress.batch} aria-label="Batches done in this epoch" />
+          )}
         </div>
       )}
       <div className="progress-row">
         <span className="muted" data-testid="eta">
           {eta === null ? 'Time left: after the first epoch' : `About ${formatDuration(eta)} left`}
         </span>
-        <button
-          type="button"
-          className="button-danger"
-          data-testid="cancel-run"
-          onClick={() => void cancel()}
-          disabled={cancelling}
-        >
-          {cancelling ? 'Cancelling…' : 'Cancel run'}
-        </button>
+        {!confirming && (
+          <button
+            type="button"
+            className="button-danger"
+            data-testid="cancel-run"
+            onClick={() => setConfirming(true)}
+            disabled={cancelling}
+          >
+            {cancelling ? 'Cancelling…' : 'Cancel run'}
+          </button>
+        )}
       </div>
+      {confirming && (
+        // Asked in place, as deleting is: a stray click must not end hours of training.
+        <div className="confirm-bar" role="alertdialog" aria-label="Confirm cancelling the run">
+          <span>
+            Stop training {runName}?{' '}
+            {done === 0
+              ? 'No epoch has been logged yet.'
+              : `The ${done} epoch${done === 1 ? '' : 's'} logged so far are kept.`}
+          </span>
+          <button
+            type="button"
+            className="button-danger"
+            data-testid="confirm-cancel-run"
+            onClick={() => void cancel()}
+            disabled={cancelling}
+            autoFocus
+          >
+            {cancelling ? 'Cancelling…' : 'Stop training'}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)} disabled={cancelling}>
+            Keep training
+          </button>
+        </div>
+      )}
       {error && (
         <p className="error-text" role="alert">
           {error}

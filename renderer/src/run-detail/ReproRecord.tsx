@@ -37,9 +37,17 @@ export function ReproRecord({ run }: { run: RunDetailData }) {
         <dt>Created</dt>
         <dd>{formatDateTime(run.createdAt)}</dd>
         <dt>Started</dt>
-        <dd>{formatDateTime(run.startedAt)}</dd>
+        <dd data-testid="started-at">
+          {run.startedAt ? formatDateTime(run.startedAt) : run.status === 'queued' ? 'not yet (queued)' : '—'}
+        </dd>
         <dt>Finished</dt>
-        <dd>{formatDateTime(run.finishedAt)}</dd>
+        <dd>
+          {run.finishedAt
+            ? formatDateTime(run.finishedAt)
+            : run.status === 'running' || run.status === 'queued'
+              ? 'not yet'
+              : '—'}
+        </dd>
         <dt>Host</dt>
         <dd>{run.ownerHost ?? '—'}</dd>
       </dl>

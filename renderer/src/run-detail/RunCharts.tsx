@@ -1,10 +1,23 @@
 import { useCallback, useMemo } from 'react';
-import type { EpochMetrics } from '../../../common/types';
+import type { EpochMetrics, RunStatus } from '../../../common/types';
 import type { PlotColors } from '../charts/plot-theme';
 import { PlotlyChart } from '../charts/PlotlyChart';
-import { runCurveLayout, runCurveTraces, type CurveKind } from './run-chart-data';
+import { runCurveFigure, runCurveFigureLayout, runCurveTraces, type CurveKind } from './run-chart-data';
 
-export function RunCharts({ epochs }: { epochs: readonly EpochMetrics[] }) {
+/**
+ * Loss and accuracy per epoch. Before the first epoch there is nothing to draw: a line saying when the
+ * curves will appear, rather than empty axes running from epoch −1 to 6 or blank boxes.
+ */
+export function RunCharts({ epochs, status }: { epochs: readonly EpochMetrics[]; status: RunStatus }) {
+  if (epochs.length === 0) {
+    return (
+      <div className="chart-grid">
+        <p className="chart-placeholder" data-testid="charts-placeholder">
+          {placeholderText(status)}
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="chart-grid">
       <RunCurve epochs={epochs} kind="loss" />
@@ -13,10 +26,20 @@ export function RunCharts({ epochs }: { epochs: readonly EpochMetrics[] }) {
   );
 }
 
+function placeholderText(status: RunStatus): string {
+  switch (status) {
+    case 'queued':
+      return 'Waiting for a training worker. Loss and accuracy curves appear here after the first epoch.';
+    case 'running':
+      return 'Training the first epoch. Loss and accuracy curves appear here when it ends.';
+    default:
+      return 'No epoch was logged, so there are no curves to show.';
+  }
+}
+
 function RunCurve({ epochs, kind }: { epochs: readonly EpochMetrics[]; kind: CurveKind }) {
   const data = useCallback((colors: PlotColors) => runCurveTraces(epochs, kind, colors), [epochs, kind]);
-  const maxEpoch = epochs.length > 0 ? epochs[epochs.length - 1].epoch : 1;
-  const layout = useMemo(() => runCurveLayout(kind, maxEpoch), [kind, maxEpoch]);
+  const layout = useMemo(() => runCurveFigureLayout(kind, runCurveFigure(epochs, kind)), [kind, epochs]);
   return (
     <PlotlyChart
       data={data}

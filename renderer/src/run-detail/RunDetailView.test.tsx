@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunStatus } from '../../../common/types';
 import { FakeWorkbench } from '../testing/fake-client';
+import { formatDateTime } from '../common/format';
 import { APP_INFO, epoch, runDetail } from '../testing/fixtures';
 import { simulateViewport } from '../testing/layout';
 import { renderWithClient } from '../testing/render';
@@ -62,13 +63,45 @@ describe('RunDetailView', () => {
     expect(screen.queryByTestId('epoch-progress')).toBeNull();
   });
 
-  it('cancels through runs.cancel', async () => {
+  it('cancels through runs.cancel, after asking', async () => {
     const client = workbench();
     renderWithClient(<RunDetailView runId="run-live" />, client);
     fireEvent.click(await screen.findByTestId('cancel-run'));
+    // A stray click stops nothing: it asks first, naming the run and what is kept.
+    expect(client.callsOf('runs.cancel')).toEqual([]);
+    expect(screen.getByRole('alertdialog').textContent).toMatch(
+      /^Stop training live run\? The 1 epoch logged so far are kept\./,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Keep training' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    fireEvent.click(screen.getByTestId('cancel-run'));
+    fireEvent.click(screen.getByTestId('confirm-cancel-run'));
     await waitFor(() => expect(client.callsOf('runs.cancel')).toEqual([{ runId: 'run-live' }]));
     act(() => client.emit({ type: 'run.status', runId: 'run-live', status: 'cancelled' }));
     expect(statusText()).toBe('cancelled');
+  });
+
+  it('shows when a run opened while queued started, and says plainly when it trains full-batch', async () => {
+    let stored = runDetail({ status: 'queued', startedAt: null, epochs: 0 });
+    const client = new FakeWorkbench({
+      'app.info': () => APP_INFO,
+      'runs.get': () => stored,
+      'runs.epochs': () => [{ runId: 'run-live', epochs: [] }],
+    });
+    renderWithClient(<RunDetailView runId="run-live" />, client);
+    expect((await screen.findByTestId('started-at')).textContent).toBe('not yet (queued)');
+    // No empty axes before the first epoch: a line saying when the curves appear.
+    expect(screen.getByTestId('charts-placeholder').textContent).toMatch(/Waiting for a training worker/);
+    stored = { ...stored, status: 'running', startedAt: '2025-01-01T10:00:05.000Z' };
+    act(() => client.emit({ type: 'run.started', runId: 'run-live', backend: 'wasm', trainExamples: 110 }));
+    // At once (the event's time), then the stored start time from the refetch the event triggers.
+    expect(screen.getByTestId('started-at').textContent).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    await waitFor(() =>
+      expect(screen.getByTestId('started-at').textContent).toBe(formatDateTime('2025-01-01T10:00:05.000Z')),
+    );
+    expect(screen.getByTestId('charts-placeholder').textContent).toMatch(/first epoch/);
+    act(() => client.emit({ type: 'run.progress', runId: 'run-live', epoch: 1, batch: 1, batches: 1 }));
+    expect(screen.getByTestId('batch-progress').textContent).toBe('Full batch: one step per epoch');
   });
 
   it('shows why a run diverged, and re-runs it', async () => {

@@ -64,6 +64,7 @@ export function RunDetailView({ runId }: { runId: string }) {
       {live && (
         <ProgressPanel
           runId={detail.id}
+          runName={detail.name}
           status={detail.status}
           epochs={run.epochs}
           planned={detail.epochsPlanned}
@@ -72,7 +73,7 @@ export function RunDetailView({ runId }: { runId: string }) {
       )}
 
       <Tags run={detail} onSaved={() => void run.reload()} />
-      <RunCharts epochs={run.epochs} />
+      <RunCharts epochs={run.epochs} status={detail.status} />
       {run.epochs.length > 0 && (
         <EarlyStoppingPanel epochs={run.epochs} config={detail.config} earlyStop={detail.earlyStop} />
       )}

@@ -1,5 +1,5 @@
 import type { ApiEvent, ApiResults } from '../../../common/api/contract';
-import { FINAL_STATUSES, type EpochMetrics } from '../../../common/types';
+import { FINAL_STATUSES, type EpochMetrics, type RunStatus } from '../../../common/types';
 
 export type RunDetailData = ApiResults['runs.get'];
 
@@ -33,19 +33,33 @@ export function mergeEpochs(
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }
 
+/** How far along a run is: a status never goes back (queued → running → a final one). */
+function stage(status: RunStatus): number {
+  return status === 'queued' ? 0 : status === 'running' ? 1 : 2;
+}
+
 export function withFetched(
   state: LiveRunState,
   detail: RunDetailData,
   epochs: EpochMetrics[],
 ): LiveRunState {
-  // A status seen live that is final wins over a fetch that read the store just before it changed.
-  const liveFinal = state.detail && FINAL_STATUSES.includes(state.detail.status) ? state.detail : null;
+  // A status seen live (or fetched later) that is further along wins over a fetch that read the store
+  // before it changed: a run that trains must not read "queued", with no start time, because an early
+  // answer arrived late.
+  const current = state.detail;
+  const ahead = current !== null && current.id === detail.id && stage(current.status) > stage(detail.status);
   const merged = mergeEpochs(state.epochs, epochs);
   return {
-    detail:
-      liveFinal && !FINAL_STATUSES.includes(detail.status)
-        ? { ...detail, status: liveFinal.status, error: liveFinal.error }
-        : detail,
+    detail: ahead
+      ? {
+          ...detail,
+          status: current.status,
+          error: current.error,
+          startedAt: detail.startedAt ?? current.startedAt,
+          backend: detail.backend ?? current.backend,
+          finishedAt: detail.finishedAt ?? current.finishedAt,
+        }
+      : detail,
     epochs: merged,
     progress: FINAL_STATUSES.includes(detail.status) ? null : state.progress,
   };
@@ -59,6 +73,10 @@ export function applyRunEvent(state: LiveRunState, runId: string, event: ApiEven
       const epochs = mergeEpochs(state.epochs, [event.metrics]);
       const detail = state.detail && {
         ...state.detail,
+        // An epoch is proof that it trains, whichever status event was missed.
+        ...(state.detail.status === 'queued'
+          ? { status: 'running' as const, startedAt: state.detail.startedAt ?? new Date().toISOString() }
+          : {}),
         epochs: Math.max(state.detail.epochs, epochs.length),
       };
       const progress = state.progress && { ...state.progress, epoch: event.metrics.epoch + 1, batch: 0 };
@@ -69,7 +87,13 @@ export function applyRunEvent(state: LiveRunState, runId: string, event: ApiEven
     case 'run.started':
       return {
         ...state,
-        detail: state.detail && { ...state.detail, status: 'running', backend: event.backend },
+        detail: state.detail && {
+          ...state.detail,
+          status: 'running',
+          backend: event.backend,
+          // Now, until the refetch this event triggers brings the stored start time: never "Started —".
+          startedAt: state.detail.startedAt ?? new Date().toISOString(),
+        },
       };
     case 'run.status': {
       const final = FINAL_STATUSES.includes(event.status);

@@ -45,6 +45,9 @@ export function useLiveRun(runId: string): LiveRun {
   useClientEvents((event) => {
     setState((current) => applyRunEvent(current, runId, event));
     if (event.type === 'runs.changed') refetch();
+    // The start time (and backend report) are only in the store's answer: without a refetch a run opened
+    // while queued would read "Started —" for as long as it trains.
+    if (event.type === 'run.started' && event.runId === runId) refetch();
     if (event.type === 'run.status' && event.runId === runId) {
       announce(`${name.current}: ${event.status}`);
       if (FINAL_STATUSES.includes(event.status)) refetch();

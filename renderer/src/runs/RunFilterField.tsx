@@ -6,7 +6,10 @@ interface RunFilterFieldProps {
   testId: string;
 }
 
-/** The text filter over runs (name, tags, dataset, status) that the Runs and Compare views share. */
+/**
+ * The text filter over runs that the Runs and Compare views share: words (name, tags, dataset, status, model,
+ * hyperparameter values), `setting=value` / `setting>value` comparisons and `grid:name` (see runs-filter).
+ */
 export function RunFilterField({ value, onChange, testId }: RunFilterFieldProps) {
   const id = useId();
   return (
@@ -17,7 +20,8 @@ export function RunFilterField({ value, onChange, testId }: RunFilterFieldProps)
         type="search"
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        placeholder="name, tag, dataset, status, grid:name"
+        placeholder="name, tag, dataset, hidden=2000, l2>0.05, grid:name"
+        title="Words match name, tags, dataset, status, model and hyperparameters; setting=value, setting>value, setting<value, setting!=value compare one setting (hidden, optimizer, lr, batch, l2, keep, momentum, epochs, seed, valAcc, testAcc); grid:name"
         data-testid={testId}
       />
     </div>

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, type RunTableRow } from '../../../common/api/contract';
 import { FakeWorkbench } from '../testing/fake-client';
@@ -88,12 +88,50 @@ describe('RunsView', () => {
     ]);
   });
 
-  it('shows the server refusing to delete a running run', async () => {
+  it('names a running run instead of promising its deletion, and offers to cancel it', async () => {
+    let status: RunTableRow['status'] = 'running';
     const client = new FakeWorkbench({
       'app.info': () => APP_INFO,
-      'runs.list': () => [runRow(1, { status: 'running' })],
+      'runs.list': () => [
+        runRow(1, { status, name: 'ui-run-cancel' }),
+        runRow(2, { status: 'completed', name: 'done' }),
+      ],
+      'runs.cancel': () => {
+        status = 'cancelled';
+        return { cancelled: true };
+      },
+      'runs.delete': ({ runIds }) => ({ deleted: runIds }),
+    });
+    renderWithClient(<RunsView />, client);
+    await screen.findByTestId('runs-table');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select ui-run-cancel' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select done' }));
+    fireEvent.click(screen.getByTestId('delete-selected'));
+    const bar = screen.getByTestId('delete-confirm');
+    // No "cannot be undone" promise for a deletion the server would refuse; the run by name, not by UUID.
+    expect(bar.textContent).not.toMatch(/cannot be undone/);
+    expect(screen.getByTestId('delete-blocked').textContent).toBe(
+      '“ui-run-cancel” is still training: cancel it before deleting.',
+    );
+    expect(within(bar).getByTestId('delete-finished').textContent).toBe('Delete the 1 finished run');
+    fireEvent.click(within(bar).getByTestId('cancel-selected-runs'));
+    await waitFor(() => expect(client.callsOf('runs.cancel')).toEqual([{ runId: 'run-00001' }]));
+    expect(client.callsOf('runs.delete')).toEqual([]);
+    // Once the table shows it cancelled, the same bar offers the deletion.
+    client.emit({ type: 'runs.changed' });
+    await waitFor(() => expect(screen.getByTestId('delete-confirm').textContent).toMatch(/cannot be undone/));
+    fireEvent.click(screen.getByTestId('confirm-delete'));
+    await waitFor(() =>
+      expect(client.callsOf('runs.delete')).toEqual([{ runIds: ['run-00001', 'run-00002'] }]),
+    );
+  });
+
+  it('shows the server refusing a deletion (another window started the run meanwhile)', async () => {
+    const client = new FakeWorkbench({
+      'app.info': () => APP_INFO,
+      'runs.list': () => [runRow(1, { status: 'completed' })],
       'runs.delete': () => {
-        throw new ApiError({ code: 'conflict', message: 'run-00001 is running: cancel it first' });
+        throw new ApiError({ code: 'conflict', message: '"run 00001" (running, run-0000); cancel it first' });
       },
     });
     renderWithClient(<RunsView />, client);
@@ -103,6 +141,108 @@ describe('RunsView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
     expect((await screen.findByTestId('delete-error')).textContent).toMatch(/cancel it first/);
     expect(client.callsOf('runs.delete')).toEqual([{ runIds: ['run-00001'] }]);
+  });
+
+  it('shows what a run without a validation split has: its test accuracy', async () => {
+    const rows = [
+      runRow(1, {
+        name: 'iris',
+        hasValidation: false,
+        bestValAcc: null,
+        bestValAccEpoch: null,
+        lastTestAcc: 0.95,
+      }),
+      runRow(2, { name: 'mnist', bestValAcc: 0.9, lastTestAcc: 0.88 }),
+    ];
+    renderWithClient(<RunsView />, workbench(rows));
+    await screen.findByTestId('runs-table');
+    const cells = (id: string) => [
+      ...document.querySelector(`[data-run-id="${id}"]`)!.querySelectorAll('td'),
+    ];
+    const column = (header: string) =>
+      [...document.querySelectorAll('thead th')].findIndex((th) => th.textContent?.startsWith(header));
+    expect(cells('run-00001')[column('Best val acc')].textContent).toBe('no val split');
+    expect(cells('run-00001')[column('Test acc')].textContent).toBe('95.00%');
+    expect(cells('run-00002')[column('Best val acc')].textContent).toBe('90.00% · ep 3');
+  });
+
+  it('filters by any key hyperparameter: words, setting=value and comparisons', async () => {
+    const rows = [
+      runRow(1, { name: 'wide', hyper: { hidden: '2000', optimizer: 'momentum', lr: '1e-5', l2: '0.1' } }),
+      runRow(2, { name: 'narrow', hyper: { hidden: '100', optimizer: 'adam', lr: '0.001', l2: '0.01' } }),
+      runRow(3, { name: 'deep', hyper: { hidden: '500×300', optimizer: 'sgd', lr: '0.1', l2: '0' } }),
+    ];
+    renderWithClient(<RunsView />, workbench(rows));
+    await screen.findByTestId('runs-table');
+    const filter = screen.getByLabelText('Filter');
+    const shown = (text: string) => {
+      fireEvent.change(filter, { target: { value: text } });
+      return ids().sort();
+    };
+    // The Model column says "MLP 2000": the word finds it.
+    expect(shown('2000')).toEqual(['run-00001']);
+    expect(shown('hidden=2000')).toEqual(['run-00001']);
+    expect(shown('l2>0.05')).toEqual(['run-00001']);
+    expect(shown('lr<=0.001')).toEqual(['run-00001', 'run-00002']);
+    expect(shown('lr=0.00001')).toEqual(['run-00001']);
+    expect(shown('optimizer!=adam l2<0.5')).toEqual(['run-00001', 'run-00003']);
+    expect(shown('hidden=500x300')).toEqual(['run-00003']);
+    expect(shown('regularization.l2>=0.01')).toEqual(['run-00001', 'run-00002']);
+    expect(shown('widht=3')).toEqual([]);
+    expect(screen.getByTestId('no-match').textContent).toMatch(/no setting called “widht”/);
+  });
+
+  it('gives every cut-off cell its whole text as a tooltip, and columns a resize handle', async () => {
+    const rows = [
+      runRow(1, {
+        name: 'a rather long run name that no column shows whole',
+        tags: ['h2000', 'e3'],
+        hyper: { hidden: '32', optimizer: 'momentum', lr: '0.05', batch: '100000' },
+      }),
+    ];
+    renderWithClient(<RunsView />, workbench(rows));
+    await screen.findByTestId('runs-table');
+    const row = document.querySelector('[data-run-id="run-00001"]') as HTMLElement;
+    const titles = [...row.querySelectorAll('[title]')].map((e) => e.getAttribute('title'));
+    expect(titles).toContain('a rather long run name that no column shows whole');
+    expect(titles).toContain('Optimizer momentum');
+    expect(titles).toContain('Batch 100000');
+    expect(titles).toContain('h2000, e3');
+    expect(titles.some((t) => /\d{4}/.test(t ?? '') && /GMT|UTC/.test(t ?? ''))).toBe(true);
+    for (const column of ['name', 'optimizer', 'batch', 'tags', 'created']) {
+      expect(screen.getByTestId(`resize-${column}`)).toBeTruthy();
+    }
+  });
+
+  it('has one Tab stop for the header and one for the rows; arrow keys move, Space selects, Enter opens', async () => {
+    const rows = [1, 2, 3].map((i) => runRow(i));
+    renderWithClient(<RunsView />, workbench(rows));
+    const table = await screen.findByTestId('runs-table');
+    const tabStops = () =>
+      [...table.querySelectorAll<HTMLElement>('a, button, input, tr')].filter((e) => e.tabIndex === 0);
+    expect(tabStops()).toHaveLength(2);
+    const [header, firstRow] = tabStops();
+    expect(header.closest('thead')).toBeTruthy();
+    // Newest first: run 3 is the first row.
+    expect(firstRow.getAttribute('data-run-id')).toBe('run-00003');
+    firstRow.focus();
+    fireEvent.keyDown(firstRow, { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-run-id')).toBe('run-00002'));
+    const second = document.activeElement as HTMLElement;
+    expect(second.tabIndex).toBe(0);
+    fireEvent.keyDown(second, { key: ' ' });
+    expect(second.getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByTestId('compare-selected').textContent).toContain('(1)');
+    // ← → reach the row's own controls.
+    fireEvent.keyDown(second, { key: 'ArrowRight' });
+    expect(document.activeElement?.getAttribute('type')).toBe('checkbox');
+    fireEvent.keyDown(second, { key: 'Enter' });
+    expect(window.location.hash).toBe('#/runs/run-00002');
+    // The header row: ← → between its controls, one of them the Tab stop.
+    header.focus();
+    fireEvent.keyDown(header, { key: 'ArrowRight' });
+    expect(document.activeElement?.textContent).toMatch(/^Name/);
+    expect((document.activeElement as HTMLElement).tabIndex).toBe(0);
   });
 
   it('shows the empty state with a way to start a run', async () => {

@@ -5,7 +5,7 @@ import { ErrorPanel, LoadingLine } from '../common/LoadState';
 import { TagEditor } from '../common/TagEditor';
 import { EmptyState } from './EmptyState';
 import { RunsTable } from './RunsTable';
-import { matchesRunFilter } from './runs-filter';
+import { FILTER_KEYS, matchesRunFilter, unknownFilterKeys } from './runs-filter';
 import { SelectionActions } from './SelectionActions';
 import { useRunsList } from './use-runs-list';
 import { RunFilterField } from './RunFilterField';
@@ -31,10 +31,8 @@ export function RunsView() {
     [all, filter, status, gridNames],
   );
   // Selection survives refreshes, but only of runs that still exist (others may have deleted some).
-  const selectedIds = useMemo(
-    () => (all ?? []).filter((row) => selected.has(row.id)).map((r) => r.id),
-    [all, selected],
-  );
+  const selectedRows = useMemo(() => (all ?? []).filter((row) => selected.has(row.id)), [all, selected]);
+  const selectedIds = useMemo(() => selectedRows.map((r) => r.id), [selectedRows]);
 
   if (!all) {
     if (runs.error)
@@ -73,6 +71,7 @@ export function RunsView() {
         </div>
         <SelectionActions
           selectedIds={selectedIds}
+          selectedRows={selectedRows}
           onCleared={() => setSelected(new Set())}
           onDeleted={(deleted) => {
             setSelected((current) => new Set([...current].filter((id) => !deleted.includes(id))));
@@ -102,7 +101,13 @@ export function RunsView() {
       )}
 
       {shown.length === 0 ? (
-        <p className="muted no-match">No runs match the filter.</p>
+        <p className="muted no-match" data-testid="no-match">
+          No runs match the filter.
+          {unknownFilterKeys(filter).length > 0 &&
+            ` There is no setting called ${unknownFilterKeys(filter)
+              .map((k) => `“${k}”`)
+              .join(' or ')}; try ${FILTER_KEYS.join(', ')}.`}
+        </p>
       ) : (
         <GridNamesProvider value={gridNames}>
           <RunsTable

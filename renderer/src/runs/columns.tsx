@@ -46,17 +46,26 @@ function hyperColumn(key: string, header: string, size: number, numeric: boolean
       return numeric && Number.isFinite(Number(text)) ? Number(text) : text;
     },
     sortUndefined: 'last',
-    cell: ({ row }) => (
-      <span className={numeric ? 'num' : undefined}>{row.original.hyper[key] ?? MISSING}</span>
-    ),
+    cell: ({ row }) => {
+      const text = row.original.hyper[key];
+      return (
+        <span
+          className={numeric ? 'num' : undefined}
+          title={text === undefined ? undefined : `${header} ${text}`}
+        >
+          {text ?? MISSING}
+        </span>
+      );
+    },
   };
 }
 
 export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'select',
-    size: 44,
+    size: 32,
     enableSorting: false,
+    enableResizing: false,
     header: ({ table }) => <SelectAllBox meta={tableMeta(table)} />,
     cell: ({ row, table }) => {
       const meta = tableMeta(table);
@@ -76,7 +85,8 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
     id: 'name',
     accessorKey: 'name',
     header: 'Name',
-    size: 120,
+    size: 140,
+    minSize: 80,
     cell: ({ row }) => (
       <a href={routeHref({ name: 'run', runId: row.id })} title={row.original.name}>
         {row.original.name}
@@ -86,7 +96,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'grid',
     header: 'Grid',
-    size: 96,
+    size: 76,
     // Sorts runs of one grid together, in cell order; runs on their own last.
     accessorFn: (row) =>
       row.gridId === null ? undefined : `${row.gridId}:${String(row.gridCell ?? 0).padStart(6, '0')}`,
@@ -97,14 +107,20 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
     id: 'status',
     accessorKey: 'status',
     header: 'Status',
-    size: 104,
+    size: 94,
     cell: ({ row }) => <StatusBadge status={row.original.status} />,
   },
-  { id: 'dataset', accessorKey: 'datasetId', header: 'Dataset', size: 76 },
+  {
+    id: 'dataset',
+    accessorKey: 'datasetId',
+    header: 'Dataset',
+    size: 70,
+    cell: ({ row }) => <span title={row.original.datasetId}>{row.original.datasetId}</span>,
+  },
   {
     id: 'model',
     header: 'Model',
-    size: 110,
+    size: 92,
     accessorFn: (row) => `${row.modelKind} ${architectureText(row)}`,
     cell: ({ row }) => {
       const arch = architectureText(row.original);
@@ -115,38 +131,64 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
       );
     },
   },
-  hyperColumn('optimizer', 'Optimizer', 96, false),
-  hyperColumn('lr', 'LR', 64, true),
-  hyperColumn('batch', 'Batch', 60, true),
-  hyperColumn('l2', 'λ', 56, true),
-  hyperColumn('keep', 'Keep p', 64, true),
+  hyperColumn('optimizer', 'Optimizer', 88, false),
+  hyperColumn('lr', 'LR', 52, true),
+  hyperColumn('batch', 'Batch', 52, true),
+  hyperColumn('l2', 'λ', 50, true),
+  hyperColumn('keep', 'Keep p', 56, true),
   {
     id: 'bestValAcc',
     header: 'Best val acc',
-    size: 104,
+    size: 116,
     accessorFn: (row) => row.bestValAcc ?? undefined,
     sortUndefined: 'last',
-    cell: ({ row }) => <span className="num">{formatPercent(row.original.bestValAcc)}</span>,
+    // With its epoch in the same cell: one column less, so that the table fits a laptop screen uncut.
+    cell: ({ row }) => {
+      const { bestValAcc, bestValAccEpoch, hasValidation } = row.original;
+      // Without a validation split there is no validation accuracy to be best: say so, not "—".
+      if (!hasValidation && bestValAcc === null) {
+        return (
+          <span className="muted" title="This run has no validation split; its test accuracy is in Test acc">
+            no val split
+          </span>
+        );
+      }
+      return (
+        <span
+          className="num"
+          title={
+            bestValAccEpoch === null ? undefined : `Best validation accuracy, at epoch ${bestValAccEpoch}`
+          }
+        >
+          {formatPercent(bestValAcc)}
+          {bestValAccEpoch !== null && <span className="muted"> · ep {bestValAccEpoch}</span>}
+        </span>
+      );
+    },
   },
   {
-    id: 'bestEpoch',
-    header: 'Best epoch',
-    size: 96,
-    accessorFn: (row) => row.bestValAccEpoch ?? undefined,
+    id: 'testAcc',
+    header: 'Test acc',
+    size: 72,
+    accessorFn: (row) => row.lastTestAcc ?? undefined,
     sortUndefined: 'last',
-    cell: ({ row }) => <span className="num">{row.original.bestValAccEpoch ?? MISSING}</span>,
+    cell: ({ row }) => (
+      <span className="num" title="Test accuracy at the last logged epoch">
+        {formatPercent(row.original.lastTestAcc)}
+      </span>
+    ),
   },
   {
     id: 'epochs',
     header: 'Epochs',
-    size: 88,
+    size: 64,
     accessorKey: 'epochs',
     cell: ({ row, table }) => <EpochsCell row={row.original} progress={tableMeta(table).progress[row.id]} />,
   },
   {
     id: 'duration',
     header: 'Duration',
-    size: 76,
+    size: 70,
     accessorFn: (row) => row.durationSeconds ?? undefined,
     sortUndefined: 'last',
     cell: ({ row }) => <span className="num">{formatDuration(row.original.durationSeconds)}</span>,
@@ -154,10 +196,13 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'tags',
     header: 'Tags',
-    size: 64,
+    size: 76,
     accessorFn: (row) => row.tags.join(', '),
     cell: ({ row, table }) => (
-      <span className="tags-cell">
+      <span
+        className="tags-cell"
+        title={row.original.tags.length > 0 ? row.original.tags.join(', ') : undefined}
+      >
         <button
           type="button"
           className="icon-button"
@@ -178,10 +223,14 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
   {
     id: 'created',
     header: 'Created',
-    size: 140,
+    size: 128,
     accessorKey: 'createdAt',
     sortDescFirst: true,
-    cell: ({ row }) => <span className="num">{formatDateTime(row.original.createdAt)}</span>,
+    cell: ({ row }) => (
+      <span className="num" title={new Date(row.original.createdAt).toString()}>
+        {formatDateTime(row.original.createdAt)}
+      </span>
+    ),
   },
 ];
 

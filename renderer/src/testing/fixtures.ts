@@ -157,6 +157,8 @@ export function runRow(i: number, overrides: Partial<RunTableRow> = {}): RunTabl
     durationSeconds: 12 + i,
     bestValLoss: 0.5,
     bestValLossEpoch: 3,
+    hasValidation: true,
+    lastTestAcc: ((i + 7) % 100) / 100,
     ...overrides,
   };
 }
