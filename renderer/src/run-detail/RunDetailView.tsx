@@ -161,7 +161,7 @@ function Tags({ run, onSaved }: { run: RunDetailData; onSaved: () => void }) {
           </span>
         ))
       )}{' '}
-      <button type="button" className="link-button" onClick={() => setEditing(true)}>
+      <button type="button" className="link-button" onClick={() => setEditing(true)} data-testid="edit-tags">
         Edit tags
       </button>
     </p>

@@ -209,6 +209,7 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
           onClick={() => tableMeta(table).onEditTags(row.original)}
           aria-label={`Edit tags of ${row.original.name}`}
           title="Edit tags"
+          data-testid="edit-tags"
         >
           ✎
         </button>
