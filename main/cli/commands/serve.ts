@@ -140,7 +140,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
           `From another machine, use this machine's address in place of the host: port ${server.port}, same token.`,
         ]
       : []),
-    options.readOnly ? `Read-only: ${dbPath} (nothing can be started, changed or deleted)` : `Run store: ${dbPath}`,
+    options.readOnly
+      ? `Read-only: ${dbPath} (nothing can be started, changed or deleted)`
+      : `Run store: ${dbPath}`,
     'Ctrl-C stops the server; running runs are cancelled.',
   ];
   process.stdout.write(hints.map((line) => `  ${line}\n`).join(''));

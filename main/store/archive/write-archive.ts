@@ -120,13 +120,15 @@ function fill(db: Database.Database, input: ArchiveWriteInput): ArchiveManifest 
 
 export function countRows(db: Database.Database, schema = 'main'): ArchiveManifest['counts'] {
   const tables = new Set(
-    (db.prepare(`SELECT name FROM ${schema}.sqlite_schema WHERE type = 'table'`).all() as { name: string }[]).map(
-      (t) => t.name,
-    ),
+    (
+      db.prepare(`SELECT name FROM ${schema}.sqlite_schema WHERE type = 'table'`).all() as { name: string }[]
+    ).map((t) => t.name),
   );
   // Tables a store schema of that version does not have yet (an archive of schema 1 has no grids) hold 0 rows.
   const n = (table: string) =>
-    tables.has(table) ? (db.prepare(`SELECT COUNT(*) AS n FROM ${schema}.${table}`).get() as { n: number }).n : 0;
+    tables.has(table)
+      ? (db.prepare(`SELECT COUNT(*) AS n FROM ${schema}.${table}`).get() as { n: number }).n
+      : 0;
   return {
     runs: n('runs'),
     epochs: n('epoch_metrics'),
