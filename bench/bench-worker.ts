@@ -3,7 +3,9 @@
  * dataset through loadDataset/prepareTrainingData (with an in-memory RunStore), then trainRun. Only the
  * training steps are timed, from trainRun's onBatch callbacks.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { runConfigSchema } from '../common/config/run-config';
@@ -12,8 +14,12 @@ import { prepareTrainingData } from '../main/datasets/prepare';
 import { selectBackend } from '../main/engine/backend/select-backend';
 import { trainRun } from '../main/engine/training/train-run';
 import { RunStore } from '../main/store/run-store';
+import { currentProcessOwner } from '../main/store/liveness';
+import runTrainingTask from '../main/services/worker/training-worker';
 import type {
   BackendFacts,
+  CellMemory,
+  CellsTask,
   EpochsTask,
   MainToWorker,
   MatMulMeasurement,
@@ -53,6 +59,7 @@ async function backendFacts(): Promise<BackendFacts> {
     tfjsBackend: report.tfjsBackend,
     wasmSimd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true,
     wasmThreads: getThreadsCount(),
+    matmul: report.matmul,
   };
 }
 
@@ -147,20 +154,80 @@ async function wholeRun(task: EpochsTask): Promise<void> {
   const data = prepareTrainingData(loadDataset(config.dataset.id, RunStore.open(':memory:')), config.dataset);
   const stamps: StepStamp[] = [];
   const epochEnds: number[] = [];
+  const epochSeconds: number[] = [];
   // Absolute times, comparable with the main thread's (each thread has its own performance.timeOrigin).
   const origin = performance.timeOrigin;
   post({ type: 'ready', backend, trainExamples: data.train.count });
   await waitForGo();
   const outcome = await trainRun(config, data, {
-    onEpoch() {
+    onEpoch(metrics) {
       epochEnds.push(origin + performance.now());
+      epochSeconds.push(metrics.seconds);
     },
     shouldStop: () => false,
     onBatch(epoch, batch, batches) {
       stamps.push({ epoch, batch, batches, t: origin + performance.now() });
     },
   });
-  post({ type: 'timeline', result: { stamps, epochEnds, status: outcome.status } });
+  post({ type: 'timeline', result: { stamps, epochEnds, epochSeconds, status: outcome.status } });
+}
+
+/** A full collection: V8's gc() reached through a flag set at run time (a worker takes no --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+function wasmHeapBytes(): number {
+  const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
+  return heap?.byteLength ?? 0;
+}
+
+async function cells(task: CellsTask): Promise<void> {
+  const store = RunStore.open(task.dbPath);
+  const owner = currentProcessOwner();
+  const configs = task.configs.map((c) => runConfigSchema.parse(c));
+  const backend = await backendFacts();
+  post({ type: 'ready', backend, trainExamples: 0 });
+  await waitForGo();
+  const result: CellMemory[] = [];
+  for (const config of configs) {
+    const run = store.createRun({
+      config,
+      datasetFingerprint: task.datasetFingerprint,
+      appVersion: 'bench',
+      owner,
+    });
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', () => {});
+    const started = performance.now();
+    const outcome = await runTrainingTask({
+      runId: run.id,
+      dbPath: task.dbPath,
+      config,
+      cacheDir: task.cacheDir,
+      cancelFlag: new SharedArrayBuffer(4),
+      events: port2,
+    });
+    const ms = performance.now() - started;
+    port1.close();
+    // Let the closed ports and the task's promises go before counting.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Twice: the first pass's finalizers (closed ports, disposed handles) free more for the second.
+    collectGarbage();
+    collectGarbage();
+    const memory = tf.memory();
+    result.push({
+      status: outcome.status,
+      numTensors: memory.numTensors,
+      numBytes: memory.numBytes,
+      wasmHeapBytes: wasmHeapBytes(),
+      heapUsed: process.memoryUsage().heapUsed,
+      ms,
+    });
+  }
+  store.close();
+  post({ type: 'cells', result });
 }
 
 function matMul(task: MatMulTask): MatMulMeasurement {
@@ -194,6 +261,8 @@ async function main(): Promise<void> {
     await wholeRun(task);
   } else if (task.kind === 'profile') {
     await profileSteps(task);
+  } else if (task.kind === 'cells') {
+    await cells(task);
   } else {
     const backend = await backendFacts();
     post({ type: 'ready', backend, trainExamples: 0 });

@@ -2,6 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import type {
   BackendFacts,
+  CellMemory,
   MatMulMeasurement,
   ProfileMeasurement,
   RunTimeline,
@@ -18,9 +19,10 @@ export interface WorkerOutcome {
   matmul?: MatMulMeasurement;
   timeline?: RunTimeline;
   profile?: ProfileMeasurement;
+  cells?: CellMemory[];
 }
 
-type Measured = Pick<WorkerOutcome, 'train' | 'matmul' | 'timeline' | 'profile'>;
+type Measured = Pick<WorkerOutcome, 'train' | 'matmul' | 'timeline' | 'profile' | 'cells'>;
 
 interface Handle {
   worker: Worker;
@@ -41,9 +43,14 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: 
   return { promise, resolve, reject };
 }
 
-function start(workerFile: string, task: WorkerTask, stopFlag: SharedArrayBuffer): Handle {
+function start(
+  workerFile: string,
+  task: WorkerTask,
+  stopFlag: SharedArrayBuffer,
+  env: Record<string, string>,
+): Handle {
   const input: WorkerInput = { task, stopFlag };
-  const worker = new Worker(workerFile, { workerData: input });
+  const worker = new Worker(workerFile, { workerData: input, env: { ...process.env, ...env } });
   const ready = deferred<{ backend: BackendFacts; trainExamples: number }>();
   const measured = deferred<Measured>();
   const done = deferred<void>();
@@ -69,6 +76,9 @@ function start(workerFile: string, task: WorkerTask, stopFlag: SharedArrayBuffer
       case 'profile':
         measured.resolve({ profile: message.result });
         break;
+      case 'cells':
+        measured.resolve({ cells: message.result });
+        break;
       case 'done':
         done.resolve();
         break;
@@ -85,10 +95,15 @@ function start(workerFile: string, task: WorkerTask, stopFlag: SharedArrayBuffer
 /**
  * Runs the tasks in parallel worker threads: each loads its backend and data, then all start together;
  * once every worker has measured, the shared stop flag releases those that hold (TrainTask.holdUntilStop).
+ * `env` is added to the workers' environment (WORKBENCH_BLAS=off: the wasm kernels only).
  */
-export async function runInWorkers(workerFile: string, tasks: WorkerTask[]): Promise<WorkerOutcome[]> {
+export async function runInWorkers(
+  workerFile: string,
+  tasks: WorkerTask[],
+  env: Record<string, string> = {},
+): Promise<WorkerOutcome[]> {
   const stopFlag = new SharedArrayBuffer(4);
-  const handles = tasks.map((task) => start(workerFile, task, stopFlag));
+  const handles = tasks.map((task) => start(workerFile, task, stopFlag, env));
   try {
     const readies = await Promise.all(handles.map((h) => h.ready));
     for (const h of handles) h.worker.postMessage({ type: 'go' });

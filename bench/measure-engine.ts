@@ -11,23 +11,42 @@ import { fmtInt, valueCell, type Cell, type Peak, type Plan, type Row } from './
 
 type Log = (line: string) => void;
 
+/** "wasm + BLAS" where the workers' matrix products ran on the BLAS addon, else "wasm". */
+export function engineName(backend: BackendFacts | undefined): string {
+  return backend?.matmul?.path === 'blas' ? 'wasm + BLAS' : 'wasm';
+}
+
+/**
+ * tf.matMul's 1024³ rate in one worker: as the engine runs (on the BLAS addon where it is built) and, where
+ * that is BLAS, once more on the wasm kernels alone (WORKBENCH_BLAS=off).
+ */
 export async function measureWasmPeak(
   workerFile: string,
   plan: Plan,
   log: Log,
   quiet: Quiet,
-): Promise<{ backend: BackendFacts; peak: Peak | null }> {
-  const [outcome] = await quiet.run('peak', 'the wasm matMul peak', () =>
-    runInWorkers(workerFile, [{ kind: 'matmul', size: plan.peak.size, warmup: 2, reps: plan.peak.reps }]),
-  );
-  if (!outcome.matmul) return { backend: outcome.backend, peak: null };
-  const peak: Peak = {
-    label: `tf.matMul ${plan.peak.size}³, wasm, 1 worker`,
-    bestGflops: outcome.matmul.bestGflops,
-    medianGflops: outcome.matmul.medianGflops,
+): Promise<{ backend: BackendFacts; peaks: Peak[] }> {
+  const task = { kind: 'matmul', size: plan.peak.size, warmup: 2, reps: plan.peak.reps } as const;
+  const [outcome] = await quiet.run('peak', 'the engine matMul peak', () => runInWorkers(workerFile, [task]));
+  const peaks: Peak[] = [];
+  const add = (matmul: typeof outcome.matmul, name: string) => {
+    if (!matmul) return;
+    const peak: Peak = {
+      label: `tf.matMul ${plan.peak.size}³, ${name}, 1 worker`,
+      bestGflops: matmul.bestGflops,
+      medianGflops: matmul.medianGflops,
+    };
+    log(`${peak.label}: ${peak.bestGflops.toFixed(1)} GFLOP/s`);
+    peaks.push(peak);
   };
-  log(`${peak.label}: ${peak.bestGflops.toFixed(1)} GFLOP/s`);
-  return { backend: outcome.backend, peak };
+  add(outcome.matmul, engineName(outcome.backend));
+  if (outcome.backend.matmul?.path === 'blas') {
+    const [alone] = await quiet.run('peak', 'the wasm-only matMul peak', () =>
+      runInWorkers(workerFile, [task], { WORKBENCH_BLAS: 'off' }),
+    );
+    add(alone.matmul, 'wasm alone');
+  }
+  return { backend: outcome.backend, peaks };
 }
 
 /** The preset on the bench's rows (no validation or test split), on wasm, for more epochs than a run needs. */
@@ -116,10 +135,16 @@ export async function measureEngine(
   }
   const [mlp, cnn] = models;
   const pairAtMedian = mlp.two[medianIndex(mlp.two.map(totalRate))];
+  const name = engineName(mlp.one[0]?.[0]?.backend);
   return {
     rows: [
-      { label: 'Workbench wasm, 1 worker', threads: 1, mlp: cellOf(mlp.one), cnn: cellOf(cnn.one) },
-      { label: 'Workbench wasm, 2 workers (total)', threads: 2, mlp: cellOf(mlp.two), cnn: cellOf(cnn.two) },
+      { label: `Workbench ${name}, 1 worker`, threads: 1, mlp: cellOf(mlp.one), cnn: cellOf(cnn.one) },
+      {
+        label: `Workbench ${name}, 2 workers (total)`,
+        threads: 2,
+        mlp: cellOf(mlp.two),
+        cnn: cellOf(cnn.two),
+      },
     ],
     mlpPerWorker: pairAtMedian.map((o) => o.train?.samplesPerSec ?? 0),
   };

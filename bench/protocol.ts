@@ -1,5 +1,6 @@
 /** Messages between bench/run.ts and bench/bench-worker.ts (one worker_threads worker per task). */
 import type { RunConfigInput } from '../common/config/run-config';
+import type { MatMulReport } from '../common/types';
 import type { StepStamp } from './stats';
 
 export interface TrainTask {
@@ -44,7 +45,21 @@ export interface ProfileTask {
   holdUntilStop: boolean;
 }
 
-export type WorkerTask = TrainTask | MatMulTask | EpochsTask | ProfileTask;
+/**
+ * Whole runs one after another through the product's own worker function (runTrainingTask of
+ * main/services/worker/training-worker.ts) in this one thread, like the cells of a grid on one pool worker;
+ * after each, a full garbage collection and the thread's tensors and heap.
+ */
+export interface CellsTask {
+  kind: 'cells';
+  configs: RunConfigInput[];
+  /** A SQLite file the runs are created in (the worker opens it as the product's worker does). */
+  dbPath: string;
+  cacheDir: string;
+  datasetFingerprint: string;
+}
+
+export type WorkerTask = TrainTask | MatMulTask | EpochsTask | ProfileTask | CellsTask;
 
 export interface WorkerInput {
   task: WorkerTask;
@@ -100,13 +115,30 @@ export interface RunTimeline {
   stamps: StepStamp[];
   /** When each onEpoch callback ran, in epoch order. */
   epochEnds: number[];
+  /** Each epoch's duration as trainRun logs it (EpochMetrics.seconds: its steps and its evaluation). */
+  epochSeconds: number[];
   status: string;
+}
+
+/** The thread's memory after one cell (and a full garbage collection). */
+export interface CellMemory {
+  status: string;
+  /** tf.memory(): tensors alive, and their bytes. */
+  numTensors: number;
+  numBytes: number;
+  /** The wasm backend's linear memory (it only grows). */
+  wasmHeapBytes: number;
+  /** V8's heap in use. */
+  heapUsed: number;
+  ms: number;
 }
 
 export interface BackendFacts {
   tfjsBackend: string;
   wasmSimd: boolean;
   wasmThreads: number;
+  /** Where the wasm backend's matrix products ran: the BLAS addon or the wasm kernels. */
+  matmul?: MatMulReport;
 }
 
 export type MainToWorker = { type: 'go' };
@@ -117,5 +149,6 @@ export type WorkerToMain =
   | { type: 'matmul'; result: MatMulMeasurement }
   | { type: 'timeline'; result: RunTimeline }
   | { type: 'profile'; result: ProfileMeasurement }
+  | { type: 'cells'; result: CellMemory[] }
   | { type: 'done' }
   | { type: 'error'; message: string };

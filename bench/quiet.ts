@@ -17,7 +17,7 @@ export interface QuietOptions {
   maxRetries: number;
 }
 
-export type MeasurementGroup = 'peak' | 'engine' | 'profile' | 'peers' | 'overhead';
+export type MeasurementGroup = 'peak' | 'engine' | 'profile' | 'peers' | 'overhead' | 'grid';
 
 export interface QuietStats {
   waitedMs: number;

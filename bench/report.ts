@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { ModelFlops } from './flops';
 import type { MachineInfo } from './machine';
+import { GRID_METHOD, gridTables, type GridScaleResults } from './grid-scale';
 import type { OverheadResult } from './product-path';
 import { PRODUCT_GROUPS, type Closing, type StepProfile } from './profile';
 import type { BackendFacts } from './protocol';
@@ -73,6 +74,10 @@ export interface Results {
   /** The wasm step profiles (MLP and CNN, 1 and 2 workers) and what they say about missed targets. */
   profiles: StepProfile[];
   closings: Closing[];
+  /** Issue 14: whole epochs, grids through the queue, memory across cells. */
+  grid?: GridScaleResults;
+  /** Where the time goes for the grid-scale targets missed. */
+  gridClosings?: string[];
 }
 
 export function fmtInt(n: number): string {
@@ -281,11 +286,34 @@ export function consoleReport(results: Results): string {
     table.toString(),
     ...peakLines(results),
     ...results.notes,
+    ...consoleGrid(results),
     '',
     'Targets:',
     ...results.targets.map((t) => `  ${targetLine(t)}`),
+    ...(results.gridClosings ?? []).map((l) => `  What would close it — ${l}`),
     ...consoleProfile(results),
   ].join('\n');
+}
+
+function consoleGrid(results: Results): string[] {
+  if (!results.grid) return [];
+  return gridTables(results.grid).flatMap(({ head, rows }) => {
+    const table = new Table({ head, style: { head: [], border: [] } });
+    for (const row of rows) table.push(row);
+    return ['', table.toString()];
+  });
+}
+
+function markdownGrid(results: Results): string[] {
+  if (!results.grid) return [];
+  return [
+    '## Grid scale: whole epochs, runs through the queue, memory',
+    '',
+    ...gridTables(results.grid).flatMap(({ head, rows }) => [...mdTable(head, rows), '']),
+    ...(results.gridClosings ?? []).map((l) => `- What would close it — ${l}`),
+    ...GRID_METHOD.map((l) => `- ${l}`),
+    '',
+  ];
 }
 
 function consoleProfile(results: Results): string[] {
@@ -390,9 +418,13 @@ export function markdownReport(results: Results): string {
   const tfjs = Object.entries(m.tfjs)
     .map(([name, version]) => `${name.replace('@tensorflow/', '')} ${version}`)
     .join(', ');
+  const matmul = results.backend?.matmul;
   const backend = results.backend
     ? `${results.backend.tfjsBackend} (SIMD ${results.backend.wasmSimd ? 'on' : 'off'}, ` +
-      `${results.backend.wasmThreads} thread${results.backend.wasmThreads === 1 ? '' : 's'} per worker)`
+      `${results.backend.wasmThreads} thread${results.backend.wasmThreads === 1 ? '' : 's'} per worker); ` +
+      (matmul?.path === 'blas'
+        ? `matrix products on the BLAS addon: ${matmul.library ?? 'unknown library'}`
+        : `matrix products on the wasm kernels (${matmul?.reason ?? 'BLAS not reported'})`)
     : 'not loaded';
   const overrides =
     results.openblasOverrides.length > 0
@@ -430,6 +462,7 @@ export function markdownReport(results: Results): string {
     '',
     ...results.targets.map((t) => `- ${targetLine(t)}`),
     '',
+    ...markdownGrid(results),
     ...markdownProfile(results),
     '## Method',
     '',

@@ -22,6 +22,7 @@ import { benchInput, measureEngine, measureProfiles, measureWasmPeak } from './m
 import { measureNumpyPeak, measurePeers, type PeerContext } from './measure-peers';
 import { INSTALL_HINT, openblasOverridesPresent, probePython } from './peers';
 import { closings } from './profile';
+import { gridClosings, gridTargets, measureGridScale, type GridPlan } from './grid-scale';
 import { measureOverhead, type OverheadResult } from './product-path';
 import { createQuiet, type MeasurementGroup, type QuietStats } from './quiet';
 import {
@@ -74,6 +75,18 @@ const QUICK: Plan = {
   },
 };
 
+const FULL_GRID: GridPlan = {
+  epoch: { epochs: 3, reps: 3 },
+  iris: { cells: 48, epochs: 350, memoryEpochs: 100 },
+  mnist: { cells: 12, epochs: 3, trainRows: 5000, reps: 2 },
+};
+
+const QUICK_GRID: GridPlan = {
+  epoch: { epochs: 2, reps: 1 },
+  iris: { cells: 48, epochs: 100, memoryEpochs: 20 },
+  mnist: { cells: 8, epochs: 2, trainRows: 3000, reps: 1 },
+};
+
 const TARGETS = { mlpPerWorker: 3500, scaling: 1.8, cnnVsTorch: 2, overheadPct: 1 };
 
 const log = (line = ''): void => {
@@ -102,6 +115,7 @@ function writeTrainRows(dir: string, name: string, loaded: LoadedDataset, config
 
 function parseOptions(): {
   plan: Plan;
+  gridPlan: GridPlan;
   quick: boolean;
   python: string;
   markdownFile: string | null;
@@ -131,7 +145,14 @@ function parseOptions(): {
     process.env.npm_lifecycle_event === 'bench'
       ? `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`
       : ['node out/bench/run.js', ...args].join(' ');
-  return { plan: quick ? QUICK : FULL, quick, python: opts.python, markdownFile, command };
+  return {
+    plan: quick ? QUICK : FULL,
+    gridPlan: quick ? QUICK_GRID : FULL_GRID,
+    quick,
+    python: opts.python,
+    markdownFile,
+    command,
+  };
 }
 
 function targets(
@@ -206,7 +227,7 @@ function targets(
 }
 
 async function main(): Promise<void> {
-  const { plan, quick, python, markdownFile, command } = parseOptions();
+  const { plan, gridPlan, quick, python, markdownFile, command } = parseOptions();
   const started = performance.now();
   const loadBefore = loadAverage();
   const machine = machineInfo();
@@ -244,6 +265,7 @@ async function main(): Promise<void> {
 
   const quiet = createQuiet(log);
   const presets = { mlp: readPreset('e2-mlp-sgd-momentum.json'), cnn: readPreset('e4-cnn-adam.json') };
+  const irisPreset = readPreset('e7-iris-gd.json');
   const mlpConfig = runConfigSchema.parse(benchInput(presets.mlp, plan.trainRows, 1));
   const cnnConfig = runConfigSchema.parse(benchInput(presets.cnn, plan.trainRows, 1));
   const loaded = loadDataset('mnist', RunStore.open(':memory:'));
@@ -285,7 +307,7 @@ async function main(): Promise<void> {
       : { peak: null, blas: null };
     if (numpy.peak) peaks.push(numpy.peak);
     const wasm = await phase('peak', () => measureWasmPeak(benchWorkerFile, plan, log, quiet));
-    if (wasm.peak) peaks.push(wasm.peak);
+    peaks.push(...wasm.peaks);
 
     const engine = await phase('engine', () => measureEngine(benchWorkerFile, plan, presets, log, quiet));
     // The profile explains; no target rests on it, so a failure only leaves it out of the report.
@@ -322,6 +344,35 @@ async function main(): Promise<void> {
         log(`  not measured: ${overhead.skipped}`);
       }
     }
+    const grid = await phase('grid', () =>
+      measureGridScale({
+        benchWorkerFile,
+        productWorkerFile: productWorkerProblem ? null : productWorkerFile,
+        productWorkerProblem,
+        root,
+        tmp,
+        python,
+        peersDir: ctx.peersDir,
+        mnistDir: ctx.mnistDir,
+        numpy: probe.numpy.ok,
+        mnist: loaded,
+        iris: loadDataset('iris', RunStore.open(':memory:')),
+        presets: { mlp: presets.mlp, iris: irisPreset },
+        plan: gridPlan,
+        log,
+        quiet,
+      }),
+    );
+    const gridDisturbed = quiet.stats.disturbed.filter((d) => d.group === 'grid').length;
+    const gridTargetList = gridTargets(grid).map((t) =>
+      gridDisturbed === 0 || t.pass === null
+        ? t
+        : {
+            ...t,
+            detail: `${t.detail} — other processes were busy during ${gridDisturbed} grid-scale measurement(s): rerun`,
+          },
+    );
+
     const drift = buildDriftNote(root, [benchWorkerFile, productWorkerFile]);
     if (drift) notes.push(drift);
 
@@ -344,16 +395,22 @@ async function main(): Promise<void> {
       load: { before: loadBefore, after: loadAverage() },
       plan,
       flops,
-      peak: numpy.peak ?? wasm.peak,
+      peak: numpy.peak ?? wasm.peaks[0] ?? null,
       peaks,
       rows,
       overhead,
-      targets: targets(rows, engine.mlpPerWorker, overhead, quiet.stats),
+      targets: [...targets(rows, engine.mlpPerWorker, overhead, quiet.stats), ...gridTargetList],
+      grid,
+      gridClosings: gridClosings(grid, gridTargetList, {
+        numpyTwoThreads: numpyThreadScaling(rows),
+        blasPeak: numpy.peak?.bestGflops ?? null,
+        wasmPeak: peaks.find((p) => /wasm alone|, wasm,/.test(p.label))?.bestGflops ?? null,
+      }),
       notes,
       profiles,
       closings: closings({
         profiles,
-        peak: peakOf(numpy.peak ?? wasm.peak),
+        peak: peakOf(numpy.peak ?? wasm.peaks[0] ?? null),
         rates: rates(rows),
         targets: TARGETS,
       }),
@@ -370,6 +427,16 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** numpy's MLP rate on 2 OpenBLAS threads over 1: what two of this machine's cores give a BLAS-bound job. */
+function numpyThreadScaling(rows: Row[]): number | null {
+  const rate = (threads: number) => {
+    const row = rows.find((r) => r.label.startsWith('numpy') && r.threads === threads);
+    return row?.mlp.kind === 'value' ? row.mlp.rate : NaN;
+  };
+  const ratio = rate(2) / rate(1);
+  return Number.isFinite(ratio) ? ratio : null;
 }
 
 function peakOf(peak: Peak | null): { label: string; gflops: number } | null {

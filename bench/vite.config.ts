@@ -65,6 +65,7 @@ export default defineConfig({
       input: {
         run: fileURLToPath(new URL('run.ts', import.meta.url)),
         'bench-worker': fileURLToPath(new URL('bench-worker.ts', import.meta.url)),
+        'seed-runs': fileURLToPath(new URL('seed-runs.ts', import.meta.url)),
       },
       external: [
         ...builtinModules.flatMap((m) => [m, `node:${m}`]),

@@ -71,12 +71,18 @@ export class TrainingService {
     const cancelFlag = new SharedArrayBuffer(4);
     this.cancelFlags.set(runId, new Int32Array(cancelFlag));
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (event: WorkerEvent) => this.relay(event));
-    // The worker closes its end after its last event; 'close' comes after every message it posted. The task's
-    // result travels on another channel and can overtake the last epoch event, so the final status waits for
-    // this (bounded: a worker that died never closes its end).
+    // The worker's last event is 'end', then it closes its end. 'close' would come after every message it
+    // posted too, but in the pool it was seen not to arrive within the 2 s bound, which every run then waited
+    // out. The task's result travels on another channel and can overtake the last epoch event, so the final
+    // status waits for either (bounded: a worker that died sends neither).
+    let drained = () => {};
     const eventsDrained = new Promise<void>((resolve) => {
+      drained = resolve;
       port1.once('close', () => resolve());
+    });
+    port1.on('message', (event: WorkerEvent) => {
+      if (event.type === 'end') drained();
+      else this.relay(event);
     });
     const task: TrainingTask = {
       runId,
@@ -107,7 +113,8 @@ export class TrainingService {
         }
       })
       .then(async (result) => {
-        await Promise.race([eventsDrained, delay(EVENTS_DRAIN_TIMEOUT_MS)]);
+        // Unref'd: a pending bound must not keep a finished CLI process alive for its 2 s.
+        await Promise.race([eventsDrained, delay(EVENTS_DRAIN_TIMEOUT_MS, undefined, { ref: false })]);
         port1.close();
         this.cancelFlags.delete(runId);
         this.emit((l) => l.status?.(runId, result.status, result.error));

@@ -8,6 +8,7 @@ import { describeWorkerCount, recommendedWorkerCount } from '../../services/work
 import { APP_VERSION } from '../../build-info';
 import { openContext, type GlobalOptions } from '../context';
 import { printJson } from '../output';
+import type { BackendReport } from '../../../common/types';
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -17,6 +18,16 @@ function electronBinaryInstalled(): boolean {
   } catch {
     return false;
   }
+}
+
+/** On wasm: where the matrix products run (the platform's BLAS through the addon, or wasm kernels) and why. */
+function matMulLines(backend: BackendReport): string[] {
+  const matmul = backend.matmul;
+  if (backend.chosen !== 'wasm' || !matmul) return [];
+  if (matmul.path === 'blas') {
+    return [`Matrix products: BLAS (${matmul.library ?? 'unknown library'})`, `  ${matmul.reason}`];
+  }
+  return [`Matrix products: wasm kernels (XNNPACK and our own), not BLAS: ${matmul.reason}`];
 }
 
 export async function doctorCommand(options: GlobalOptions & { json?: boolean }): Promise<number> {
@@ -58,6 +69,7 @@ export async function doctorCommand(options: GlobalOptions & { json?: boolean })
       (c) =>
         `  ${c.name === backend.chosen ? '✓' : c.loaded ? '·' : '✗'} ${c.name.padEnd(15)} ${c.package.padEnd(32)} ${c.name === backend.chosen ? 'in use' : (c.reason ?? '')}`,
     ),
+    ...matMulLines(backend),
     `Training workers: ${describeWorkerCount(backend.chosen, report.cores)}`,
     '',
     `Database: ${ctx.dbPath} (${runCount} run${runCount === 1 ? '' : 's'}; SQLite ${sqliteVersion}, better-sqlite3 ${report.versions['better-sqlite3']})`,

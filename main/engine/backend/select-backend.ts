@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendCandidate, BackendName, BackendReport } from '../../../common/types';
+import { blasStatus } from './blas';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 /** Preference order for 'auto'. */
@@ -307,6 +308,8 @@ export async function selectBackend(preference: 'auto' | BackendName = 'auto'): 
     tfjsBackend: chosen.result.tfjsBackend,
     version: chosen.result.version,
     candidates,
+    // On wasm the matrix products run on the platform's BLAS where its addon loads (blas.ts).
+    ...(chosen.candidate.name === 'wasm' ? { matmul: blasStatus() } : {}),
   };
 }
 

@@ -16,6 +16,9 @@
  * A dense layer's forward product x.W meets a new W every training step (the optimizer replaces it),
  * so E4's [32, 6272] . [6272, 784] spent over 30 of its 55 ms packing W. Such products are computed as
  * (WT.xT)T, which packs only the small xT (see weightTransposedProduct): about 16 ms.
+ *
+ * Where the BLAS addon is loaded (blas.ts), both wrappers hand float32 products to it first (blas-matmul.ts)
+ * and keep everything below for what it declines.
  */
 import {
   broadcast_util,
@@ -35,6 +38,8 @@ import {
   view,
   type WasmBackend,
 } from './wasm-heap';
+import { activeBlas } from './blas';
+import { blasBatchMatMul, blasFusedMatMul } from './blas-matmul';
 
 /**
  * Below this many multiply-adds per batch entry the per-entry kernel calls cost more than the
@@ -268,6 +273,9 @@ function transposeWithEpilogue(
 export function makeBatchMatMul(original: KernelFunc, transpose: KernelFunc): KernelFunc {
   return (args) => {
     const backend = asWasmBackend(args.backend);
+    const blas = activeBlas();
+    const onBlas = blas === null ? null : blasBatchMatMul(blas, backend, { ...args, backend });
+    if (onBlas !== null) return onBlas;
     const a = kernelInput(args.inputs, 'a');
     const b = kernelInput(args.inputs, 'b');
     const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
@@ -330,6 +338,9 @@ export function makeBatchMatMul(original: KernelFunc, transpose: KernelFunc): Ke
 export function makeFusedMatMul(original: KernelFunc, transpose: KernelFunc): KernelFunc {
   return (args) => {
     const backend = asWasmBackend(args.backend);
+    const blas = activeBlas();
+    const onBlas = blas === null ? null : blasFusedMatMul(blas, backend, { ...args, backend });
+    if (onBlas !== null) return onBlas;
     const a = kernelInput(args.inputs, 'a');
     const b = kernelInput(args.inputs, 'b');
     const attrs = args.attrs as unknown as _FusedMatMulAttrs;

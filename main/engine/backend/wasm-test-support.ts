@@ -8,7 +8,19 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { expect } from 'vitest';
 import { normalSample, type Rng } from '../../../common/random';
+import { setBlasEnabled } from './blas';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+
+/**
+ * The wasm kernels' tests run on the wasm-only path, as on a machine without the BLAS addon; the BLAS tests
+ * (blas-matmul.test.ts) switch the addon's path on.
+ */
+let blasInTests = false;
+
+export function useBlasInTests(on: boolean): void {
+  blasInTests = on;
+  setBlasEnabled(on);
+}
 
 export function randomArray(rng: Rng, shape: readonly number[]): Float32Array {
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -23,12 +35,16 @@ export interface Result {
 
 /** Our kernels registered and wasm selected: for a test file's beforeAll. */
 export async function useWasm(): Promise<void> {
+  setBlasEnabled(blasInTests);
   registerWasmTrainingKernels();
   expect(await tf.setBackend('wasm')).toBe(true);
 }
 
 export async function runOn(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<Result> {
-  if (backend === 'wasm') registerWasmTrainingKernels();
+  if (backend === 'wasm') {
+    setBlasEnabled(blasInTests);
+    registerWasmTrainingKernels();
+  }
   expect(await tf.setBackend(backend)).toBe(true);
   const t = tf.tidy(f);
   const values = t.dataSync() as Float32Array;
@@ -83,6 +99,7 @@ export function wasmHeapBytes(): number {
  * tensor count, the wasm backend's data count and the heap size not to move.
  */
 export async function expectNoLeak(step: () => void, warm = 5, runs = 40): Promise<void> {
+  setBlasEnabled(blasInTests);
   registerWasmTrainingKernels();
   expect(await tf.setBackend('wasm')).toBe(true);
   for (let i = 0; i < warm; i++) step();

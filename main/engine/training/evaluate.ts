@@ -11,30 +11,45 @@ export interface SplitMetrics {
 
 /**
  * Loss and accuracy of a split in eval mode (no dropout, batch norm on moving statistics), `chunkRows` examples
- * at a time so memory stays bounded. Only the logits come back from the device; the cross-entropy is summed
- * in float64 here, so a long split does not lose digits. Null for an empty split.
+ * at a time so memory stays bounded. Every chunk's forward pass is queued before any logits are read, so a
+ * backend that computes asynchronously (WebGL, WebGPU, TensorFlow) is not made to wait once per chunk; only the
+ * logits (rows × classes) stay on the device in between. The cross-entropy is summed in float64 here, so a long
+ * split does not lose digits. Null for an empty split.
  */
 export function evaluateSplit(model: Model, split: SplitArrays, chunkRows: number): SplitMetrics | null {
   if (split.count === 0) return null;
   const rowSize = model.inputShape.reduce((a, b) => a * b, 1);
   const classes = model.outputSize;
-  let lossSum = 0;
-  let correct = 0;
-  for (const [start, end] of ranges(split.count, chunkRows)) {
-    const logits = tf.tidy(() => {
-      const x = tf.tensor(gatherRows(split.x, rowSize, null, start, end), [end - start, ...model.inputShape]);
-      return model.forward(x, false);
-    });
-    const values = logits.dataSync();
-    logits.dispose();
-    for (let r = 0; r < end - start; r++) {
-      const row = values.subarray(r * classes, (r + 1) * classes);
-      const { loss, predicted } = crossEntropyOfRow(row, split.y[start + r]);
-      lossSum += loss;
-      if (predicted === split.y[start + r]) correct += 1;
+  const chunks = ranges(split.count, chunkRows);
+  const logits: tf.Tensor[] = [];
+  try {
+    for (const [start, end] of chunks) {
+      logits.push(
+        tf.tidy(() => {
+          // A view of the split's rows (stored order): tf.tensor copies it onto the device once.
+          const x = tf.tensor(gatherRows(split.x, rowSize, null, start, end), [
+            end - start,
+            ...model.inputShape,
+          ]);
+          return model.forward(x, false);
+        }),
+      );
     }
+    let lossSum = 0;
+    let correct = 0;
+    chunks.forEach(([start, end], i) => {
+      const values = logits[i].dataSync();
+      for (let r = 0; r < end - start; r++) {
+        const row = values.subarray(r * classes, (r + 1) * classes);
+        const { loss, predicted } = crossEntropyOfRow(row, split.y[start + r]);
+        lossSum += loss;
+        if (predicted === split.y[start + r]) correct += 1;
+      }
+    });
+    return { loss: lossSum / split.count, accuracy: correct / split.count };
+  } finally {
+    tf.dispose(logits);
   }
-  return { loss: lossSum / split.count, accuracy: correct / split.count };
 }
 
 /** logΣexp(z) − z_label in float64, and the arg-max (first on ties, like tf.argMax). NaN/∞ logits give NaN. */

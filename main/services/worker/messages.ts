@@ -17,7 +17,9 @@ export interface TrainingTask {
 export type WorkerEvent =
   | { type: 'started'; runId: string; backend: BackendReport; trainExamples: number }
   | { type: 'progress'; runId: string; epoch: number; batch: number; batches: number }
-  | { type: 'epoch'; runId: string; metrics: EpochMetrics };
+  | { type: 'epoch'; runId: string; metrics: EpochMetrics }
+  /** The last event of a run: everything it posted before has arrived. */
+  | { type: 'end'; runId: string };
 
 export interface TrainingTaskResult {
   runId: string;
