@@ -5,7 +5,7 @@ import { RunNotFoundError, RunStateError } from './errors';
 
 /** Logged epochs and the per-metric summaries that are kept in step with them. */
 
-interface EpochRow {
+export interface EpochRow {
   epoch: number;
   train_loss: number | null;
   train_acc: number | null;
@@ -96,18 +96,7 @@ export class EpochRepository {
   }
 
   getEpochs(runId: string): EpochMetrics[] {
-    return this.selectEpochs.all(runId).map((row) => ({
-      epoch: row.epoch,
-      // SQLite turned a NaN training metric into NULL; the type says these are always numbers.
-      trainLoss: row.train_loss ?? Number.NaN,
-      trainAcc: row.train_acc ?? Number.NaN,
-      valLoss: row.val_loss,
-      valAcc: row.val_acc,
-      testLoss: row.test_loss,
-      testAcc: row.test_acc,
-      lr: row.lr,
-      seconds: row.seconds,
-    }));
+    return this.selectEpochs.all(runId).map(toEpochMetrics);
   }
 
   /** Mean seconds per logged epoch of every run that logged one, by run id. */
@@ -130,6 +119,22 @@ export class EpochRepository {
       lastEpoch: row.last_epoch,
     }));
   }
+}
+
+/** An epoch_metrics row as the rest of the app sees it. */
+export function toEpochMetrics(row: EpochRow): EpochMetrics {
+  return {
+    epoch: row.epoch,
+    // SQLite turned a NaN training metric into NULL; the type says these are always numbers.
+    trainLoss: row.train_loss ?? Number.NaN,
+    trainAcc: row.train_acc ?? Number.NaN,
+    valLoss: row.val_loss,
+    valAcc: row.val_acc,
+    testLoss: row.test_loss,
+    testAcc: row.test_acc,
+    lr: row.lr,
+    seconds: row.seconds,
+  };
 }
 
 /** Only the known fields: named parameters reject extra keys, and callers may pass richer objects. */

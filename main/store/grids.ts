@@ -5,6 +5,7 @@ import type { GridCellStatus, GridStatus } from '../../common/grid/types';
 import type { ResolvedAxis } from '../../common/grid/spec';
 import type { EpochMetrics, RunStatus } from '../../common/types';
 import { UserInputError } from '../../common/errors';
+import { toEpochMetrics, type EpochRow } from './epochs';
 import { GridNotFoundError } from './errors';
 import type { RunRepository } from './runs';
 import type { RunOwner } from './types';
@@ -154,7 +155,7 @@ export class GridRepository {
     [{ gridId: string; idx: number; runId: string; attempts: number }]
   >;
   private readonly selectGridRuns: Database.Statement<[string], { id: string; status: RunStatus }>;
-  private readonly selectGridEpochs: Database.Statement<[string], EpochRow>;
+  private readonly selectGridEpochs: Database.Statement<[string], CellEpochRow>;
   private readonly createTransaction: (
     grid: NewGrid,
     owner: RunOwner,
@@ -450,17 +451,7 @@ export class GridRepository {
     for (const row of this.selectGridEpochs.all(gridId)) {
       let list = byRun.get(row.run_id);
       if (!list) byRun.set(row.run_id, (list = []));
-      list.push({
-        epoch: row.epoch,
-        trainLoss: row.train_loss ?? Number.NaN,
-        trainAcc: row.train_acc ?? Number.NaN,
-        valLoss: row.val_loss,
-        valAcc: row.val_acc,
-        testLoss: row.test_loss,
-        testAcc: row.test_acc,
-        lr: row.lr,
-        seconds: row.seconds,
-      });
+      list.push(toEpochMetrics(row));
     }
     return byRun;
   }
@@ -470,17 +461,8 @@ export class GridRepository {
   }
 }
 
-interface EpochRow {
+interface CellEpochRow extends EpochRow {
   run_id: string;
-  epoch: number;
-  train_loss: number | null;
-  train_acc: number | null;
-  val_loss: number | null;
-  val_acc: number | null;
-  test_loss: number | null;
-  test_acc: number | null;
-  lr: number;
-  seconds: number;
 }
 
 function toGrid(row: GridRow): StoredGrid {
