@@ -181,12 +181,18 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
   const mine = new Set<string>(queue.runIds());
   const reported = new Set<string>();
 
+  // The grid is read back (every cell, every epoch) only when a cell settles; epochs just count, so the
+  // bar costs nothing per epoch however large the grid.
+  let epochs = start.results.reduce((a, r) => a + r.epochs, 0);
+  let done = start.results.filter(isSettled).length;
+  let running = start.results.filter((r) => r.status === 'running').length;
+  const redraw = () => bar?.update(done, { done, running, epochs, epochsTotal });
   const report = () => {
     const now = detail();
-    const done = now.results.filter(isSettled).length;
-    const running = now.results.filter((r) => r.status === 'running').length;
-    const epochs = now.results.reduce((a, r) => a + r.epochs, 0);
-    bar?.update(done, { done, running, epochs, epochsTotal });
+    done = now.results.filter(isSettled).length;
+    running = now.results.filter((r) => r.status === 'running').length;
+    epochs = now.results.reduce((a, r) => a + r.epochs, 0);
+    redraw();
     for (const r of now.results) {
       if (!r.runId || !mine.has(r.runId) || !isSettled(r) || reported.has(r.runId)) continue;
       reported.add(r.runId);
@@ -201,9 +207,15 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
   const unsubscribe = queue.subscribe({
     status: (runId, status) => {
       if (status === 'queued') mine.add(runId);
-      report();
+      if (status === 'running') {
+        running += 1;
+        redraw();
+      } else if (status !== 'queued') report();
     },
-    epoch: () => report(),
+    epoch: () => {
+      epochs += 1;
+      redraw();
+    },
   });
 
   let stops = 0;
