@@ -45,7 +45,7 @@ describe('crash recovery through workbench serve', () => {
     const spec = {
       name: 'E7 sweep',
       base: 'e7-iris-nesterov',
-      override: { training: { epochs: 200 } },
+      override: { training: { epochs: 1500 } },
       axes: [
         { path: 'training.learningRate', values: [0.01, 0.05, 0.1] },
         { path: 'model.hiddenUnits', values: [[4], [16]] },
@@ -76,7 +76,7 @@ describe('crash recovery through workbench serve', () => {
       expect(after.results.map((r) => r.status)).toEqual(Array(6).fill('completed'));
       for (const [index, runId] of finished)
         expect(after.results[index]).toMatchObject({ runId, attempts: 1 });
-      for (const r of after.results) expect(r.epochs).toBe(200);
+      for (const r of after.results) expect(r.epochs).toBe(1500);
       const runs = await call<RunTableRow[]>(second, 'runs.list', {});
       const gridRuns = runs.filter((r) => r.gridId === gridId);
       for (const r of after.results) {

@@ -250,7 +250,9 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
     );
   }
   if (stops > 0) return 130;
-  return end.status === 'completed' && failed === 0 ? 0 : 1;
+  // Another process resuming the same grid may still be training its last cells: nothing is left to start.
+  const leftToStart = end.counts.pending + end.counts.interrupted;
+  return failed === 0 && (end.status === 'completed' || leftToStart === 0) ? 0 : 1;
 }
 
 function isSettled(r: GridCellResult): boolean {
