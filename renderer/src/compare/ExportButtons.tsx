@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { RunEpochs } from '../../../common/api/contract';
 import {
   comparisonCsv,
@@ -6,9 +5,7 @@ import {
   type ComparisonSpec,
 } from '../../../common/compare/comparison';
 import type { CompareRun } from '../../../common/compare/differing-params';
-import { useClient } from '../client/client-context';
-import { errorMessage } from '../client/errors';
-import { useAnnounce } from '../common/announcer';
+import { ExportActions } from '../common/ExportActions';
 import { comparisonSvg, svgToPng } from './exports';
 
 interface ExportButtonsProps {
@@ -19,54 +16,34 @@ interface ExportButtonsProps {
   spec: ComparisonSpec;
 }
 
-type Format = 'svg' | 'png' | 'csv';
-
 export function ExportButtons({ runs, epochs, series, spec }: ExportButtonsProps) {
-  const client = useClient();
-  const announce = useAnnounce();
-  const [busy, setBusy] = useState<Format | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  async function save(format: Format) {
-    setBusy(format);
-    setError(null);
-    try {
-      const name = `comparison.${format}`;
-      let saved: boolean;
-      if (format === 'csv') {
-        saved = await client.saveFile(name, comparisonCsv(runs, epochs, spec), 'text/csv');
-      } else {
-        const svg = comparisonSvg(series, spec);
-        saved =
-          format === 'svg'
-            ? await client.saveFile(name, svg, 'image/svg+xml')
-            : await client.saveFile(name, await svgToPng(svg), 'image/png');
-      }
-      if (saved) announce(`Exported ${name}`);
-    } catch (e) {
-      setError(`Export failed: ${errorMessage(e)}`);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  const disabled = runs.length === 0 || busy !== null;
   return (
-    <div className="export-buttons" role="group" aria-label="Export">
-      <button type="button" data-testid="export-svg" disabled={disabled} onClick={() => void save('svg')}>
-        Export SVG
-      </button>
-      <button type="button" data-testid="export-png" disabled={disabled} onClick={() => void save('png')}>
-        Export PNG
-      </button>
-      <button type="button" data-testid="export-csv" disabled={disabled} onClick={() => void save('csv')}>
-        Export CSV
-      </button>
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    <ExportActions
+      label="Export"
+      disabled={runs.length === 0}
+      items={[
+        {
+          label: 'Export SVG',
+          testId: 'export-svg',
+          fileName: 'comparison.svg',
+          mimeType: 'image/svg+xml',
+          make: () => comparisonSvg(series, spec),
+        },
+        {
+          label: 'Export PNG',
+          testId: 'export-png',
+          fileName: 'comparison.png',
+          mimeType: 'image/png',
+          make: () => svgToPng(comparisonSvg(series, spec)),
+        },
+        {
+          label: 'Export CSV',
+          testId: 'export-csv',
+          fileName: 'comparison.csv',
+          mimeType: 'text/csv',
+          make: () => comparisonCsv(runs, epochs, spec),
+        },
+      ]}
+    />
   );
 }

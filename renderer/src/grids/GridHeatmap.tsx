@@ -5,7 +5,7 @@ import type { GridDetail } from '../../../common/grid/types';
 import type { PlotColors } from '../charts/plot-theme';
 import { PlotlyChart } from '../charts/PlotlyChart';
 import { svgToPng } from '../compare/exports';
-import { ExportActions } from './ExportActions';
+import { ExportActions } from '../common/ExportActions';
 import { fileStem, heatmapSvg } from './grid-exports';
 import { heatmapLayout, heatmapTraces, type HeatmapTitles } from './heatmap-chart-data';
 import type { HeatmapColour, HeatmapMeasure } from './heatmap-measure';

@@ -14,7 +14,7 @@ import {
 import type { PlotColors } from '../charts/plot-theme';
 import { PlotlyChart } from '../charts/PlotlyChart';
 import { svgToPng } from '../compare/exports';
-import { ExportActions } from './ExportActions';
+import { ExportActions } from '../common/ExportActions';
 import { fileStem, parcoordsSvg } from './grid-exports';
 import { parcoordsLayout, parcoordsTraces } from './parcoords-chart-data';
 

@@ -18,7 +18,7 @@ import {
   loggedMetrics,
   tableMetrics,
 } from './analysis-choices';
-import { ExportActions } from './ExportActions';
+import { ExportActions } from '../common/ExportActions';
 import { fileStem } from './grid-exports';
 import { GridHeader } from './GridHeader';
 import { GridHeatmap } from './GridHeatmap';

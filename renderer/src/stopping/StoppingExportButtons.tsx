@@ -1,11 +1,8 @@
-import { useState } from 'react';
 import type { StoppingRow } from '../../../common/stopping/across-runs';
 import { stoppingRowsCsv, type ParamAxis, type ParamChart } from '../../../common/stopping/param-chart';
 import type { StoppingRule } from '../../../common/stopping/rule-schema';
 import { ruleLabel } from '../../../common/stopping/rule-text';
-import { useClient } from '../client/client-context';
-import { errorMessage } from '../client/errors';
-import { useAnnounce } from '../common/announcer';
+import { ExportActions } from '../common/ExportActions';
 import { svgToPng } from '../compare/exports';
 import { paramChartSvg } from './across-runs-chart-data';
 
@@ -19,8 +16,6 @@ interface StoppingExportButtonsProps {
   filePrefix?: string;
 }
 
-type Format = 'svg' | 'png' | 'csv';
-
 /** The across-runs chart as SVG / PNG (publication styling, as Compare exports) and its rows as CSV. */
 export function StoppingExportButtons({
   chart,
@@ -30,53 +25,35 @@ export function StoppingExportButtons({
   rule,
   filePrefix,
 }: StoppingExportButtonsProps) {
-  const client = useClient();
-  const announce = useAnnounce();
-  const [busy, setBusy] = useState<Format | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  async function save(format: Format) {
-    setBusy(format);
-    setError(null);
-    try {
-      const name = `${filePrefix ? `${filePrefix}-` : ''}stopping-vs-${axis.key.replace(/[^\w.-]+/g, '_')}.${format}`;
-      let saved: boolean;
-      if (format === 'csv') {
-        saved = await client.saveFile(name, stoppingRowsCsv(rows, axis, ruleLabel(rule)), 'text/csv');
-      } else {
-        const svg = paramChartSvg(chart, title);
-        saved =
-          format === 'svg'
-            ? await client.saveFile(name, svg, 'image/svg+xml')
-            : await client.saveFile(name, await svgToPng(svg), 'image/png');
-      }
-      if (saved) announce(`Exported ${name}`);
-    } catch (e) {
-      setError(`Export failed: ${errorMessage(e)}`);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  const disabled = rows.length === 0 || busy !== null;
+  const name = (format: string) =>
+    `${filePrefix ? `${filePrefix}-` : ''}stopping-vs-${axis.key.replace(/[^\w.-]+/g, '_')}.${format}`;
   return (
-    <div className="export-buttons" role="group" aria-label="Export the across-runs chart">
-      {(['svg', 'png', 'csv'] as const).map((format) => (
-        <button
-          key={format}
-          type="button"
-          data-testid={`stopping-export-${format}`}
-          disabled={disabled}
-          onClick={() => void save(format)}
-        >
-          Export {format.toUpperCase()}
-        </button>
-      ))}
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    <ExportActions
+      label="Export the across-runs chart"
+      disabled={rows.length === 0}
+      items={[
+        {
+          label: 'Export SVG',
+          testId: 'stopping-export-svg',
+          fileName: name('svg'),
+          mimeType: 'image/svg+xml',
+          make: () => paramChartSvg(chart, title),
+        },
+        {
+          label: 'Export PNG',
+          testId: 'stopping-export-png',
+          fileName: name('png'),
+          mimeType: 'image/png',
+          make: () => svgToPng(paramChartSvg(chart, title)),
+        },
+        {
+          label: 'Export CSV',
+          testId: 'stopping-export-csv',
+          fileName: name('csv'),
+          mimeType: 'text/csv',
+          make: () => stoppingRowsCsv(rows, axis, ruleLabel(rule)),
+        },
+      ]}
+    />
   );
 }

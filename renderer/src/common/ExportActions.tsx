@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../client/errors';
-import { useAnnounce } from '../common/announcer';
+import { useAnnounce } from './announcer';
 
 export interface ExportItem {
   label: string;
