@@ -40,6 +40,7 @@ import {
 } from './wasm-heap';
 import { activeBlas } from './blas';
 import { blasBatchMatMul, blasFusedMatMul } from './blas-matmul';
+import { broadcastSources } from './broadcast';
 
 /**
  * Below this many multiply-adds per batch entry the per-entry kernel calls cost more than the
@@ -91,26 +92,6 @@ function transposeLastTwo(transpose: KernelFunc, backend: WasmBackend, t: Tensor
   const t3 = view(t, [util.sizeFromShape(outer), rows, cols]);
   const out = runKernel(transpose, { inputs: { x: t3 }, backend, attrs: { perm: [0, 2, 1] } });
   return view(out, [...outer, cols, rows]);
-}
-
-/** For each flat index into the broadcast outer shape, the flat index into `outer`. */
-function broadcastSources(outer: number[], outOuter: number[]): Int32Array {
-  const rank = outOuter.length;
-  const padded = [...new Array<number>(rank - outer.length).fill(1), ...outer];
-  const inStrides = rank === 0 ? [] : [...util.computeStrides(padded), 1];
-  const outStrides = rank === 0 ? [] : [...util.computeStrides(outOuter), 1];
-  const src = new Int32Array(util.sizeFromShape(outOuter));
-  for (let i = 0; i < src.length; i++) {
-    let rest = i;
-    let idx = 0;
-    for (let d = 0; d < rank; d++) {
-      const coord = Math.floor(rest / outStrides[d]);
-      rest -= coord * outStrides[d];
-      if (padded[d] !== 1) idx += coord * inStrides[d];
-    }
-    src[i] = idx;
-  }
-  return src;
 }
 
 /** One fast product per output batch entry (b has a batch), copied into a single output tensor. */
