@@ -2,10 +2,10 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiMethodName, ApiResponse, RunEpochs, RunTableRow } from '../../common/api/contract';
+import type { RunEpochs, RunTableRow } from '../../common/api/contract';
 import { launchChromium } from '../support/browser';
 import { ROOT, tempWorkspace } from '../support/cli';
-import { serveWorkbench, type ServedWorkbench } from '../support/serve';
+import { callServed, serveWorkbench, type ServedWorkbench } from '../support/serve';
 
 /**
  * Run archives through the browser UI, end to end: real Iris runs (two single runs and a two-cell grid)
@@ -29,16 +29,7 @@ const consoleErrors: string[] = [];
 const labSpace = tempWorkspace('workbench-archive-lab-');
 const laptopSpace = tempWorkspace('workbench-archive-laptop-');
 
-async function api<T>(served: ServedWorkbench, method: ApiMethodName, params: unknown): Promise<T> {
-  const response = await fetch(`${served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-workbench-token': served.token },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as ApiResponse;
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
+const api = callServed;
 
 async function screenshot(name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });

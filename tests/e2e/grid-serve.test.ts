@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { ApiMethodName, ApiResponse, RunTableRow } from '../../common/api/contract';
+import type { RunTableRow } from '../../common/api/contract';
 import type { GridDetail } from '../../common/grid/types';
 import { spawnWorkbench, tempWorkspace, workbenchJson } from '../support/cli';
-import { serveWorkbench, type ServedWorkbench } from '../support/serve';
+import { callServed, serveWorkbench } from '../support/serve';
 
 /**
  * The app's side of crashes: `workbench serve` killed with SIGKILL while a grid trains comes back and
@@ -11,16 +11,7 @@ import { serveWorkbench, type ServedWorkbench } from '../support/serve';
  * ends `interrupted` within the heartbeat's bound, visible in a running server and in `workbench runs`.
  */
 
-async function call<T>(served: ServedWorkbench, method: ApiMethodName, params: unknown): Promise<T> {
-  const response = await fetch(`${served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-workbench-token': served.token },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as ApiResponse;
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
+const call = callServed;
 
 async function until<T>(
   what: string,

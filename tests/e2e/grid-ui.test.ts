@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiMethodName, ApiResponse } from '../../common/api/contract';
+import type { ApiMethodName } from '../../common/api/contract';
 import type { GridDetail } from '../../common/grid/types';
 import { launchChromium } from '../support/browser';
 import { ROOT, tempWorkspace } from '../support/cli';
-import { serveWorkbench, type ServedWorkbench } from '../support/serve';
+import { callServed, serveWorkbench, type ServedWorkbench } from '../support/serve';
 
 /**
  * A hyperparameter grid through the browser UI, end to end: defined in the New grid view, trained by
@@ -30,16 +30,7 @@ let gridId = '';
 const consoleErrors: string[] = [];
 const workspace = tempWorkspace('workbench-grid-ui-');
 
-async function api<T>(method: ApiMethodName, params: unknown): Promise<T> {
-  const response = await fetch(`${served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-workbench-token': served.token },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as ApiResponse;
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
+const api = <T>(method: ApiMethodName, params: unknown): Promise<T> => callServed<T>(served, method, params);
 
 /** The pictures the README shows; the others are for looking at after a run. */
 const README_SCREENSHOTS = new Set(['grid', 'new-grid']);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiMethodName, ApiResponse, RunEpochs, RunTableRow } from '../../common/api/contract';
+import type { ApiMethodName, RunEpochs, RunTableRow } from '../../common/api/contract';
 import type { RunDetail } from '../../common/run-types';
 import { evaluateStopping } from '../../common/stopping/evaluate';
 import { findOverfittingOnset } from '../../common/stopping/onset';
@@ -12,7 +12,7 @@ import { parseRuleSpec } from '../../common/stopping/rule-text';
 import type { EpochMetrics } from '../../common/types';
 import { launchChromium } from '../support/browser';
 import { ROOT, tempWorkspace } from '../support/cli';
-import { serveWorkbench, type ServedWorkbench } from '../support/serve';
+import { callServed, serveWorkbench, type ServedWorkbench } from '../support/serve';
 
 /**
  * The Early stopping panel and the across-runs chart in Debian's Chromium against `workbench serve` on a
@@ -29,16 +29,7 @@ let page: Page;
 const consoleErrors: string[] = [];
 const workspace = tempWorkspace('workbench-stopping-ui-');
 
-async function api<T>(method: ApiMethodName, params: unknown): Promise<T> {
-  const response = await fetch(`${served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-workbench-token': served.token },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as ApiResponse;
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
+const api = <T>(method: ApiMethodName, params: unknown): Promise<T> => callServed<T>(served, method, params);
 
 /** Iris 45 / 45 / 45 with an MLP that overfits it within 150 epochs. */
 function irisConfig(name: string, l2: number, earlyStopping?: object) {

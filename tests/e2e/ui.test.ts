@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiMethodName, ApiResponse } from '../../common/api/contract';
+import type { ApiMethodName } from '../../common/api/contract';
 import type { RunEpochs, RunTableRow } from '../../common/api/contract';
 import { launchChromium } from '../support/browser';
 import { ROOT, tempWorkspace } from '../support/cli';
 import { smallMnistMlp } from '../support/configs';
-import { serveWorkbench, type ServedWorkbench } from '../support/serve';
+import { callServed, serveWorkbench, type ServedWorkbench } from '../support/serve';
 
 /**
  * The user's path through the browser UI, end to end: the real renderer in Debian's Chromium against
@@ -25,16 +25,7 @@ const consoleErrors: string[] = [];
 const foreignRequests: string[] = [];
 const workspace = tempWorkspace('workbench-ui-');
 
-async function api<T>(method: ApiMethodName, params: unknown): Promise<T> {
-  const response = await fetch(`${served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-workbench-token': served.token },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as ApiResponse;
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
+const api = <T>(method: ApiMethodName, params: unknown): Promise<T> => callServed<T>(served, method, params);
 
 async function screenshot(name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });

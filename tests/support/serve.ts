@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { HTTP_TOKEN_HEADER, type ApiMethodName, type ApiResponse } from '../../common/api/contract';
 import { CLI, ROOT, cliEnv } from './cli';
 
 export interface ServedWorkbench {
@@ -57,4 +58,20 @@ export async function serveWorkbench(
       return exited;
     },
   };
+}
+
+/** One API call to a served workbench, as the renderer makes it; throws with the method and message on refusal. */
+export async function callServed<T>(
+  served: ServedWorkbench,
+  method: ApiMethodName,
+  params: unknown,
+): Promise<T> {
+  const response = await fetch(`${served.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [HTTP_TOKEN_HEADER]: served.token },
+    body: JSON.stringify(params),
+  });
+  const body = (await response.json()) as ApiResponse;
+  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
 }
