@@ -136,8 +136,11 @@ describe('grids in the browser UI', () => {
     const deadline = Date.now() + 150_000;
     while (Date.now() < deadline) {
       mostRunning = Math.max(mostRunning, await count('count-running'));
-      const eta = page.getByTestId('grid-eta');
-      if ((await eta.count()) > 0 && /^ETA \d/.test(await eta.innerText())) sawEta = true;
+      // The ETA leaves the page when the last cell ends, possibly between finding and reading it.
+      const etaShown = page.getByTestId('grid-eta');
+      const eta =
+        (await etaShown.count()) > 0 ? await etaShown.innerText({ timeout: 500 }).catch(() => '') : '';
+      if (/^ETA \d/.test(eta)) sawEta = true;
       if ((await count('count-done')) === 6) break;
       await page.waitForTimeout(100);
     }
