@@ -36,7 +36,7 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       // electron-vite leaves minification off; plotly alone is several MB unminified.
-      minify: true,
+      minify: process.env.WORKBENCH_NO_MINIFY ? false : true,
       // plotly.js is one 4.6 MB chunk, loaded only when the first chart is drawn.
       chunkSizeWarningLimit: 5000,
       rollupOptions: { input: resolve('renderer/index.html') },

@@ -301,6 +301,28 @@ describe('grids in the browser UI', () => {
     await page.getByTestId('heatmap-colour').selectOption('analysed');
   });
 
+  it('draws the parallel coordinates only once they are scrolled to, the rest of the view first', async () => {
+    const viewport = page.viewportSize();
+    // A short window: the parallel coordinates sit far below its bottom edge.
+    await page.setViewportSize({ width: 1200, height: 320 });
+    try {
+      await page.getByTestId('nav-runs').click();
+      await page.getByTestId('runs-table').waitFor();
+      await page.evaluate((id) => (location.hash = `#/grids/${encodeURIComponent(id)}`), gridId);
+      const parcoords = page.locator('[data-testid="parcoords"] .chart');
+      await expect.poll(() => parcoords.getAttribute('data-waiting')).toBe('off-screen');
+      await page.waitForTimeout(500);
+      expect(await parcoords.locator('.main-svg').count()).toBe(0);
+      expect(await parcoords.getAttribute('data-draw-ms')).toBeNull();
+      await page.getByTestId('parcoords').scrollIntoViewIfNeeded();
+      await expect.poll(() => parcoords.getAttribute('data-draw-ms'), { timeout: 30_000 }).not.toBeNull();
+      expect(await parcoords.getAttribute('data-waiting')).toBeNull();
+      expect(await parcoords.locator('.main-svg').count()).toBeGreaterThan(0);
+    } finally {
+      if (viewport) await page.setViewportSize(viewport);
+    }
+  });
+
   it('opens Compare on the grid’s cells, labelled by their axis values', async () => {
     await page.getByTestId('compare-cells').click();
     await page.waitForURL((url) => url.hash.startsWith('#/compare?ids='));

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTheme } from '../common/theme';
 import { canDrawCharts, loadPlotly, type PlotlyApi } from './plotly-loader';
 import { readPlotColors, themedLayout, type PlotColors } from './plot-theme';
+import { useSeen } from './use-seen';
 
 /**
  * An offline research tool never offers to send data anywhere, and offers one way to export a figure:
@@ -37,6 +38,11 @@ interface PlotlyChartProps {
   className?: string;
   /** Milliseconds Plotly.react took, after every draw. */
   onDrawn?: (ms: number) => void;
+  /**
+   * Draw first after the view around it has been painted: for a WebGL chart, whose contexts take long to
+   * create where the GPU is missing or slow, so the rest of the view is not held up behind it.
+   */
+  afterPaint?: boolean;
   /** Plotly events by name (e.g. `plotly_restyle`, which a parcoords brush raises); the latest handlers are called. */
   events?: Readonly<Record<string, (data: unknown) => void>>;
 }
@@ -48,13 +54,26 @@ interface PlotlyElement extends HTMLDivElement {
 
 /**
  * A Plotly chart in a div this component owns: Plotly.react updates it in place on every data change (no
- * re-creation, so zoom and hover survive live updates), and it is purged on unmount.
+ * re-creation, so zoom and hover survive live updates), and it is purged on unmount. It first draws when it
+ * comes near the viewport, so a chart further down a long view costs nothing until it is scrolled to.
  */
-export function PlotlyChart({ data, layout, label, className, onDrawn, events }: PlotlyChartProps) {
+export function PlotlyChart({
+  data,
+  layout,
+  label,
+  className,
+  onDrawn,
+  events,
+  afterPaint = false,
+}: PlotlyChartProps) {
   const element = useRef<HTMLDivElement>(null);
   const plotly = useRef<PlotlyApi | null>(null);
   const { theme } = useTheme();
   const [failure, setFailure] = useState<string | null>(null);
+  const seen = useSeen(element);
+  const near = seen === 'near';
+  // How long the last draw took, on the element too: tests and `npm run bench:ui` read when a chart has drawn.
+  const [drawMs, setDrawMs] = useState<number | null>(null);
   const latestOnDrawn = useRef(onDrawn);
   const latestEvents = useRef(events);
   const boundEvents = useRef(new Set<string>());
@@ -65,10 +84,11 @@ export function PlotlyChart({ data, layout, label, className, onDrawn, events }:
 
   useEffect(() => {
     const div = element.current;
-    if (!div || !canDrawCharts()) return;
+    if (!div || !canDrawCharts() || !near) return;
     let cancelled = false;
     loadPlotly()
       .then(async (api) => {
+        if (afterPaint && !plotly.current) await afterTheRest();
         if (cancelled) return;
         plotly.current = api;
         const colors = readPlotColors(div);
@@ -81,7 +101,10 @@ export function PlotlyChart({ data, layout, label, className, onDrawn, events }:
           boundEvents.current.add(name);
           emitter.on(name, (payload) => latestEvents.current?.[name]?.(payload));
         }
-        if (!cancelled) latestOnDrawn.current?.(performance.now() - started);
+        if (cancelled) return;
+        const ms = performance.now() - started;
+        setDrawMs(ms);
+        latestOnDrawn.current?.(ms);
       })
       .catch((error: unknown) => {
         if (!cancelled) setFailure(error instanceof Error ? error.message : String(error));
@@ -89,7 +112,7 @@ export function PlotlyChart({ data, layout, label, className, onDrawn, events }:
     return () => {
       cancelled = true;
     };
-  }, [data, layout, theme]);
+  }, [data, layout, theme, near, afterPaint]);
 
   useEffect(() => {
     const div = element.current;
@@ -99,7 +122,11 @@ export function PlotlyChart({ data, layout, label, className, onDrawn, events }:
   }, []);
 
   return (
-    <div className={className ? `chart ${className}` : 'chart'}>
+    <div
+      className={className ? `chart ${className}` : 'chart'}
+      data-draw-ms={drawMs === null ? undefined : drawMs.toFixed(1)}
+      data-waiting={seen === 'far' ? 'off-screen' : undefined}
+    >
       <div ref={element} className="chart-canvas" role="figure" aria-label={label} />
       {failure && (
         <p className="error-text" role="alert">
@@ -108,4 +135,15 @@ export function PlotlyChart({ data, layout, label, className, onDrawn, events }:
       )}
     </div>
   );
+}
+
+/**
+ * Resolves once the browser is idle: the view around the chart rendered, its other charts drawn and painted.
+ * Not later than a second from now, in case something keeps the browser busy.
+ */
+function afterTheRest(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
 }

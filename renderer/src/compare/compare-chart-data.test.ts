@@ -73,10 +73,11 @@ describe('comparison chart data', () => {
     expect(traces(spec())).toHaveLength(2);
     const smoothed = traces(spec({ smoothing: { kind: 'ema', weight: 0.5 } }));
     expect(smoothed).toHaveLength(4);
-    expect(smoothed[0].opacity).toBe(RAW_OPACITY);
+    // Every faint raw line first, so that no smoothed curve is hidden behind another run's raw values.
+    expect(smoothed.map((t) => t.opacity)).toEqual([RAW_OPACITY, RAW_OPACITY, undefined, undefined]);
     expect(smoothed[0].showlegend).toBe(false);
     expect(smoothed[0].y).toEqual([2.2, 1.1, 2.2 / 3]);
-    expect(smoothed[1].y[1]).toBeCloseTo((0.5 * 0.5 * 2.2 + 0.5 * 1.1) / (1 - 0.25));
+    expect(smoothed[2].y[1]).toBeCloseTo((0.5 * 0.5 * 2.2 + 0.5 * 1.1) / (1 - 0.25));
     expect(traces(spec({ smoothing: { kind: 'ema', weight: 0.5 }, showRaw: false }))).toHaveLength(2);
   });
 
@@ -108,6 +109,41 @@ describe('comparison chart data', () => {
       yaxis: string;
     })[];
     expect(t.map((x) => x.yaxis)).toEqual(['y', 'y', 'y2', 'y2']);
+  });
+
+  it('draws series styled alike as one trace with gaps, each point hovering with its own run', () => {
+    // 60 runs: the palette's 7 colours × 8 dashes give 56 distinct lines; runs 57–60 repeat runs 1–4's.
+    const many = Array.from({ length: 60 }, (_, r) => ({
+      id: `r${r}`,
+      name: `run ${r}`,
+      config: mlpConfig({ name: `run ${r}`, seed: r + 1 }),
+    }));
+    const manyEpochs = many.map((run, r) => ({
+      runId: run.id,
+      epochs: [epoch(1, { valLoss: r }), epoch(2)],
+    }));
+    const s = spec();
+    const series = buildComparisonSeries(many, manyEpochs, s);
+    const t = comparisonTraces(series, seriesStyles(series), s, COLORS) as (LineTrace & {
+      customdata: (string | null)[];
+    })[];
+    expect(t).toHaveLength(56);
+    const shared = t[0];
+    expect(shared.x).toEqual([1, 2, null, 1, 2]);
+    expect(shared.y[0]).toBe(0);
+    expect(shared.y[2]).toBeNull();
+    expect(shared.y[3]).toBe(56);
+    expect(shared.customdata).toEqual([
+      series[0].label,
+      series[0].label,
+      null,
+      series[56].label,
+      series[56].label,
+    ]);
+    expect(shared.name).toBe(`${series[0].label} and 1 more`);
+    // A run of its own style keeps a trace of its own.
+    expect(t[4].x).toEqual([1, 2]);
+    expect(t[4].customdata).toEqual([series[4].label, series[4].label]);
   });
 
   it('leaves a run without the metric out of the traces, so it cannot stretch the x axis', () => {

@@ -1,4 +1,4 @@
-import type { Data, Layout } from 'plotly.js-dist-min';
+import type { Dash, Data, Layout } from 'plotly.js-dist-min';
 import {
   comparisonPanels,
   METRIC_LABELS,
@@ -53,8 +53,13 @@ export function comparisonFigureInput(
 /**
  * Plotly traces for the comparison, styled as the SVG export is (same colour per run, same dash per
  * metric), each in its quantity's panel. A series with nothing to draw (a run without this metric) gets no
- * trace: an all-empty trace would still stretch Plotly's axes over its x values. Plain 'scatter' lines:
- * SVG keeps hover and export crisp, and 50 runs × 100 epochs is well within what it draws quickly.
+ * trace: an all-empty trace would still stretch Plotly's axes over its x values.
+ *
+ * Series drawn alike (same colour, dash and panel: beyond the 56 distinct line styles, as in a grid of 200
+ * runs) share one trace, their curves separated by gaps, each point's hover naming its own run. Plotly's cost
+ * grows with the number of traces far more than with their points, so 200 runs draw as at most 56 lines per
+ * metric; up to 56 series every trace is still one run's. The raw values, when shown, are drawn first, so
+ * every smoothed curve lies above every faint one.
  */
 export function comparisonTraces(
   series: readonly ComparisonSeries[],
@@ -66,43 +71,86 @@ export function comparisonTraces(
   const drawRaw = spec.showRaw && spec.smoothing.kind !== 'none';
   const panelOf = (metric: string) =>
     Math.max(0, figure?.panels.findIndex((p) => p.metrics.includes(metric)) ?? 0);
-  const traces: Data[] = [];
+  const groups = new Map<string, LineGroup>();
   series.forEach((s, i) => {
     if (figure && !figure.drawable[i]) return;
     const color = lineColor(styles[i].color, colors);
     const dash = plotlyDash(styles[i].dash);
-    const group = `${s.runId}:${s.metric}`;
     const panel = panelOf(s.metric);
-    const yaxis = panel === 0 ? 'y' : `y${panel + 1}`;
-    const percent = figure?.panels[panel]?.percent === true;
-    if (drawRaw) {
-      traces.push({
+    // A lone point is drawn with a marker, which a shared line trace would not give it.
+    const key = s.x.length > 1 ? `${color}|${dash}|${panel}` : `point:${i}`;
+    const group = groups.get(key) ?? {
+      color,
+      dash,
+      yaxis: panel === 0 ? 'y' : `y${panel + 1}`,
+      percent: figure?.panels[panel]?.percent === true,
+      members: [],
+    };
+    group.members.push(s);
+    groups.set(key, group);
+  });
+  const lines = [...groups.values()];
+  const raw: Data[] = drawRaw
+    ? lines.map((g) => ({
         type: 'scatter',
         mode: 'lines',
-        x: s.x,
-        y: s.raw,
-        yaxis,
-        name: `${s.label} (raw)`,
-        legendgroup: group,
+        ...joinedPoints(g.members, (s) => s.raw),
+        yaxis: g.yaxis,
+        name: `${groupName(g.members)} (raw)`,
         showlegend: false,
         hoverinfo: 'skip',
         opacity: RAW_OPACITY,
-        line: { color, dash, width: 1 },
-      });
+        line: { color: g.color, dash: g.dash, width: 1 },
+      }))
+    : [];
+  const smoothed: Data[] = lines.map((g) => ({
+    type: 'scatter',
+    mode: g.members.length === 1 && g.members[0].x.length <= 1 ? 'lines+markers' : 'lines',
+    ...joinedPoints(g.members, (s) => s.y),
+    yaxis: g.yaxis,
+    name: groupName(g.members),
+    line: { color: g.color, dash: g.dash, width: 2 },
+    hovertemplate: `${g.percent ? '%{y:.2%}' : '%{y:.4g}'}<extra>%{customdata}</extra>`,
+  }));
+  return [...raw, ...smoothed];
+}
+
+/** Series that share one trace: drawn alike, in the same panel. */
+interface LineGroup {
+  color: string;
+  dash: Dash;
+  yaxis: string;
+  percent: boolean;
+  members: ComparisonSeries[];
+}
+
+/** The members' points one after another, a gap (null) between two curves, each point labelled with its run. */
+function joinedPoints(
+  members: readonly ComparisonSeries[],
+  values: (s: ComparisonSeries) => readonly (number | null)[],
+): { x: (number | null)[]; y: (number | null)[]; customdata: (string | null)[] } {
+  const x: (number | null)[] = [];
+  const y: (number | null)[] = [];
+  const customdata: (string | null)[] = [];
+  members.forEach((s, m) => {
+    if (m > 0) {
+      x.push(null);
+      y.push(null);
+      customdata.push(null);
     }
-    traces.push({
-      type: 'scatter',
-      mode: s.x.length > 1 ? 'lines' : 'lines+markers',
-      x: s.x,
-      y: s.y,
-      yaxis,
-      name: s.label,
-      legendgroup: group,
-      line: { color, dash, width: 2 },
-      hovertemplate: `${percent ? '%{y:.2%}' : '%{y:.4g}'}<extra>${escapeHover(s.label)}</extra>`,
-    });
+    const label = escapeHover(s.label);
+    const v = values(s);
+    for (let i = 0; i < s.x.length; i += 1) {
+      x.push(s.x[i]);
+      y.push(v[i] ?? null);
+      customdata.push(label);
+    }
   });
-  return traces;
+  return { x, y, customdata };
+}
+
+function groupName(members: readonly ComparisonSeries[]): string {
+  return members.length === 1 ? members[0].label : `${members[0].label} and ${members.length - 1} more`;
 }
 
 /** Gap between stacked panels, as a fraction of the plot height. */

@@ -41,6 +41,10 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
           startedAt: run.startedAt,
         });
       };
+      // Every epoch of the selection is asked for at once, beside the configs: the largest answer by far, it
+      // should not wait for the configs' round trip. Should it be refused (a run is missing), it is asked
+      // again for the runs that are there.
+      const allEpochs = client.call('runs.epochs', { runIds: selection }).catch(() => null);
       const uncached = [...new Set(selection.filter((runId) => !configs.current.has(runId)))];
       if (uncached.length > 0) {
         // One request for every config; when it is refused (a run deleted meanwhile, an id mistyped in the
@@ -59,7 +63,8 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
       });
       const missing = selection.filter((runId) => !configs.current.has(runId));
       const epochs =
-        runs.length > 0 ? await client.call('runs.epochs', { runIds: runs.map((r) => r.id) }) : [];
+        (await allEpochs) ??
+        (runs.length > 0 ? await client.call('runs.epochs', { runIds: runs.map((r) => r.id) }) : []);
       if (stale) return;
       setData({ key, runs, epochs, missing });
       setError(null);

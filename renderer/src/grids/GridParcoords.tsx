@@ -116,6 +116,7 @@ export function GridParcoords(props: GridParcoordsProps) {
           data={traces}
           layout={layout}
           events={events}
+          afterPaint
           label={`Parallel coordinates of ${data.lines.length} runs, coloured by ${analysisMetricShort(colourBy)}`}
         />
       </div>
