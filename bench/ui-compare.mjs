@@ -99,7 +99,6 @@ async function trainGrid(origin, token) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 
-
 /**
  * Runs `act` in the page and times, in the page's own clock, until `ready` holds in an animation frame: the
  * frame that shows it. (Playwright's waitForSelector polls with a backoff of up to 500 ms between looks,
@@ -574,7 +573,7 @@ async function main() {
     `${RUNS} real Iris runs of ${EPOCHS} epochs (E7's network, ${LEARNING_RATES} learning rates × ${SEEDS} seeds) ` +
       `trained as one grid through \`workbench serve\` in ${trainSeconds.toFixed(0)} s, then opened in Debian's Chromium. ` +
       '"From Runs → drawn": the route change from the Runs view (a click) until the chart reports it has drawn ' +
-      'and the frame showing it is out, timed in the page (a MutationObserver, then the next animation frame): ' +
+      'and the frame showing it is out, timed in the page (checked in every animation frame, so the time is that of the frame that shows it): ' +
       'the API requests, building the series, Plotly, layout and paint; "cold page load": from the navigation\'s ' +
       'start, the app and Plotly\'s bundle included; "Plotly.react": the drawing alone. The grid view\'s first ' +
       'screen is its results table and heat map; its parallel coordinates (WebGL) draw once the browser is idle ' +
