@@ -91,6 +91,32 @@ describe('legendLabels', () => {
     });
   });
 
+  it('does not repeat what a grid cell’s name already says', () => {
+    const cell = (id: string, l2: number, seed: number) =>
+      run(id, e5L2Point1, (c) => {
+        c.name = `E5 L2 · λ=${l2} · seed=${seed}`;
+        c.regularization.l2 = l2;
+        c.seed = seed;
+      });
+    const labels = legendLabels([cell('a', 0.1, 1), cell('b', 0.5, 1), cell('c', 0.1, 2)]);
+    expect(labels).toEqual({
+      a: 'E5 L2 · λ=0.1 · seed=1',
+      b: 'E5 L2 · λ=0.5 · seed=1',
+      c: 'E5 L2 · λ=0.1 · seed=2',
+    });
+    // A differing param the name does not say is still added.
+    const other = run('d', e5L2Point1, (c) => {
+      c.name = 'E5 L2 · λ=0.1 · seed=1';
+      c.regularization.l2 = 0.1;
+      c.seed = 1;
+      c.training.epochs = 3;
+    });
+    expect(legendLabels([cell('a', 0.1, 1), other])).toEqual({
+      a: 'E5 L2 · λ=0.1 · seed=1 · epochs=50',
+      d: 'E5 L2 · λ=0.1 · seed=1 · epochs=3',
+    });
+  });
+
   it('is just the name when nothing differs but the names', () => {
     const labels = legendLabels([
       run('a', e7Gd, (c) => (c.name = 'first')),

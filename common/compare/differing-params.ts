@@ -191,9 +191,12 @@ export function legendLabels(runs: readonly CompareRun[]): Record<string, string
 }
 
 function withParams(run: CompareRun, diffs: readonly DifferingParam[]): string {
+  // A grid cell's name already says its axis values (`E5 L2 · λ=0.1`): they are not said twice.
+  const named = new Set(run.name.split(/\s*[·,]\s*/));
   const parts = diffs
     .filter((d) => d.values[run.id] !== ABSENT_VALUE)
-    .map((d) => `${shortLabelOf(d.key)}=${d.values[run.id]}`);
+    .map((d) => `${shortLabelOf(d.key)}=${d.values[run.id]}`)
+    .filter((part) => !named.has(part));
   return parts.length > 0 ? `${run.name} · ${parts.join(', ')}` : run.name;
 }
 
