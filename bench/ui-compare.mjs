@@ -535,9 +535,11 @@ async function main() {
         `- Where the time goes — Compare, ${r.name}: ${r.warm} ms from the click; the API answers were all in at ` +
         `${r.apiDone.toFixed(0)} ms (largest ${r.largest?.name ?? '?'}: ${((r.largest?.bytes ?? 0) / 2 ** 20).toFixed(1)} MB ` +
         `of JSON) and Plotly.react took ${r.plotly.toFixed(0)} ms. The page's main thread: ${r.profiled}. What ` +
-        'would close it: a compact epochs payload (numbers as columns, only the charted metrics) to cut the ' +
-        "transfer and the JSON parsing, and curves decimated to the pixels they cover to cut Plotly's and the " +
-        "browser's work; curves drawn alike already share one trace, and there is one request per kind.",
+        'would close it: sending only the charted metrics (the epochs already travel as columns, but every ' +
+        'metric of every epoch, which the CSV export and the early-stopping tab read), and fewer points drawn: ' +
+        "Plotly's SVG lines and the browser's paint grow with every point of every curve, and a curve of 200 " +
+        'epochs is no wider than the chart, so there is nothing to decimate. Curves drawn alike already share ' +
+        'one trace, and there is one request per kind.',
     );
   if (gridRow && !gridRow.skipped && gridRow.profiled?.warm) {
     closings.push(`- Where the time goes — ${gridRow.name}, the first screen: ${gridRow.profiled.warm}.`);

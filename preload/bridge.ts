@@ -29,6 +29,7 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'runs.list': true,
   'runs.get': true,
   'runs.epochs': true,
+  'runs.epochColumns': true,
   'runs.start': true,
   'runs.rerun': true,
   'runs.cancel': true,

@@ -7,6 +7,7 @@ import { METRIC_NAMES } from '../types';
 import type { ModelSummary } from '../model/summary';
 import type { RunDetail, RunListItem } from '../run-types';
 import type { BackendName, BackendReport, DatasetInfo, EpochMetrics, RunStatus } from '../types';
+import type { RunEpochColumns } from './epoch-columns';
 
 /**
  * The one service contract of the workbench. Every capability the UI has is a method here; the Electron
@@ -57,6 +58,8 @@ export const apiParamSchemas = {
   'runs.get': z.strictObject({ runId }),
   /** Every logged epoch of each run, in epoch order, no downsampling. */
   'runs.epochs': z.strictObject({ runIds }),
+  /** The same epochs as columns (one array per field): the compact form for views over many runs. */
+  'runs.epochColumns': z.strictObject({ runIds }),
   'runs.start': z.strictObject({ config: z.unknown() }),
   /** Starts a new run with the stored (resolved) config of an existing one. */
   'runs.rerun': z.strictObject({ runId }),
@@ -190,6 +193,7 @@ export interface ApiResults {
   'runs.list': RunTableRow[];
   'runs.get': RunDetail & { versions: Record<string, string | null> };
   'runs.epochs': RunEpochs[];
+  'runs.epochColumns': RunEpochColumns[];
   'runs.start': { runId: string };
   'runs.rerun': { runId: string };
   'runs.cancel': { cancelled: boolean };

@@ -25,6 +25,7 @@ type RunHandlers = Pick<
   | 'runs.list'
   | 'runs.get'
   | 'runs.epochs'
+  | 'runs.epochColumns'
   | 'runs.start'
   | 'runs.rerun'
   | 'runs.cancel'
@@ -94,6 +95,12 @@ export function createRunHandlers(deps: RunHandlerDeps): RunHandlers {
       const unique = [...new Set(runIds)];
       requireRunsExist(unique);
       return unique.map((runId) => ({ runId, epochs: store.getEpochs(runId) }));
+    },
+
+    'runs.epochColumns': ({ runIds }) => {
+      const unique = [...new Set(runIds)];
+      requireRunsExist(unique);
+      return unique.map((runId) => ({ runId, columns: store.getEpochColumns(runId) }));
     },
 
     'runs.start': ({ config }) => {

@@ -1,3 +1,4 @@
+import { fromEpochColumns } from '../../common/api/epoch-columns';
 import { existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +183,7 @@ describe('workbench backend: reads', () => {
       ['runs.cancel', { runId: 'no-such-run' }],
       ['runs.setTags', { runId: 'no-such-run', tags: ['x'] }],
       ['runs.epochs', { runIds: [orphanId, 'no-such-run'] }],
+      ['runs.epochColumns', { runIds: [orphanId, 'no-such-run'] }],
       ['runs.delete', { runIds: [orphanId, 'no-such-run'] }],
     ] as const) {
       const response = await dispatchApiCall(backend.handlers, method, params);
@@ -265,6 +267,15 @@ describe('workbench backend: training', () => {
 
     const [logged] = await ok('runs.epochs', { runIds: [firstRunId] });
     expect(logged).toEqual({ runId: firstRunId, epochs: firstEpochs });
+    // The compact form: the same epochs, a column per field, once each however often the run is asked for.
+    const columns = await ok('runs.epochColumns', { runIds: [firstRunId, firstRunId, orphanId] });
+    expect(columns.map((c) => c.runId)).toEqual([firstRunId, orphanId]);
+    expect(columns[0].columns.epoch).toEqual([1, 2, 3]);
+    expect(columns[0].columns.valLoss).toEqual(firstEpochs.map((e) => e.valLoss));
+    expect(fromEpochColumns(columns[0].columns)).toEqual(firstEpochs);
+    expect(fromEpochColumns(columns[1].columns)).toEqual(
+      (await ok('runs.epochs', { runIds: [orphanId] }))[0].epochs,
+    );
   });
 
   it('re-runs a run identically: same seed, same losses every epoch', async () => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { updateSummaries } from '../../common/metrics/summary';
+import { EPOCH_FIELDS, type EpochColumns } from '../../common/api/epoch-columns';
 import type { EpochMetrics, MetricName, MetricSummary, RunStatus } from '../../common/types';
 import { RunNotFoundError, RunStateError } from './errors';
 
@@ -34,6 +35,7 @@ export class EpochRepository {
   >;
   private readonly insertEpoch: Database.Statement<Record<string, string | number | null>>;
   private readonly selectEpochs: Database.Statement<[string], EpochRow>;
+  private readonly selectEpochValues: Database.Statement<[string], (number | null)[]>;
   private readonly selectSummaries: Database.Statement<[string], SummaryRow>;
   private readonly selectEpochCount: Database.Statement<[string], { n: number }>;
   private readonly selectMeanSeconds: Database.Statement<[], { run_id: string; mean: number }>;
@@ -54,6 +56,13 @@ export class EpochRepository {
     this.selectEpochs = db.prepare(`
       SELECT epoch, train_loss, train_acc, val_loss, val_acc, test_loss, test_acc, lr, seconds
       FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`);
+    // The same columns in EPOCH_FIELDS' order, as arrays: no object per row for views of many runs.
+    this.selectEpochValues = db
+      .prepare<[string], (number | null)[]>(
+        `SELECT epoch, train_loss, train_acc, val_loss, val_acc, test_loss, test_acc, lr, seconds
+         FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`,
+      )
+      .raw(true);
     this.selectSummaries = db.prepare(`
       SELECT metric, best_value, best_epoch, min, max, last_value, last_epoch
       FROM metric_summaries WHERE run_id = ?`);
@@ -97,6 +106,14 @@ export class EpochRepository {
 
   getEpochs(runId: string): EpochMetrics[] {
     return this.selectEpochs.all(runId).map(toEpochMetrics);
+  }
+
+  /** Every logged epoch of the run as columns (EPOCH_FIELDS), in epoch order. */
+  getEpochColumns(runId: string): EpochColumns {
+    const rows = this.selectEpochValues.all(runId);
+    return Object.fromEntries(
+      EPOCH_FIELDS.map((field, c) => [field, rows.map((row) => row[c])]),
+    ) as EpochColumns;
   }
 
   /** Mean seconds per logged epoch of every run that logged one, by run id. */

@@ -1,3 +1,4 @@
+import type { EpochColumns } from '../../common/api/epoch-columns';
 import type Database from 'better-sqlite3';
 import type { DatasetInfo, EpochMetrics, RunStatus } from '../../common/types';
 import type { EarlyStopRecord } from '../../common/run-types';
@@ -277,6 +278,11 @@ export class RunStore {
   /** In epoch order. */
   getEpochs(runId: string): EpochMetrics[] {
     return this.epochs.getEpochs(runId);
+  }
+
+  /** The run's epochs as columns (what `runs.epochColumns` sends), in epoch order. */
+  getEpochColumns(runId: string): EpochColumns {
+    return this.epochs.getEpochColumns(runId);
   }
 
   /** Deletes the run with its params, epochs and summaries. Exact id only. */

@@ -56,7 +56,7 @@ describe('CompareView', () => {
     expect(chart.textContent).toContain('beta · λ=0.1');
     const differing = screen.getByTestId('differing-params');
     expect(differing.textContent).toContain('λ (L2)');
-    expect(client.callsOf('runs.epochs').at(-1)).toEqual({ runIds: ['a', 'b'] });
+    expect(client.callsOf('runs.epochColumns').at(-1)).toEqual({ runIds: ['a', 'b'] });
     // Configs in bulk, never one request per run.
     expect(client.callsOf('runs.get')).toHaveLength(0);
     expect(client.callsOf('runs.details').length).toBeGreaterThan(0);
@@ -104,7 +104,7 @@ describe('CompareView', () => {
     const client = workbench();
     renderWithClient(<CompareView initialIds={['a']} />, client);
     await screen.findByTestId('compare-chart');
-    await waitFor(() => expect(client.callsOf('runs.epochs')).toHaveLength(1));
+    await waitFor(() => expect(client.callsOf('runs.epochColumns')).toHaveLength(1));
     act(() => client.emit({ type: 'run.epoch', runId: 'a', metrics: epoch(3) }));
     fireEvent.click(screen.getByTestId('export-csv'));
     await waitFor(() => expect(client.saved).toHaveLength(1));

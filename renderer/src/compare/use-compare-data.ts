@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RunEpochs } from '../../../common/api/contract';
 import type { CompareRun } from '../../../common/compare/differing-params';
 import { useClient, useClientEvents } from '../client/client-context';
+import { loadEpochs } from '../client/epochs';
 import { errorMessage } from '../client/errors';
 import { mergeEpochs } from '../run-detail/live-run';
 
@@ -44,7 +45,7 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
       // Every epoch of the selection is asked for at once, beside the configs: the largest answer by far, it
       // should not wait for the configs' round trip. Should it be refused (a run is missing), it is asked
       // again for the runs that are there.
-      const allEpochs = client.call('runs.epochs', { runIds: selection }).catch(() => null);
+      const allEpochs = loadEpochs(client, selection).catch(() => null);
       const uncached = [...new Set(selection.filter((runId) => !configs.current.has(runId)))];
       if (uncached.length > 0) {
         // One request for every config; when it is refused (a run deleted meanwhile, an id mistyped in the
@@ -64,7 +65,12 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
       const missing = selection.filter((runId) => !configs.current.has(runId));
       const epochs =
         (await allEpochs) ??
-        (runs.length > 0 ? await client.call('runs.epochs', { runIds: runs.map((r) => r.id) }) : []);
+        (runs.length > 0
+          ? await loadEpochs(
+              client,
+              runs.map((r) => r.id),
+            )
+          : []);
       if (stale) return;
       setData({ key, runs, epochs, missing });
       setError(null);

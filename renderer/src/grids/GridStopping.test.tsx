@@ -94,16 +94,16 @@ const column = (col: string) =>
   screen.getAllByTestId('stopping-row').map((row) => row.querySelector(`[data-col="${col}"]`)?.textContent);
 
 describe('GridView: early stopping across the grid', () => {
-  it('replays a rule on every completed cell from one runs.epochs call, and plots it against an axis', async () => {
+  it('replays a rule on every completed cell from one runs.epochColumns call, and plots it against an axis', async () => {
     const client = workbench();
     renderWithClient(<GridView gridId="grid-1" />, client);
     await screen.findByTestId('grid-stopping');
     // Nothing is read until asked for: the section reads every epoch of every cell.
-    expect(client.callsOf('runs.epochs')).toEqual([]);
+    expect(client.callsOf('runs.epochColumns')).toEqual([]);
     expect(screen.getByTestId('grid-stopping').textContent).toContain('8 completed cells (1 failed');
     fireEvent.click(screen.getByTestId('grid-stopping-toggle'));
     await screen.findByTestId('stopping-chart');
-    expect(client.callsOf('runs.epochs')).toEqual([
+    expect(client.callsOf('runs.epochColumns')).toEqual([
       { runIds: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `run-${i}`) },
     ]);
 
@@ -159,7 +159,7 @@ describe('GridView: early stopping across the grid', () => {
     await waitFor(() =>
       expect((plotly.chart(/^Heatmap of epochs saved/).data[0] as { z: unknown }).z).toEqual(expected(10)),
     );
-    expect(client.callsOf('runs.epochs')).toHaveLength(1);
+    expect(client.callsOf('runs.epochColumns')).toHaveLength(1);
     expect(screen.getByTestId('heatmap-note').textContent).toMatch(/^Under patience:10 on valLoss/);
     const heat = plotly.chart(/^Heatmap of epochs saved/).data[0] as {
       colorbar: { title: { text: string } };
@@ -173,7 +173,7 @@ describe('GridView: early stopping across the grid', () => {
       expect((plotly.chart(/^Heatmap of epochs saved/).data[0] as { z: unknown }).z).toEqual(expected(5)),
     );
     // Still the epochs of the first call: the section and the heatmap share them.
-    expect(client.callsOf('runs.epochs')).toHaveLength(1);
+    expect(client.callsOf('runs.epochColumns')).toHaveLength(1);
 
     fireEvent.change(colour, { target: { value: 'testAccLost' } });
     const lostZ = () =>
@@ -201,7 +201,7 @@ describe('GridView: early stopping across the grid', () => {
     await screen.findByText('Loading the epochs of 8 runs…');
     expect(screen.queryByTestId('stopping-row')).toBeNull();
     deliver(
-      (client.callsOf('runs.epochs')[0] as { runIds: string[] }).runIds.map((runId) => ({
+      (client.callsOf('runs.epochColumns')[0] as { runIds: string[] }).runIds.map((runId) => ({
         runId,
         epochs: history(10),
       })),

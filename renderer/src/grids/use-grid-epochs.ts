@@ -2,14 +2,15 @@ import { useMemo, useRef } from 'react';
 import type { RunEpochs } from '../../../common/api/contract';
 import type { GridDetail } from '../../../common/grid/types';
 import { useClient } from '../client/client-context';
+import { loadEpochs } from '../client/epochs';
 import { useLoad, type Loaded } from '../common/use-load';
 import { analysedCells } from './grid-stopping-data';
 
-/** runs.epochs takes at most this many runs per call (the contract's limit). */
+/** runs.epochColumns takes at most this many runs per call (the contract's limit). */
 const MAX_RUNS_PER_CALL = 5000;
 
 /**
- * Every logged epoch of the grid's completed runs, for the early-stopping analysis: one runs.epochs call
+ * Every logged epoch of the grid's completed runs, for the early-stopping analysis: one runs.epochColumns call
  * for all of them (however many cells), only while `enabled`. A finished run's epochs never change, so
  * while the grid trains only runs that completed since are fetched, not the whole grid again.
  */
@@ -26,7 +27,7 @@ export function useGridEpochs(
     if (!enabled) return null;
     const missing = runIds.filter((id) => !cache.current.has(id));
     for (let i = 0; i < missing.length; i += MAX_RUNS_PER_CALL) {
-      const answer = await client.call('runs.epochs', { runIds: missing.slice(i, i + MAX_RUNS_PER_CALL) });
+      const answer = await loadEpochs(client, missing.slice(i, i + MAX_RUNS_PER_CALL));
       for (const run of answer) cache.current.set(run.runId, run.epochs);
     }
     return new Map(runIds.map((id) => [id, cache.current.get(id) ?? []]));

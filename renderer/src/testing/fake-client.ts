@@ -6,6 +6,7 @@ import {
   type ApiResult,
   type WorkbenchClient,
 } from '../../../common/api/contract';
+import { toEpochColumns } from '../../../common/api/epoch-columns';
 
 export type FakeHandlers = {
   [M in ApiMethodName]?: (params: ApiParams<M>) => ApiResult<M> | Promise<ApiResult<M>>;
@@ -33,7 +34,23 @@ export class FakeWorkbench implements WorkbenchClient {
   readonly saved: SavedFile[] = [];
   private readonly listeners = new Set<(event: ApiEvent) => void>();
 
-  constructor(private readonly handlers: FakeHandlers = {}) {}
+  private readonly handlers: FakeHandlers;
+
+  /**
+   * A test gives the epochs once, as `runs.epochs`; `runs.epochColumns` answers with the same epochs in
+   * columns, as the server does, unless the test gives it a handler of its own.
+   */
+  constructor(handlers: FakeHandlers = {}) {
+    const epochs = handlers['runs.epochs'];
+    this.handlers =
+      epochs && !handlers['runs.epochColumns']
+        ? {
+            ...handlers,
+            'runs.epochColumns': async (params) =>
+              (await epochs(params)).map((r) => ({ runId: r.runId, columns: toEpochColumns(r.epochs) })),
+          }
+        : handlers;
+  }
 
   call<M extends ApiMethodName>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
     this.calls.push({ method, params });
