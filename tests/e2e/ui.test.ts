@@ -457,6 +457,10 @@ describe('browser UI against workbench serve', () => {
     const curve = (r: RunEpochs) => r.epochs.map(({ seconds: _seconds, ...rest }) => rest);
     expect(b.epochs).toHaveLength(6);
     expect(curve(b)).toEqual(curve(a));
+    // Off its page first: an open detail view refetches its run when runs change, and a deleted run answers
+    // 404, which the page-errors check below would count.
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('runs-table').waitFor();
     await api('runs.delete', { runIds: [rerunId] });
   });
 
