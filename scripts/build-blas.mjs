@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeGyp } from './node-gyp.mjs';
 
 export const ADDON_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'blas');
 export const ADDON_FILE = join(ADDON_DIR, 'build', 'Release', 'workbench_blas.node');
@@ -43,24 +44,9 @@ export function missingBlas() {
   }${library ? '' : 'libopenblas.so'} not found; Debian/Ubuntu: sudo apt-get install ${DEBIAN_PACKAGE})`;
 }
 
-/** node-gyp: the one npm runs scripts with, else npm's bundled copy beside this Node, else one on PATH. */
+/** node-gyp: found as findNodeGyp finds it, else one on PATH. */
 function nodeGyp() {
-  const candidates = [
-    process.env.npm_config_node_gyp,
-    join(
-      dirname(process.execPath),
-      '..',
-      'lib',
-      'node_modules',
-      'npm',
-      'node_modules',
-      'node-gyp',
-      'bin',
-      'node-gyp.js',
-    ),
-    join(dirname(process.execPath), 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-  ];
-  const script = candidates.find((c) => c && existsSync(c));
+  const script = findNodeGyp();
   return script ? [process.execPath, script] : ['node-gyp'];
 }
 

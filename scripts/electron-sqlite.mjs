@@ -15,6 +15,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeF
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeGyp } from './node-gyp.mjs';
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 /** What a user runs to retry this step; main/electron/startup-error.ts names the same command. */
@@ -24,8 +25,6 @@ export const ELECTRON_SQLITE_DIR = join(ROOT, 'node_modules', '.workbench-electr
 const BINDING_FILE = 'better_sqlite3.node';
 const STAMP_FILE = 'better_sqlite3.json';
 const ELECTRON_HEADERS_URL = 'https://electronjs.org/headers';
-
-const require = createRequire(import.meta.url);
 
 function packageDir(name, from = ROOT) {
   return dirname(createRequire(join(from, 'package.json')).resolve(`${name}/package.json`));
@@ -116,32 +115,8 @@ function fromPrebuilt({ staging, sqliteDir, target, arch, platform, env, log }) 
   return result.ok ? undefined : `no prebuilt binary (${lastLine(result.output, String(result.error))})`;
 }
 
-/** npm hands lifecycle scripts its node-gyp; run by hand, npm's own copy beside this Node is used. */
-function nodeGypScript(env) {
-  const candidates = [
-    env.npm_config_node_gyp,
-    join(
-      dirname(process.execPath),
-      '..',
-      'lib',
-      'node_modules',
-      'npm',
-      'node_modules',
-      'node-gyp',
-      'bin',
-      'node-gyp.js',
-    ),
-  ];
-  try {
-    candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
-  } catch {
-    // not installed as a package here
-  }
-  return candidates.find((file) => file && existsSync(file));
-}
-
 function fromSource({ staging, sqliteDir, target, arch, env, headersUrl, log }) {
-  const gyp = nodeGypScript(env);
+  const gyp = findNodeGyp(env);
   if (!gyp) return 'no node-gyp found to build it from source';
   for (const part of ['package.json', 'binding.gyp', 'src', 'deps']) {
     cpSync(join(sqliteDir, part), join(staging, part), { recursive: true });

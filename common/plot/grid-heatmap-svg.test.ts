@@ -57,6 +57,25 @@ describe('renderHeatmapSvg', () => {
     expect(texts(doc, 'text')).toContain('E5 <small> & co: validation loss');
   });
 
+  it('labels every k-th level where all of them would overlap (50 learning rates), with every cell still drawn', () => {
+    const lr = { ...LR_AXIS, values: Array.from({ length: 50 }, (_, i) => 0.002 * 1.1 ** i) };
+    const results = fullGridCells([L2_AXIS, lr], (v) => v['training.learningRate'] as number);
+    const many = gridHeatmap([L2_AXIS, lr], asCells(results), {
+      x: 'regularization.l2',
+      y: 'training.learningRate',
+    });
+    const doc = parseSvg(renderHeatmapSvg(many, OPTIONS));
+    const ys = [...doc.querySelectorAll('.y-ticks text')].map((t) => Number(t.getAttribute('y')));
+    expect(ys.length).toBeGreaterThan(1);
+    expect(ys.length).toBeLessThan(50);
+    // Adjacent labels at least a line apart.
+    for (let k = 1; k < ys.length; k += 1) expect(Math.abs(ys[k] - ys[k - 1])).toBeGreaterThanOrEqual(12);
+    expect(texts(doc, '.y-ticks text')[0]).toBe(many.y?.labels[0]);
+    // Three levels across still all labelled; every one of the 150 cells drawn.
+    expect(texts(doc, '.x-ticks text')).toEqual(['0.01', '0.1', '0.5']);
+    expect(doc.querySelectorAll('.cells > rect').length).toBe(150);
+  });
+
   it('colours the lowest and highest value with the two ends of the scale and outlines the best', () => {
     const doc = parseSvg(renderHeatmapSvg(matrix(), OPTIONS));
     const cells = [...doc.querySelectorAll('.cells rect')];

@@ -2,7 +2,7 @@ import { MARK_TEXT, describeHeatmapCell, type HeatmapCell, type HeatmapMatrix } 
 import { colourFor, textColourOn, VIRIDIS } from './grid-colour-scale';
 import { estimateTextWidth } from './legend-layout';
 import { coord, escapeXml } from './svg-xml';
-import { linearTicks } from './ticks';
+import { levelTicks, linearTicks } from './ticks';
 
 /**
  * A grid heatmap as a standalone SVG in the style of the comparison export (white background, black text,
@@ -63,6 +63,10 @@ export function renderHeatmapSvg(matrix: HeatmapMatrix, options: HeatmapSvgOptio
   const best = bestCell(matrix, options.lowerIsBetter);
   const fontSize = Math.max(8, Math.min(13, cellH / 3, cellW / 6));
   const showText = cellW >= 28 && cellH >= 16;
+  // As many level labels as fit without overlapping: a label's line height down the side, its width across.
+  const widest = Math.max(...matrix.x.labels.map((l) => estimateTextWidth(l, TICK_FONT_SIZE)));
+  const xTicks = levelTicks(matrix.x.labels, Math.max(1, Math.floor((right - left) / (widest + 8))));
+  const yTicks = levelTicks(yLabels, Math.max(1, Math.floor((bottom - top) / (TICK_FONT_SIZE * 1.3))));
 
   const parts = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -94,9 +98,9 @@ export function renderHeatmapSvg(matrix: HeatmapMatrix, options: HeatmapSvgOptio
   parts.push(
     `<path d="M${left} ${top}V${bottom}H${right}" stroke="#000000" stroke-width="1" fill="none"/>`,
     '<g class="x-ticks" text-anchor="middle" fill="#000000">',
-    ...matrix.x.labels.map(
-      (label, i) =>
-        `<text x="${coord(cx(i) + cellW / 2)}" y="${bottom + TICK_FONT_SIZE + 6}">${escapeXml(label)}</text>`,
+    ...xTicks.tickvals.map(
+      (i, k) =>
+        `<text x="${coord(cx(i) + cellW / 2)}" y="${bottom + TICK_FONT_SIZE + 6}">${escapeXml(xTicks.ticktext[k])}</text>`,
     ),
     '</g>',
     `<text class="x-title" x="${coord((left + right) / 2)}" y="${height - 14}" text-anchor="middle" font-size="${AXIS_TITLE_FONT_SIZE}">${escapeXml(options.xTitle)}</text>`,
@@ -104,9 +108,9 @@ export function renderHeatmapSvg(matrix: HeatmapMatrix, options: HeatmapSvgOptio
   if (matrix.y) {
     parts.push(
       '<g class="y-ticks" text-anchor="end" fill="#000000">',
-      ...yLabels.map(
-        (label, j) =>
-          `<text x="${left - 6}" y="${coord(cy(j) + cellH / 2 + TICK_FONT_SIZE * 0.35)}">${escapeXml(label)}</text>`,
+      ...yTicks.tickvals.map(
+        (j, k) =>
+          `<text x="${left - 6}" y="${coord(cy(j) + cellH / 2 + TICK_FONT_SIZE * 0.35)}">${escapeXml(yTicks.ticktext[k])}</text>`,
       ),
       '</g>',
       `<text class="y-title" transform="translate(${14 + AXIS_TITLE_FONT_SIZE / 2 + 4} ${coord((top + bottom) / 2)}) rotate(-90)" text-anchor="middle" font-size="${AXIS_TITLE_FONT_SIZE}">${escapeXml(options.yTitle)}</text>`,

@@ -146,3 +146,17 @@ export function formatPowerOfTen(value: number): string {
   const digits = [...String(Math.abs(exponent))].map((d) => SUPERSCRIPT_DIGITS[Number(d)]).join('');
   return `10${exponent < 0 ? '⁻' : ''}${digits}`;
 }
+
+/**
+ * Tick positions and labels for an axis of levels at 0…n−1 (a grid heatmap's): every level while at most
+ * `max` fit, else every k-th, starting from the first, so the labels do not overlap; each cell's own levels
+ * are in its hover and the results table.
+ */
+export function levelTicks(
+  labels: readonly string[],
+  max: number,
+): { tickvals: number[]; ticktext: string[] } {
+  const step = Math.max(1, Math.ceil(labels.length / max));
+  const tickvals = labels.map((_, i) => i).filter((i) => i % step === 0);
+  return { tickvals, ticktext: tickvals.map((i) => labels[i]) };
+}

@@ -6,35 +6,12 @@ import type { GridDetail } from '../../../common/grid/types';
 import { FakeWorkbench } from '../testing/fake-client';
 import { APP_INFO, epoch, fullGridCells, gridDetail, L2_AXIS, LR_AXIS } from '../testing/fixtures';
 import { simulateViewport } from '../testing/layout';
+import { plotlyStandIn as plotly } from '../testing/plotly-stand-in';
 import { renderWithClient } from '../testing/render';
 import { exportAnswer } from '../archives/test-fixtures';
 import { GridView } from './GridView';
 
-/** Plotly needs a real browser: a stand-in records what each chart was asked to draw, by its name. */
-const plotly = vi.hoisted(() => {
-  type Drawn = { data: unknown[]; layout: Record<string, unknown> };
-  const charts = new Map<Element, Drawn>();
-  return {
-    charts,
-    api: {
-      react: (div: Element, data: unknown[], layout: Record<string, unknown>) => {
-        charts.set(div, { data, layout });
-        (div as unknown as { on: () => void }).on = () => {};
-        return Promise.resolve(div);
-      },
-      purge: () => {},
-    },
-    chart(label: RegExp): Drawn {
-      const found = [...charts].find(([div]) => label.test(div.getAttribute('aria-label') ?? ''));
-      if (!found) throw new Error(`no chart drawn matching ${label}`);
-      return found[1];
-    },
-  };
-});
-vi.mock('../charts/plotly-loader', () => ({
-  canDrawCharts: () => true,
-  loadPlotly: () => Promise.resolve(plotly.api),
-}));
+vi.mock('../charts/plotly-loader', async () => (await import('../testing/plotly-stand-in')).mockPlotly());
 
 let restoreLayout: () => void;
 beforeEach(() => {

@@ -5,44 +5,11 @@ import type { GridCellResult, GridDetail } from '../../../common/grid/types';
 import { FakeWorkbench } from '../testing/fake-client';
 import { APP_INFO, epoch, fullGridCells, gridDetail, L2_AXIS, LR_AXIS, metrics } from '../testing/fixtures';
 import { simulateViewport } from '../testing/layout';
+import { plotlyStandIn as plotly } from '../testing/plotly-stand-in';
 import { renderWithClient } from '../testing/render';
 import { GridView } from './GridView';
 
-/**
- * Plotly needs a real browser; here a stand-in records what each chart was asked to draw (by the chart's
- * accessible name) and lets a test raise Plotly events on it, as brushing a parcoords axis does.
- */
-const plotly = vi.hoisted(() => {
-  type Drawn = {
-    data: unknown[];
-    layout: Record<string, unknown>;
-    handlers: Map<string, (payload: unknown) => void>;
-  };
-  const charts = new Map<Element, Drawn>();
-  return {
-    charts,
-    api: {
-      react: (div: Element, data: unknown[], layout: Record<string, unknown>) => {
-        const drawn = charts.get(div) ?? { data, layout, handlers: new Map() };
-        Object.assign(drawn, { data, layout });
-        charts.set(div, drawn);
-        (div as unknown as { on: (name: string, fn: (p: unknown) => void) => void }).on = (name, fn) =>
-          drawn.handlers.set(name, fn);
-        return Promise.resolve(div);
-      },
-      purge: () => {},
-    },
-    chart(label: RegExp): Drawn {
-      const found = [...charts].find(([div]) => label.test(div.getAttribute('aria-label') ?? ''));
-      if (!found) throw new Error(`no chart drawn matching ${label}`);
-      return found[1];
-    },
-  };
-});
-vi.mock('../charts/plotly-loader', () => ({
-  canDrawCharts: () => true,
-  loadPlotly: () => Promise.resolve(plotly.api),
-}));
+vi.mock('../charts/plotly-loader', async () => (await import('../testing/plotly-stand-in')).mockPlotly());
 
 let restoreLayout: () => void;
 beforeEach(() => {

@@ -2,6 +2,7 @@ import type { Annotation, Data, Layout, Shape } from 'plotly.js-dist-min';
 import { describeHeatmapCell, MARK_TEXT, type HeatmapMatrix } from '../../../common/grid/heatmap';
 import { plotlyColourscale } from '../../../common/plot/grid-colour-scale';
 import { bestCell } from '../../../common/plot/grid-heatmap-svg';
+import { levelTicks } from '../../../common/plot/ticks';
 import type { PlotColors } from '../charts/plot-theme';
 
 /**
@@ -45,7 +46,9 @@ export function heatmapTraces(
     text: matrix.rows.map((row) =>
       row.map((c) => (c.value === null ? '' : format(c.value) + (c.mark === 'partial' ? '*' : ''))),
     ),
-    texttemplate: '%{text}',
+    // Values in the cells while the cells are large enough to read them (as many as get a label of their
+    // own); beyond that the hover and the table below the chart give them.
+    texttemplate: matrix.x.labels.length <= MAX_X_TICKS && matrix.rows.length <= MAX_Y_TICKS ? '%{text}' : '',
     customdata: matrix.rows.map((row, j) =>
       row.map(
         (c, i) =>
@@ -158,8 +161,7 @@ export function heatmapLayout(
     xaxis: {
       title: { text: titles.x },
       tickmode: 'array',
-      tickvals: matrix.x.labels.map((_, i) => i),
-      ticktext: matrix.x.labels,
+      ...levelTicks(matrix.x.labels, MAX_X_TICKS),
       range: [-0.5, nx - 0.5],
       showgrid: false,
       zeroline: false,
@@ -167,8 +169,7 @@ export function heatmapLayout(
     yaxis: {
       title: { text: matrix.y ? titles.y : '' },
       tickmode: 'array',
-      tickvals: matrix.rows.map((_, j) => j),
-      ticktext: matrix.y?.labels ?? [''],
+      ...levelTicks(matrix.y?.labels ?? [''], MAX_Y_TICKS),
       range: [-0.5, ny - 0.5],
       showgrid: false,
       zeroline: false,
@@ -177,3 +178,7 @@ export function heatmapLayout(
     shapes,
   };
 }
+
+/** Labelled levels an axis shows at most: beyond them the labels would overlap (50 learning rates, say). */
+const MAX_X_TICKS = 12;
+const MAX_Y_TICKS = 20;
