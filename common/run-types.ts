@@ -1,3 +1,4 @@
+import type { CheckpointInfo, RunParent } from './checkpoints/types';
 import type { RunConfig } from './config/run-config';
 import type { BackendName, BackendReport, MetricSummary, RunStatus } from './types';
 
@@ -34,6 +35,17 @@ export interface RunRecord {
   gridCell: number | null;
   /** Where a live early-stopping rule ended the run; null when none fired. */
   earlyStop: EarlyStopRecord | null;
+  /** A fork's parent run and the epoch it continued from; null for a run trained from its seed. */
+  parent: RunParent | null;
+  /** Every time the run was resumed from its last checkpoint, oldest first. */
+  resumes: RunResume[];
+}
+
+/** One resume of a run: when, from which epoch, to how many epochs in all. */
+export interface RunResume {
+  at: string;
+  fromEpoch: number;
+  epochs: number;
 }
 
 /** What a live early-stopping rule recorded when it ended a run (status `completed`). */
@@ -70,6 +82,11 @@ export interface RunListItem {
 
 export interface RunDetail extends RunRecord {
   backendReport: BackendReport | null;
+  /** Kept checkpoints, oldest first, and the bytes they take. */
+  checkpoints: CheckpointInfo[];
+  checkpointBytes: number;
+  /** Runs forked from this one: id, name and the epoch each left it at. */
+  children: { id: string; name: string; epoch: number; status: RunStatus }[];
   /** In METRIC_NAMES order; metrics never logged are absent. */
   summaries: MetricSummary[];
   /** Epochs logged so far. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkpointPolicySchema } from '../checkpoints/policy';
 import { earlyStoppingSchema } from '../stopping/rule-schema';
 
 /**
@@ -222,6 +223,8 @@ export const runConfigSchema = z.strictObject({
   regularization: regularizationSchema.default({ l2: 0, l2Convention: 'half', l2Covers: 'weights' }),
   /** Preferred backend; "auto" takes the first of tfjs-node-gpu → tfjs-node → wasm → cpu that loads. */
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Which epochs keep their weights (see common/checkpoints/policy.ts); default best and last. */
+  checkpoints: checkpointPolicySchema,
 });
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;

@@ -1,3 +1,4 @@
+import type { TrainingState } from '../../common/checkpoints/training-state';
 import type { EarlyStopRecord } from '../../common/run-types';
 import type { EpochMetrics } from '../../common/types';
 
@@ -5,7 +6,11 @@ import type { EpochMetrics } from '../../common/types';
 export type { SplitArrays, TrainingData } from '../datasets/types';
 
 export interface TrainCallbacks {
-  onEpoch(metrics: EpochMetrics): void;
+  /**
+   * After each epoch. `state()` hands out the training state after it (weights, optimizer slots, random
+   * streams), computed only when called: a run that keeps no checkpoint pays nothing.
+   */
+  onEpoch(metrics: EpochMetrics, state: () => TrainingState): void;
   /** Polled once per batch; true stops the run before the next batch. */
   shouldStop(): boolean;
   onBatch?(epoch: number, batch: number, batches: number): void;
@@ -16,3 +21,11 @@ export type TrainOutcome =
   | { status: 'completed'; epochs: number; earlyStop?: EarlyStopRecord }
   | { status: 'cancelled'; epochs: number }
   | { status: 'diverged'; epochs: number; divergedAtEpoch: number; message: string };
+
+/** Where training starts when it does not start from the seed's initial weights: a resume or a fork. */
+export interface TrainStart {
+  /** The state after epoch `state.epoch`; training goes on with the next epoch. */
+  state: TrainingState;
+  /** Every epoch logged before the start (a fork's parent's, a resumed run's own): the stopping rule reads them. */
+  history: EpochMetrics[];
+}

@@ -48,6 +48,10 @@ export function openDatabase(
   try {
     // busy_timeout first: switching to WAL takes a lock that another process may be holding.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Before the first table exists this takes effect at once: pruned checkpoints give their pages back to
+    // the file system with `PRAGMA incremental_vacuum` (store/checkpoints.ts). Older files keep their mode
+    // until `workbench checkpoints prune` converts them with one VACUUM.
+    if (!isInMemory(file) && schemaVersion(db) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     // In WAL mode a committed transaction is in the -wal file before COMMIT returns, so it survives the
     // process being killed (kill -9) with NORMAL; FULL would add an fsync per epoch, which only buys

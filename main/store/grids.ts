@@ -8,6 +8,8 @@ import { UserInputError } from '../../common/errors';
 import { toEpochMetrics, type EpochRow } from './epochs';
 import { GridNotFoundError } from './errors';
 import type { RunRepository } from './runs';
+import type { CheckpointRepository } from './checkpoints';
+import type { RunContinuationRepository } from './run-continuation';
 import type { RunOwner } from './types';
 
 /**
@@ -93,6 +95,14 @@ export interface ClaimedCell {
   runId: string;
   config: RunConfig;
   datasetFingerprint: string;
+  /** The cell's interrupted run goes on from this epoch's checkpoint (same run), instead of a new attempt. */
+  resumedFrom?: number;
+}
+
+/** What a claim needs to continue an interrupted cell in place rather than start it again. */
+export interface CellContinuation {
+  checkpoints: CheckpointRepository;
+  continuation: RunContinuationRepository;
 }
 
 interface GridRow {
@@ -174,6 +184,7 @@ export class GridRepository {
     db: Database.Database,
     private readonly runs: RunRepository,
     private readonly now: () => Date,
+    private readonly resumable: CellContinuation,
   ) {
     this.insertGrid = db.prepare(`
       INSERT INTO grids (id, name, spec, axes, status, cells, created_at, owner_token, owner_pid, owner_host,
@@ -282,6 +293,24 @@ export class GridRepository {
         const next = this.selectNextCell.get({ gridId, before: retryCancelledBefore });
         if (!next) return null;
         const config = JSON.parse(next.config) as RunConfig;
+        const resumeFrom = next.run_id === null ? null : this.lastCheckpointedEpoch(next.run_id);
+        if (next.run_id !== null && resumeFrom !== null) {
+          // Its epochs so far stay; it trains on from its last checkpoint, every epoch exactly once.
+          const stored = this.runs.findRun(next.run_id)!;
+          this.resumable.continuation.requeue(
+            next.run_id,
+            { owner, config: stored.config, fromEpoch: resumeFrom },
+            this.now(),
+          );
+          return {
+            gridId,
+            index: next.idx,
+            runId: next.run_id,
+            config: stored.config,
+            datasetFingerprint: next.fp,
+            resumedFrom: resumeFrom,
+          };
+        }
         const run = this.runs.createRun({
           config,
           datasetFingerprint: next.fp,
@@ -306,6 +335,12 @@ export class GridRepository {
       return true;
     });
     this.finishIfDoneTransaction = (...args) => finishIfDone.immediate(...args);
+  }
+
+  /** The epoch an interrupted attempt can go on from: its last checkpoint, kept with its last logged epoch. */
+  private lastCheckpointedEpoch(runId: string): number | null {
+    const last = this.resumable.checkpoints.list(runId).find((c) => c.kinds.includes('last'));
+    return last?.trainingState ? last.epoch : null;
   }
 
   createGrid(grid: NewGrid, owner: RunOwner, options: CreateGridOptions = {}): string {

@@ -18,7 +18,9 @@ import { importArchive, previewArchive } from './archive/merge-archive';
 import { openVerifiedArchive } from './archive/open-archive';
 import { writeArchive } from './archive/write-archive';
 import { copyImportedDatasets } from './dataset-copy';
+import { CheckpointRepository, type EpochCheckpoint } from './checkpoints';
 import { GridRepository } from './grids';
+import { RunContinuationRepository, type RequeueInput } from './run-continuation';
 import { RunRepository, type RunTableEntry } from './runs';
 import type {
   CreateRunInput,
@@ -51,6 +53,8 @@ export class RunStore {
   private readonly epochs: EpochRepository;
   private readonly datasets: ImportedDatasetRepository;
   private readonly gridRepo: GridRepository;
+  private readonly checkpointRepo: CheckpointRepository;
+  private readonly continuation: RunContinuationRepository;
   private readonly readRunDetail: (idOrUniquePrefix: string) => RunDetail | undefined;
 
   private constructor(
@@ -61,13 +65,25 @@ export class RunStore {
     this.runs = new RunRepository(db, now);
     this.epochs = new EpochRepository(db, now);
     this.datasets = new ImportedDatasetRepository(db, now);
-    this.gridRepo = new GridRepository(db, this.runs, now);
+    this.checkpointRepo = new CheckpointRepository(db, this.epochs, now);
+    this.continuation = new RunContinuationRepository(db);
+    this.gridRepo = new GridRepository(db, this.runs, now, {
+      checkpoints: this.checkpointRepo,
+      continuation: this.continuation,
+    });
     // One read transaction, so that the row, the summaries and the epoch count are from the same moment
     // even while another process is logging epochs.
     this.readRunDetail = db.transaction((idOrUniquePrefix: string): RunDetail | undefined => {
       const run = this.runs.findRun(idOrUniquePrefix);
       if (!run) return undefined;
-      return { ...run, summaries: this.epochs.getSummaries(run.id), epochs: this.epochs.countEpochs(run.id) };
+      return {
+        ...run,
+        summaries: this.epochs.getSummaries(run.id),
+        epochs: this.epochs.countEpochs(run.id),
+        checkpoints: this.checkpointRepo.list(run.id),
+        checkpointBytes: this.checkpointRepo.runBytes(run.id),
+        children: this.continuation.children(run.id),
+      };
     });
   }
 
@@ -115,9 +131,22 @@ export class RunStore {
     this.runs.startRun(runId, input);
   }
 
-  /** One transaction: the epoch and the updated summaries. Once it returns, the epoch survives kill -9. */
-  appendEpoch(runId: string, metrics: EpochMetrics): void {
-    this.epochs.appendEpoch(runId, metrics);
+  /**
+   * One transaction: the epoch, the updated summaries and, with `checkpoint`, the state after it as its policy
+   * keeps it. Once it returns, all of it survives kill -9; if it throws, none of it was written.
+   */
+  appendEpoch(runId: string, metrics: EpochMetrics, checkpoint: EpochCheckpoint | null = null): void {
+    this.checkpointRepo.appendEpoch(runId, metrics, checkpoint);
+  }
+
+  /** Kept checkpoints: list, read (hash-checked), prune (see CheckpointRepository). */
+  get checkpoints(): CheckpointRepository {
+    return this.checkpointRepo;
+  }
+
+  /** Queues a stopped run again in place to train on from its last epoch (see RunContinuationRepository). */
+  requeueRun(runId: string, input: RequeueInput): void {
+    this.continuation.requeue(runId, input, this.now());
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { flattenParams } from '../../common/config/flatten-params';
 import type { RunConfig } from '../../common/config/run-config';
-import type { EarlyStopRecord } from '../../common/run-types';
+import type { EarlyStopRecord, RunResume } from '../../common/run-types';
 import { FINAL_STATUSES, type BackendName, type BackendReport, type RunStatus } from '../../common/types';
 import { AmbiguousRunPrefixError, RunNotFoundError, RunStateError } from './errors';
 import { currentProcessOwner } from './liveness';
@@ -20,7 +20,7 @@ import type {
 /** The runs table and its params: a run's life from queued to a final status. */
 
 /** A run's row, parsed: a RunDetail without what other tables hold. */
-export type StoredRun = Omit<RunDetail, 'summaries' | 'epochs'>;
+export type StoredRun = Omit<RunDetail, 'summaries' | 'epochs' | 'checkpoints' | 'checkpointBytes' | 'children'>;
 
 interface RunRow {
   id: string;
@@ -45,6 +45,9 @@ interface RunRow {
   grid_id: string | null;
   grid_cell: number | null;
   early_stop: string | null;
+  parent_run_id: string | null;
+  parent_epoch: number | null;
+  resumes: string;
 }
 
 interface RunListRow {
@@ -107,7 +110,8 @@ const NEWEST_FIRST = `ORDER BY r.created_at DESC, r.rowid DESC`;
 const SELECT_RUN = `
   SELECT r.id, r.name, e.name AS experiment, r.status, r.config, r.seed, r.dataset_id, r.dataset_fingerprint,
          r.backend, r.backend_report, r.app_version, r.error, r.created_at, r.started_at, r.finished_at,
-         r.epochs_planned, r.owner_pid, r.owner_host, r.tags, r.grid_id, r.grid_cell, r.early_stop
+         r.epochs_planned, r.owner_pid, r.owner_host, r.tags, r.grid_id, r.grid_cell, r.early_stop,
+         r.parent_run_id, r.parent_epoch, r.resumes
   FROM runs r JOIN experiments e ON e.id = r.experiment_id`;
 
 /** How many ids an ambiguous prefix error lists. */
@@ -153,10 +157,10 @@ export class RunRepository {
     this.insertRun = db.prepare(`
       INSERT INTO runs (id, experiment_id, name, status, config, seed, dataset_id, dataset_fingerprint,
                         app_version, created_at, epochs_planned, owner_pid, owner_host, owner_token, heartbeat_at,
-                        tags, grid_id, grid_cell)
+                        tags, grid_id, grid_cell, parent_run_id, parent_epoch)
       VALUES (@id, @experimentId, @name, 'queued', @config, @seed, @datasetId, @datasetFingerprint,
               @appVersion, @createdAt, @epochsPlanned, @ownerPid, @ownerHost, @ownerToken, @createdAt,
-              @tags, @gridId, @gridCell)`);
+              @tags, @gridId, @gridCell, @parentRunId, @parentEpoch)`);
     this.insertParam = db.prepare(
       `INSERT INTO params (run_id, key, value_text, value_num) VALUES (?, ?, ?, ?)`,
     );
@@ -173,7 +177,7 @@ export class RunRepository {
       ${NEWEST_FIRST}`);
     this.selectStatus = db.prepare(`SELECT status FROM runs WHERE id = ?`);
     this.updateStarted = db.prepare(`
-      UPDATE runs SET status = 'running', started_at = @startedAt, backend = @backend,
+      UPDATE runs SET status = 'running', started_at = COALESCE(started_at, @startedAt), backend = @backend,
                       backend_report = @backendReport, owner_pid = @pid, owner_host = @host
       WHERE id = @id AND status = 'queued'`);
     this.updateFinished = db.prepare(`
@@ -227,6 +231,8 @@ export class RunRepository {
         tags: JSON.stringify(normalizeTags(config.tags)),
         gridId: input.grid?.gridId ?? null,
         gridCell: input.grid?.cell ?? null,
+        parentRunId: input.parent?.runId ?? null,
+        parentEpoch: input.parent?.epoch ?? null,
       });
       for (const param of flattenParams(config)) this.insertParam.run(id, param.key, param.text, param.num);
     });
@@ -437,6 +443,11 @@ function toRecord(row: RunRow): RunRecord {
     gridId: row.grid_id,
     gridCell: row.grid_cell,
     earlyStop: row.early_stop === null ? null : (JSON.parse(row.early_stop) as EarlyStopRecord),
+    parent:
+      row.parent_run_id === null || row.parent_epoch === null
+        ? null
+        : { runId: row.parent_run_id, epoch: row.parent_epoch },
+    resumes: JSON.parse(row.resumes) as RunResume[],
   };
 }
 
@@ -459,6 +470,9 @@ function interruptionMessage(run: UnfinishedRunRow, why: Orphan['why'], epochs: 
       : `pid ${run.owner_pid} on ${run.owner_host}`;
   const how = why === 'silent' ? ` (no heartbeat since ${run.last_seen})` : '';
   const kept = epochs === 1 ? '1 logged epoch is kept' : `${epochs} logged epochs are kept`;
+  if (run.status === 'queued' && epochs > 0) {
+    return `interrupted: the process that was to resume it (${owner})${how} ended first; ${kept}`;
+  }
   return run.status === 'queued'
     ? `interrupted: the process that queued it (${owner})${how} ended before it started`
     : `interrupted: the process that was training it (${owner})${how} ended without finishing it; ${kept}`;

@@ -14,6 +14,8 @@ export interface CreateRunInput {
   owner?: RunOwner;
   /** The grid cell this run is an attempt of. */
   grid?: { gridId: string; cell: number };
+  /** A fork: the run and epoch whose checkpoint it starts from. */
+  parent?: { runId: string; epoch: number };
 }
 
 export interface RunOwner {

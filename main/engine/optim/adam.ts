@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from './fused-updates';
-import { disposeAll, zeroSlots } from './slots';
+import { disposeAll, restoreSlot, zeroSlots } from './slots';
 import type { Optimizer } from './types';
 
 export interface AdamSettings {
@@ -43,6 +43,12 @@ export function createAdam(variables: readonly tf.Variable[], settings: AdamSett
         });
         return loss;
       });
+    },
+    state: () => ({ step: t, slots: { m: firstMoments, v: secondMoments } }),
+    restore(step, slots) {
+      restoreSlot('m', firstMoments, slots.m);
+      restoreSlot('v', secondMoments, slots.v);
+      t = step;
     },
     dispose() {
       disposeAll(firstMoments);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lookAhead, momentumUpdate } from './fused-updates';
-import { disposeAll, zeroSlots } from './slots';
+import { disposeAll, restoreSlot, zeroSlots } from './slots';
 import type { Optimizer } from './types';
 
 /**
@@ -11,8 +11,10 @@ import type { Optimizer } from './types';
  */
 export function createNesterov(variables: readonly tf.Variable[], gamma: number): Optimizer {
   const velocities = zeroSlots(variables);
+  let steps = 0;
   return {
     step(evaluate, learningRate) {
+      steps += 1;
       return tf.tidy(() => {
         // clone() shares the data; assign() below gives the variable new data, so `saved` keeps w.
         const saved = variables.map((w) => w.clone());
@@ -25,6 +27,11 @@ export function createNesterov(variables: readonly tf.Variable[], gamma: number)
         });
         return loss;
       });
+    },
+    state: () => ({ step: steps, slots: { velocity: velocities } }),
+    restore(step, slots) {
+      restoreSlot('velocity', velocities, slots.velocity);
+      steps = step;
     },
     dispose() {
       disposeAll(velocities);

@@ -19,8 +19,18 @@ export interface Optimizer {
    * (a kept scalar: the caller disposes it). Everything else is tidied.
    */
   step(evaluate: EvaluateGradient, learningRate: number): tf.Scalar;
+  /** Its state now: steps taken and each slot's per-variable tensors (slot i belongs to variables[i]). */
+  state(): OptimizerSlots;
+  /** Puts back a state taken with state() by the same optimizer kind over variables of the same shapes. */
+  restore(step: number, slots: Readonly<Record<string, readonly Float32Array[]>>): void;
   /** Frees the optimizer's state (velocities, moments); the variables themselves belong to the model. */
   dispose(): void;
+}
+
+export interface OptimizerSlots {
+  step: number;
+  /** Slot name → one variable per model variable, e.g. {"velocity": […]}, {"m": […], "v": […]}; {} for SGD. */
+  slots: Record<string, readonly tf.Variable[]>;
 }
 
 export type OptimizerSettings = Pick<

@@ -9,12 +9,13 @@ import type { BatchStatistics, Model } from '../model/types';
 import { createOptimizer } from '../optim/create-optimizer';
 import { learningRateAt } from '../optim/lr-schedule';
 import type { Optimizer } from '../optim/types';
-import type { TrainCallbacks, TrainingData, TrainOutcome } from '../types';
+import type { TrainCallbacks, TrainingData, TrainOutcome, TrainStart } from '../types';
 import { createBatchSource, type BatchSource } from './batch-source';
 import { validateSplit } from './batches';
 import { chunkSizes } from './chunk-sizes';
 import { evaluateSplit } from './evaluate';
 import { LossWatch } from './loss-watch';
+import { captureTrainingState, restoreOptimizer, restoreWeights } from './training-state';
 import type { ObjectiveSettings } from './objective';
 import { batchGradient } from './train-step';
 import { yieldToEventLoop } from './yield';
@@ -74,12 +75,19 @@ function diverged(value: number, epoch: number): TrainOutcome {
  * reported) or when a batch objective or the evaluated training loss is NaN/±∞ ('diverged'; the epoch
  * with non-finite numbers is not reported either, so every logged metric is a number). With
  * `training.earlyStopping`, ends 'completed' after the epoch at which the rule fires on the epochs logged
- * so far, with the rule's record (the restored epoch's metrics are in the log; no weights are kept).
+ * so far, with the rule's record (the restored epoch's metrics are in the log; the best epoch's weights are
+ * the caller's to keep, from the states onEpoch hands out).
+ *
+ * With `start`, the model and optimizer take the given state and training goes on with the epoch after it,
+ * with the same shuffles, dropout masks and learning rates as an uninterrupted run (they depend on the epoch
+ * number alone), so the epochs equal those of a run that never stopped. A state without optimizer slots, or
+ * with another optimizer's, starts a fresh optimizer.
  */
 export async function trainRun(
   config: RunConfig,
   data: TrainingData,
   callbacks: TrainCallbacks,
+  start?: TrainStart,
 ): Promise<TrainOutcome> {
   const { training, regularization, seed } = config;
   const model = buildModel({
@@ -110,9 +118,17 @@ export async function trainRun(
     });
     const settings: ObjectiveSettings = { lossReduction: training.lossReduction, regularization };
     const batches = source.batchesPerEpoch;
-    const history: EpochMetrics[] = [];
+    const firstEpoch = (start?.state.epoch ?? 0) + 1;
+    if (start) {
+      restoreWeights(model, start.state.weights);
+      if (start.state.optimizer) restoreOptimizer(model, optimizer, training.optimizer, start.state.optimizer);
+    }
+    const history: EpochMetrics[] = start ? start.history.filter((m) => m.epoch < firstEpoch) : [];
+    const trained = optimizer;
+    const stateAfter = (epoch: number) => () =>
+      captureTrainingState(model, trained, training.optimizer, epoch, seed);
 
-    for (let epoch = 1; epoch <= training.epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= training.epochs; epoch++) {
       const started = performance.now();
       const learningRate = learningRateAt(training, epoch);
       const order = source.orderFor(epoch);
@@ -143,7 +159,7 @@ export async function trainRun(
         lr: learningRate,
         seconds: (performance.now() - started) / 1000,
       };
-      callbacks.onEpoch(metrics);
+      callbacks.onEpoch(metrics, stateAfter(epoch));
       await yieldToEventLoop();
       if (training.earlyStopping) {
         history.push(metrics);

@@ -6,6 +6,9 @@ import { prepareTrainingData } from '../../datasets/prepare';
 import { RunStore } from '../../store/run-store';
 import { selectBackend } from '../../engine/backend/select-backend';
 import { trainRun } from '../../engine/training/train-run';
+import { bestCheckpointMonitor, keepsAny, policyOf } from '../../../common/checkpoints/policy';
+import { encodeTrainingState } from '../../../common/checkpoints/training-state';
+import { planTrainingStart } from './training-start';
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from './messages';
 import { asStorageFault, ensureReserve, recordOutcome, type Outcome } from './storage-faults';
 
@@ -67,6 +70,10 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
     const backend = await selectBackend(config.backend);
     const loaded = loadFor(task, store);
     const data = prepareTrainingData(loaded, config.dataset);
+    // A resumed run goes on from its last checkpoint, a fork from its parent's; read before it is started,
+    // so that a damaged checkpoint fails the run without a moment of "running".
+    const start = planTrainingStart(store, runId);
+    const policy = policyOf(config);
     if (Atomics.load(cancel, 0) === 1) {
       // Cancelled while it waited in the queue: it never ran.
       return await finish({ runId, status: 'cancelled' }, 0);
@@ -79,10 +86,14 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
     post({ type: 'started', runId, backend, trainExamples: data.train.count });
 
     let lastProgress = 0;
+    epochs = start?.state.epoch ?? 0;
     const outcome = await trainRun(config, data, {
-      onEpoch(metrics) {
+      onEpoch(metrics, state) {
         try {
-          store.appendEpoch(runId, metrics);
+          const checkpoint = keepsAny(policy)
+            ? { policy, monitor: bestCheckpointMonitor(config, metrics), state: encodeTrainingState(state()) }
+            : null;
+          store.appendEpoch(runId, metrics, checkpoint);
         } catch (err) {
           // Ends the run: SQLite rolled this epoch back; the ones before it are committed and stay.
           throw asStorageFault(err, `logging epoch ${metrics.epoch}`);
@@ -98,7 +109,7 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
           post({ type: 'progress', runId, epoch, batch, batches });
         }
       },
-    });
+    }, start);
     const error = outcome.status === 'diverged' ? outcome.message : undefined;
     const earlyStop = outcome.status === 'completed' ? outcome.earlyStop : undefined;
     return await finish({ runId, status: outcome.status, error, earlyStop }, outcome.epochs);

@@ -67,6 +67,7 @@ export function mlpConfig(overrides: Partial<RunConfig> = {}): RunConfig {
     },
     regularization: { l2: 0, l2Convention: 'half', l2Covers: 'weights' },
     backend: 'auto',
+    checkpoints: 'best-and-last',
     ...overrides,
   };
 }
@@ -205,6 +206,11 @@ export function runDetail(overrides: Partial<RunDetailData> = {}): RunDetailData
     backendReport: APP_INFO.backend,
     summaries: [],
     epochs: 0,
+    parent: null,
+    resumes: [],
+    checkpoints: [],
+    checkpointBytes: 0,
+    children: [],
     versions: { '@tensorflow/tfjs-core': '4.22.0' },
     ...overrides,
   };

@@ -1,6 +1,6 @@
 import { runConfigSchema, type RunConfig, type RunConfigInput } from '../../../../common/config/run-config';
 import type { EpochMetrics } from '../../../../common/types';
-import type { TrainCallbacks, TrainingData, TrainOutcome } from '../../types';
+import type { TrainCallbacks, TrainingData, TrainOutcome, TrainStart } from '../../types';
 import { trainRun } from '../train-run';
 
 type Overrides = Partial<Omit<RunConfigInput, 'training' | 'model'>> & {
@@ -45,16 +45,17 @@ export async function recordRun(
   config: RunConfig,
   data: TrainingData,
   callbacks: Partial<TrainCallbacks> = {},
+  start?: TrainStart,
 ): Promise<RecordedRun> {
   const epochs: EpochMetrics[] = [];
   const outcome = await trainRun(config, data, {
     shouldStop: callbacks.shouldStop ?? (() => false),
     onBatch: callbacks.onBatch,
-    onEpoch: (m) => {
+    onEpoch: (m, state) => {
       epochs.push(m);
-      callbacks.onEpoch?.(m);
+      callbacks.onEpoch?.(m, state);
     },
-  });
+  }, start);
   return { outcome, epochs };
 }
 
