@@ -8,6 +8,7 @@ import type { ModelSummary } from '../model/summary';
 import type { RunDetail, RunListItem } from '../run-types';
 import type { BackendName, BackendReport, DatasetInfo, EpochMetrics, RunStatus } from '../types';
 import type { RunEpochColumns } from './epoch-columns';
+import type { ModelEvaluation } from '../model-eval/types';
 
 /**
  * The one service contract of the workbench. Every capability the UI has is a method here; the Electron
@@ -36,6 +37,20 @@ const gridId = z
 const transferId = z
   .string({ error: 'expected a transfer id (a string)' })
   .regex(/^[A-Za-z0-9_-]{24}$/, { error: 'expected a transfer id (from an upload or an export)' });
+
+/** `best`, `last` or an epoch number: which kept checkpoint. */
+const epochChoice = z.union(
+  [
+    z.enum(['best', 'last']),
+    z.number().int({ error: 'expected "best", "last" or an epoch ≥ 1' }).min(1, { error: 'expected "best", "last" or an epoch ≥ 1' }),
+  ],
+  { error: 'expected "best", "last" or an epoch ≥ 1' },
+);
+
+const totalEpochs = z
+  .number({ error: 'expected a number of epochs (an integer ≥ 1)' })
+  .int({ error: 'expected a number of epochs (an integer ≥ 1)' })
+  .min(1, { error: 'expected a number of epochs (an integer ≥ 1)' });
 
 const metric = z.enum(METRIC_NAMES, { error: `expected one of ${METRIC_NAMES.join(', ')}` });
 
@@ -72,6 +87,41 @@ export const apiParamSchemas = {
   }),
   /** Config, status and summaries of many runs in one call (Compare, grids): what runs.get gives, per run. */
   'runs.details': z.strictObject({ runIds }),
+  /**
+   * Continues a stopped run in place from its last checkpoint (interrupted, failed, cancelled), or extends a
+   * completed one to `epochs` in all. Its epochs so far stay; none is trained twice.
+   */
+  'runs.resume': z.strictObject({ runId, epochs: totalEpochs.optional() }),
+  /**
+   * A new run from `runId`'s checkpoint at `epoch`, with `config` (the parent's, changed where the fork
+   * differs; only fields that keep the model's tensors may change). Its epochs go on from epoch + 1 to the
+   * config's training.epochs, counted with the parent's.
+   */
+  'runs.fork': z.strictObject({ runId, epoch: epochChoice, config: z.unknown() }),
+  /** Drops kept checkpoints to give their space back: keep only the best, only the last, or none. */
+  'checkpoints.prune': z.strictObject({
+    runIds,
+    keep: z.enum(['best', 'last', 'none'], { error: 'expected "best", "last" or "none"' }),
+  }),
+  /**
+   * A kept model on one split of its run (default: validation, else test, else train) or on every example of
+   * another dataset with the same input shape and classes: loss, accuracy, confusion matrix, per-class
+   * precision / recall / F1, and its mistakes, most confident first (`inputs`: that many with the stored
+   * example, for a gallery).
+   */
+  'models.evaluate': z.strictObject({
+    runId,
+    epoch: epochChoice.optional(),
+    split: z.enum(['train', 'validation', 'test'], { error: 'expected "train", "validation" or "test"' }).optional(),
+    datasetId: z.string({ error: 'expected a dataset id' }).trim().min(1).max(128).optional(),
+    inputs: z.number().int().min(0).max(256, { error: 'expected at most 256 inputs' }).optional(),
+  }),
+  /** Writes a kept model as an .npz or a zipped tfjs LayersModel folder, ready to download by its transfer id. */
+  'models.export': z.strictObject({
+    runId,
+    epoch: epochChoice.optional(),
+    format: z.enum(['npz', 'tfjs'], { error: 'expected "npz" or "tfjs"' }),
+  }),
   /** Bundled grid presets (E3, E5, E6, E7) with their raw JSON. */
   'grids.presets': z.strictObject({}),
   /** Expands and checks every cell of a grid spec without storing anything; `spec` is checked with gridSpecSchema. */
@@ -200,6 +250,11 @@ export interface ApiResults {
   'runs.delete': { deleted: string[] };
   'runs.setTags': { tags: string[] };
   'runs.details': (RunDetail & { versions: Record<string, string | null> })[];
+  'runs.resume': { runId: string; fromEpoch: number; epochs: number };
+  'runs.fork': { runId: string; parent: { runId: string; epoch: number } };
+  'checkpoints.prune': { runs: number; checkpointsDeleted: number; bytesDeleted: number; bytesOnDisk: number };
+  'models.evaluate': ModelEvaluation;
+  'models.export': { transferId: string; fileName: string; bytes: number };
   'grids.presets': GridPresetInfo[];
   'grids.check': GridCheck;
   'grids.start': { gridId: string; cells: number };

@@ -12,6 +12,9 @@ import { createArchiveHandlers } from './archive-handlers';
 import { EventHub } from './event-hub';
 import { createGridHandlers } from './grid-handlers';
 import { createInfoHandlers } from './info-handlers';
+import { createContinuationHandlers } from './continuation-handlers';
+import { createModelEvaluateHandlers } from './model-evaluate-handlers';
+import { createModelExportHandlers } from './model-export-handlers';
 import { createRunHandlers } from './run-handlers';
 import { relayQueueEvents } from './training-events';
 import { appVersions, runtimeVersions } from './versions';
@@ -59,6 +62,9 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
         ...createRunHandlers({ store, queue, events, checks, runtimeVersions: runtime }),
         ...createGridHandlers({ store, queue, events, checks }),
         ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: false }),
+        ...createContinuationHandlers({ store, queue, events, checks }),
+        ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
+        ...createModelExportHandlers({ store, transfers }),
       },
       subscribe: (listener) => events.subscribe(listener),
       transfers,
@@ -111,6 +117,10 @@ async function createReadOnlyBackend(options: ApiBackendOptions): Promise<ApiBac
         ...createGridHandlers({ store, queue: null, events, checks }),
         // Exporting from what is looked at is reading; importing into it is refused.
         ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: true }),
+        ...createContinuationHandlers({ store, queue: null, events, checks }),
+        // Evaluating and exporting a kept model only read the store.
+        ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
+        ...createModelExportHandlers({ store, transfers }),
       },
       subscribe: (listener) => events.subscribe(listener),
       transfers,

@@ -111,6 +111,7 @@ export class RunQueue {
   submit(
     config: RunConfig,
     datasetFingerprint: string,
+    parent?: { runId: string; epoch: number },
   ): { runId: string; done: Promise<TrainingTaskResult> } {
     if (this.closing) throw new ConflictError('the workbench is shutting down: it starts no new runs');
     const run = this.store.createRun({
@@ -118,14 +119,32 @@ export class RunQueue {
       datasetFingerprint,
       appVersion: this.options.appVersion,
       owner: this.owner,
+      parent,
     });
+    return this.enqueue(run.id, config);
+  }
+
+  private enqueue(runId: string, config: RunConfig): { runId: string; done: Promise<TrainingTaskResult> } {
     let settle!: (result: TrainingTaskResult) => void;
     const done = new Promise<TrainingTaskResult>((resolve) => (settle = resolve));
-    this.singles.push({ runId: run.id, config, settle });
-    this.emit((l) => l.status?.(run.id, 'queued'));
+    this.singles.push({ runId, config, settle });
+    this.emit((l) => l.status?.(runId, 'queued'));
     this.emit((l) => l.runsChanged?.());
     this.pump();
-    return { runId: run.id, done };
+    return { runId, done };
+  }
+
+  /**
+   * Queues a stopped run again in place (store/run-continuation.ts), owned by this process, to train on from
+   * its last checkpoint; it starts at the next free worker, as a single run.
+   */
+  resume(
+    runId: string,
+    input: { config: RunConfig; fromEpoch: number },
+  ): { runId: string; done: Promise<TrainingTaskResult> } {
+    if (this.closing) throw new ConflictError('the workbench is shutting down: it resumes no runs');
+    this.store.requeueRun(runId, { ...input, owner: this.owner });
+    return this.enqueue(runId, input.config);
   }
 
   /** Stores a planned grid (every cell already checked) and starts driving it. */
