@@ -15,6 +15,8 @@ const NEEDED = [
   // tests/e2e/storage-faults.test.ts: a small ext4 image to fail under a run, and the ioctl that fails it.
   { pkg: 'e2fsprogs', provides: '/sbin/mkfs.ext4' },
   { pkg: 'python3-minimal', provides: '/usr/bin/python3' },
+  // tests/e2e/model-export.test.ts: runs the README's numpy lines on an exported .npz with /usr/bin/python3.
+  { pkg: 'python3-numpy', provides: '/usr/lib/python3/dist-packages/numpy/__init__.py' },
   // tests/e2e/slurm.test.ts: a one-node Slurm cluster on localhost. The packages' own attempt to start their
   // daemons fails without systemd, which is fine: tests/support/slurm.ts starts its own.
   { pkg: 'slurm-wlm', provides: '/usr/sbin/slurmctld' },

@@ -155,6 +155,8 @@ export const apiParamSchemas = {
       { error: 'expected {"runIds": [...]}, {"gridId": "..."}, {"tag": "..."} or {"all": true}' },
     ),
     withDatasets: z.boolean({ error: 'expected true or false' }).optional(),
+    /** The runs' checkpoints (rows and blobs) too, so their models work in the other store. */
+    withModels: z.boolean({ error: 'expected true or false' }).optional(),
   }),
   /** What importing an uploaded archive would do: new, identical and conflicting runs, missing datasets. */
   'archives.inspect': z.strictObject({ transferId }),

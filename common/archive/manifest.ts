@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * Offline run archives: one SQLite file holding a chosen set of runs (with their params, every epoch, their
- * grids and experiments) in the store's own schema, plus a manifest and a content hash per run. Runs keep
- * their ids, so an archive merges into any store, and merging it again changes nothing.
+ * grids and experiments) in the store's own schema, plus a manifest and a content hash per run; with models,
+ * also their checkpoints (rows and blobs, each blob checked against its SHA-256). Runs keep their ids, so an
+ * archive merges into any store, and merging it again changes nothing.
  */
 
 export const ARCHIVE_FORMAT = 'experiment-workbench-archive';
@@ -34,7 +35,24 @@ export const archiveManifestSchema = z.strictObject({
     experiments: count,
     datasets: count,
     datasetArrays: count,
+    /** Checkpoint rows (models). Absent in manifests written before archives could carry models: none. */
+    checkpoints: count.optional(),
   }),
+  /** Whether the runs' checkpoints travel in the archive. Absent before archives could carry models: none. */
+  models: z
+    .strictObject({
+      included: z.boolean(),
+      /** Bytes of checkpoint data in the archive (weights and optimizer parts). */
+      bytes: count,
+      /** SHA-256 of every checkpoint row, in order (see checkpointRowsDigest); null when there is none. */
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, { error: 'expected a SHA-256 (64 hex digits)' })
+        .nullable(),
+      /** What the exported runs kept at the source that this archive leaves out (exported without models). */
+      leftOut: z.strictObject({ checkpoints: count, bytes: count }),
+    })
+    .optional(),
 });
 export type ArchiveManifest = z.infer<typeof archiveManifestSchema>;
 
@@ -62,6 +80,12 @@ export interface RunContent {
   earlyStop: unknown;
   /** Every epoch as [epoch, trainLoss, trainAcc, valLoss, valAcc, testLoss, testAcc, lr, seconds, elapsed]. */
   epochs: (number | null)[][];
+  /**
+   * A fork's parent and every resume (store schema 4). Left out (undefined) when there is none, so a run that
+   * has neither hashes as it did before the schema had them, and an archive of an older schema still matches.
+   */
+  parent?: { runId: string; epoch: number | null };
+  resumes?: unknown[];
 }
 
 /** JSON with object keys sorted at every level: the same content always gives the same text. */
@@ -116,6 +140,38 @@ export interface ArchivePreviewRun {
   tagsDiffer: boolean;
   /** For a conflict: what differs, in a few words ("status completed here, failed in the archive"). */
   detail?: string;
+  /** Checkpoints the archive holds for this run (0 without models). */
+  checkpoints: number;
+}
+
+/** The models (checkpoints) of an archive, and what importing it would add here. */
+export interface ArchiveModels {
+  included: boolean;
+  checkpoints: number;
+  bytes: number;
+  /** What the exported runs kept at the source and the archive leaves out; null when the manifest predates models. */
+  leftOut: { checkpoints: number; bytes: number } | null;
+  /**
+   * Checkpoints an import adds (skipping conflicts): every one of a new run, and those of an identical run at
+   * epochs this store keeps none for. A conflicting run replaced takes the archive's instead of its own.
+   */
+  toAdd: number;
+  toAddBytes: number;
+}
+
+/** The manifest's models, read the same way for an archive written before archives could carry them. */
+export function manifestModels(manifest: ArchiveManifest): {
+  included: boolean;
+  checkpoints: number;
+  bytes: number;
+  leftOut: { checkpoints: number; bytes: number } | null;
+} {
+  return {
+    included: manifest.models?.included ?? false,
+    checkpoints: manifest.counts.checkpoints ?? 0,
+    bytes: manifest.models?.bytes ?? 0,
+    leftOut: manifest.models?.leftOut ?? null,
+  };
 }
 
 export interface ArchivePreview {
@@ -131,6 +187,7 @@ export interface ArchivePreview {
   gridsNew: number;
   /** Datasets the archive's runs trained on that neither this store nor the archive has (cannot re-run). */
   datasetsMissing: { id: string; fingerprint: string; runs: number }[];
+  models: ArchiveModels;
   runList: ArchivePreviewRun[];
 }
 
@@ -141,4 +198,7 @@ export interface ArchiveImportResult extends ArchivePreview {
   tagsUnited: number;
   gridsMerged: number;
   datasetsImported: number;
+  /** Checkpoints added to this store (of new, replaced and identical runs), and their bytes. */
+  checkpointsImported: number;
+  checkpointBytesImported: number;
 }

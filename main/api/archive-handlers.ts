@@ -40,13 +40,14 @@ export function createArchiveHandlers(deps: ArchiveHandlerDeps): ArchiveHandlers
     }
   };
   return {
-    'archives.export': ({ selection, withDatasets }) => {
+    'archives.export': ({ selection, withDatasets, withModels }) => {
       const chosen: ArchiveSelection = 'runIds' in selection ? { runIds: selection.runIds } : selection;
       const label = 'gridId' in selection ? 'grid' : 'tag' in selection ? `tag-${selection.tag}` : 'runs';
       const fileName = `workbench-${label}-${new Date().toISOString().slice(0, 10)}.wbx`;
       const slot = transfers.reserve(fileName);
       const { manifest, leftOut } = exportArchive(store, chosen, slot.path, {
         withDatasets: withDatasets === true,
+        withModels: withModels === true,
         appVersion: APP_VERSION,
       });
       const transfer = slot.commit();

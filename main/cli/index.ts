@@ -4,6 +4,7 @@ import { APP_VERSION } from '../build-info';
 import { datasetsCommand, importCommand } from './commands/datasets';
 import { doctorCommand } from './commands/doctor';
 import { gradcheckCommand, summaryCommand } from './commands/model';
+import { modelExportCommand, type ModelExportOptions } from './commands/model-export';
 import { gridCommand, gridsCommand, type GridOptions } from './commands/grid';
 import {
   archiveExportCommand,
@@ -13,6 +14,10 @@ import {
 } from './commands/archive';
 import { collectMetric, plotCommand, type PlotOptions } from './commands/plot';
 import { runCommand } from './commands/run';
+import { forkCommand, resumeCommand, type ForkOptions } from './commands/continue-run';
+import { checkpointsCommand, pruneCommand, type PruneOptions } from './commands/checkpoints';
+import { evaluateCommand, type EvaluateOptions } from './commands/evaluate';
+import { parseEpochChoice, type EpochChoice } from '../../common/checkpoints/types';
 import { runsCommand, showCommand } from './commands/runs';
 import { parsePort, serveCommand } from './commands/serve';
 import { DEFAULT_RULE_SPEC, stoppingCommand, type StoppingOptions } from './commands/stopping';
@@ -34,6 +39,16 @@ function nonNegativeInteger(name: string) {
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be an integer ≥ 0`);
     return n;
   };
+}
+
+function epochOption(value: string): EpochChoice {
+  const choice = parseEpochChoice(value);
+  if (choice === null) throw new InvalidArgumentError('--epoch must be best, last or an epoch ≥ 1');
+  return choice;
+}
+
+function collectSet(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 function exitWith(code: number): void {
@@ -150,6 +165,7 @@ archive
   .option('--all', 'every finished run')
   .option('--out <file>', 'the archive file to write')
   .option('--with-datasets', "include imported datasets' arrays, so the receiver can re-run")
+  .option('--with-models', "include the runs' checkpoints, so the receiver can resume, fork and evaluate them")
   .option('--json', 'print the counts and manifest')
   .action((opts: Omit<ArchiveExportOptions, 'db'>) =>
     exitWith(archiveExportCommand({ ...globals(), ...opts })),
@@ -190,6 +206,69 @@ program
   );
 
 program
+  .command('resume')
+  .description('continue a stopped run from its last checkpoint, in the same run (or extend a completed one)')
+  .argument('<runId>', 'a run id or a unique prefix of one')
+  .option('--epochs <m>', 'train up to M epochs in all (required to extend a completed run)', positiveInteger('--epochs'))
+  .option('--json', 'one JSON object per epoch, then {"runId", "status"}')
+  .action(async (runId: string, opts: { epochs?: number; json?: boolean }) =>
+    exitWith(await resumeCommand(runId, { ...globals(), ...opts })),
+  );
+
+program
+  .command('fork')
+  .description("a new run from a run's checkpoint, with a changed config (lower learning rate, dropout, λ …)")
+  .argument('<runId>', 'the parent run: an id or a unique prefix of one')
+  .option('--epoch <epoch>', 'best, last (default) or an epoch number with a kept checkpoint', epochOption)
+  .option('--set <path=value>', 'change a config field, e.g. training.learningRate=1e-4; repeatable', collectSet)
+  .option('--epochs <m>', "train up to epoch M in all, counting the parent's (default: the parent's planned epochs)", positiveInteger('--epochs'))
+  .option('--name <name>', 'the new run\'s name (default: "<parent> fork@<epoch>")')
+  .option('--json', 'one JSON object per epoch, then {"runId", "status"}')
+  .action(async (runId: string, opts: Omit<ForkOptions, 'db'>) =>
+    exitWith(await forkCommand(runId, { ...globals(), ...opts })),
+  );
+
+const checkpoints = program
+  .command('checkpoints')
+  .description('kept checkpoints per run and for the store; `checkpoints prune` gives the space back')
+  .argument('[runIds...]', 'runs to list (default: every run that keeps one)')
+  .option('--json', 'machine-readable output')
+  .action((runIds: string[], opts: { json?: boolean }) =>
+    exitWith(checkpointsCommand(runIds, { ...globals(), ...opts })),
+  );
+
+checkpoints
+  .command('prune')
+  .description('drop checkpoints, keeping only the best, the last or none of each run, and shrink the file')
+  .option('--runs <ids...>', 'these runs (ids or unique prefixes)')
+  .option('--grid <id>', "a grid's runs")
+  .option('--all', 'every run')
+  .option('--keep <which>', 'best, last or none')
+  .option('--json', 'print the counts and the file size before and after')
+  .action((opts: Omit<PruneOptions, 'db'>) => exitWith(pruneCommand({ ...globals(), ...opts })));
+
+program
+  .command('evaluate')
+  .description(
+    'what a kept model gets wrong: loss, accuracy, confusion matrix, per-class metrics, its surest mistakes',
+  )
+  .argument('<runId>', 'a run id or a unique prefix of one')
+  .option(
+    '--epoch <epoch>',
+    'best (default, else last), last or an epoch number with a kept checkpoint',
+    epochOption,
+  )
+  .option('--split <split>', 'train, validation or test (default validation, else test, else train)')
+  .option('--dataset <id>', 'every example of another dataset with the same input shape and classes')
+  .option(
+    '--json',
+    'print {"runId", "epoch", "examples", "loss", "accuracy", "confusion", "classes", "perClass", "mistakes", …}',
+  )
+  .action(async (runId: string, opts: Omit<EvaluateOptions, 'db'>) =>
+    exitWith(await evaluateCommand(runId, { ...globals(), ...opts })),
+  );
+
+program
   .command('plot')
   .description('compare runs: a publication-ready figure (.svg, .png) or every epoch as .csv')
   .argument('<runIds...>', 'run ids or unique prefixes')
@@ -208,6 +287,29 @@ program
   .option('--height <px>', 'figure height without the legend (default 500)', positiveInteger('--height'))
   .action(async (runIds: string[], opts: Omit<PlotOptions, 'db'>) =>
     exitWith(await plotCommand(runIds, { ...globals(), ...opts })),
+  );
+
+// `model …`: what is done with a run's kept weights. Found if another subcommand already made the group.
+const modelCommands =
+  program.commands.find((c) => c.name() === 'model') ??
+  program.command('model').description("a run's kept models (checkpoints): export them");
+
+modelCommands
+  .command('export')
+  .description('write a kept model as numpy arrays (.npz) or a TensorFlow.js LayersModel folder')
+  .argument('<runId>', 'a run id or a unique prefix of one')
+  .option(
+    '--epoch <epoch>',
+    'best, last or an epoch with a kept checkpoint (default: best if kept, else last)',
+  )
+  .option(
+    '--format <format>',
+    'npz (one file) or tfjs (a folder: model.json, weights.bin, normalization.json)',
+  )
+  .option('--out <path>', 'the .npz file, or the tfjs folder (created; an existing one must be empty)')
+  .option('--json', 'print {"runId", "epoch", "format", "path", "files", "bytes"}')
+  .action((runId: string, opts: Omit<ModelExportOptions, 'db'>) =>
+    exitWith(modelExportCommand(runId, { ...globals(), ...opts })),
   );
 
 program

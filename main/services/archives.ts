@@ -1,5 +1,6 @@
 import type { ArchiveImportResult, ArchivePreview } from '../../common/archive/manifest';
 import { listDatasets } from '../datasets/catalog';
+import { exportRunArchive } from '../store/archive/export-archive';
 import type { ArchiveSelection, RunStore } from '../store/run-store';
 
 /**
@@ -27,13 +28,18 @@ export function importArchiveFile(
   });
 }
 
+/** `withModels`: the runs' checkpoints (rows and blobs) too; without, the archive holds none. */
 export function exportArchive(
   store: RunStore,
   selection: ArchiveSelection,
   out: string,
-  options: { withDatasets: boolean; appVersion: string },
+  options: { withDatasets: boolean; withModels?: boolean; appVersion: string },
 ) {
-  return store.exportArchive(selection, out, options);
+  return exportRunArchive(store, selection, out, {
+    withDatasets: options.withDatasets,
+    withModels: options.withModels === true,
+    appVersion: options.appVersion,
+  });
 }
 
 /** The counts every answer about an archive starts with (what `--json` of inspect and import print first). */
@@ -46,5 +52,6 @@ export function archiveCounts(preview: ArchivePreview) {
     grids: preview.grids,
     gridsNew: preview.gridsNew,
     datasetsMissing: preview.datasetsMissing,
+    models: preview.models,
   };
 }

@@ -99,7 +99,7 @@ export class CheckpointRepository {
   private readonly insertBlob: Database.Statement<[string, number, string, Uint8Array]>;
   private readonly clearLast: Database.Statement<[string, number]>;
   private readonly clearBest: Database.Statement<[string, number]>;
-  private readonly dropOptimizerBlobs: Database.Statement<[string]>;
+  private readonly dropOptimizerBlobs: Database.Statement<[string, string]>;
   private readonly dropOptimizerColumns: Database.Statement<[string]>;
   private readonly deleteUnkept: Database.Statement<[string]>;
   private readonly selectRunBytes: Database.Statement<[string], { bytes: number | null }>;
@@ -138,8 +138,8 @@ export class CheckpointRepository {
     );
     // The optimizer state is kept for the last epoch (resume) and the periodic ones (exact forks) only.
     this.dropOptimizerBlobs = db.prepare(`
-      DELETE FROM checkpoint_blobs WHERE run_id = ?1 AND part = 'optimizer' AND epoch IN (
-        SELECT epoch FROM checkpoints WHERE run_id = ?1 AND is_last = 0 AND is_periodic = 0
+      DELETE FROM checkpoint_blobs WHERE run_id = ? AND part = 'optimizer' AND epoch IN (
+        SELECT epoch FROM checkpoints WHERE run_id = ? AND is_last = 0 AND is_periodic = 0
           AND optimizer_bytes IS NOT NULL)`);
     this.dropOptimizerColumns = db.prepare(`
       UPDATE checkpoints SET optimizer_bytes = NULL, optimizer_sha256 = NULL
@@ -226,7 +226,8 @@ export class CheckpointRepository {
 
   /** Drops what no kind keeps any more: optimizer parts of epochs neither last nor periodic, unkept rows. */
   private dropStale(runId: string): void {
-    this.dropOptimizerBlobs.run(runId);
+    // better-sqlite3 counts a numbered parameter (?1) once per use: the id is bound twice instead.
+    this.dropOptimizerBlobs.run(runId, runId);
     this.dropOptimizerColumns.run(runId);
     this.deleteUnkept.run(runId);
   }
@@ -262,7 +263,7 @@ export class CheckpointRepository {
         ? kept.find((c) => c.epoch === choice)
         : kept.find((c) => c.kinds.includes(choice));
     if (found) return found.epoch;
-    const what = typeof choice === 'number' ? `at epoch ${choice}` : `"${choice}" checkpoint`;
+    const what = typeof choice === 'number' ? `checkpoint at epoch ${choice}` : `"${choice}" checkpoint`;
     throw new UserInputError(
       kept.length === 0
         ? `run ${runId} has no ${what}: it keeps no checkpoints (its policy, or they were pruned)`

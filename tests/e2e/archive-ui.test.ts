@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEpochs, RunTableRow } from '../../common/api/contract';
+import type { RunDetail } from '../../common/run-types';
 import { launchChromium } from '../support/browser';
 import { ROOT, tempWorkspace } from '../support/cli';
 import { callServed, serveWorkbench, type ServedWorkbench } from '../support/serve';
@@ -11,7 +12,8 @@ import { callServed, serveWorkbench, type ServedWorkbench } from '../support/ser
  * Run archives through the browser UI, end to end: real Iris runs (two single runs and a two-cell grid)
  * trained by one `workbench serve`, selected and exported in its Runs view (a real download), imported
  * into a second store through its Archives view with the preview first (4 new), then again (0 new,
- * 4 identical); the runs arrive with every epoch. Last, the archive itself served `--read-only`.
+ * 4 identical); the runs arrive with every epoch. Then the grid, from its page, with its models: they join the
+ * runs already there. Last, the archive itself served `--read-only`.
  */
 
 const SCREENSHOTS = join(ROOT, 'out', 'e2e-screenshots');
@@ -176,6 +178,56 @@ describe('run archives in the browser UI', () => {
     ]);
     expect(here).toEqual(there);
     expect(here.map((r) => r.epochs.length)).toEqual([EPOCHS, EPOCHS, EPOCHS, EPOCHS]);
+  });
+
+  it('exports the grid with its models from its page; importing it adds them to the runs already there', async () => {
+    const gridRuns = (await api<RunTableRow[]>(lab, 'runs.list', {})).filter((r) => r.gridId !== null);
+    const models = async (served: ServedWorkbench) =>
+      (await api<RunDetail[]>(served, 'runs.details', { runIds: gridRuns.map((r) => r.id) })).map((r) => ({
+        id: r.id,
+        checkpoints: r.checkpoints,
+      }));
+    const atHome = await models(lab);
+    const kept = atHome.reduce((n, r) => n + r.checkpoints.length, 0);
+    expect(kept).toBeGreaterThan(0);
+    expect((await models(laptop)).every((r) => r.checkpoints.length === 0)).toBe(true);
+
+    await page.goto(lab.url);
+    await page.getByTestId('nav-grids').click();
+    await page.getByTestId('grids-table').waitFor();
+    await page.locator('[data-testid="grid-row"] a').first().click();
+    await page.getByTestId('export-grid-archive').click();
+    const dialog = page.getByRole('dialog', { name: 'Export an archive' });
+    await dialog.waitFor();
+    const checkpoints = `${kept} checkpoint${kept === 1 ? '' : 's'}`;
+    await expect
+      .poll(() => dialog.getByTestId('archive-models-size').innerText())
+      .toMatch(new RegExp(`^: ${checkpoints}, [\\d.]+ (B|KB|MB)$`));
+    await dialog.getByTestId('archive-with-models').check();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByTestId('archive-export-run').click(),
+    ]);
+    const withModels = join(labSpace.dir, `with-models-${download.suggestedFilename()}`);
+    await download.saveAs(withModels);
+    expect(await dialog.getByTestId('archive-export-result').innerText()).toContain(
+      `2 runs, ${2 * EPOCHS} epochs, ${checkpoints}, 1 grid`,
+    );
+
+    await page.goto(laptop.url);
+    await page.getByTestId('nav-archives').click();
+    await page.getByTestId('archive-file').setInputFiles(withModels);
+    await page.getByTestId('archive-preview').waitFor();
+    expect([await count('preview-new'), await count('preview-identical')]).toEqual([0, 2]);
+    expect(await page.getByTestId('archive-models').innerText()).toMatch(
+      new RegExp(`^${checkpoints}, [\\d.]+ (B|KB|MB) \\(${kept} new here\\)$`),
+    );
+    expect(await page.getByTestId('archive-import-run').innerText()).toBe(`Import ${checkpoints}`);
+    await page.getByTestId('archive-import-run').click();
+    expect(await page.getByTestId('archive-import-summary').innerText()).toMatch(
+      new RegExp(`, ${checkpoints} \\([\\d.]+ (B|KB|MB)\\) added\\.$`),
+    );
+    expect(await models(laptop)).toEqual(atHome);
   });
 
   it('serves the archive read-only: a banner, no New run, no Delete, a preview that cannot import', async () => {

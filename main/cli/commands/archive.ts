@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import type { ArchivePreview } from '../../../common/archive/manifest';
+import { manifestModels, type ArchiveManifest, type ArchivePreview } from '../../../common/archive/manifest';
 import { UserInputError } from '../../../common/errors';
 import { APP_VERSION } from '../../build-info';
 import { archiveCounts, exportArchive, importArchiveFile, inspectArchive } from '../../services/archives';
 import type { ArchiveSelection } from '../../store/run-store';
 import { openContext, type GlobalOptions } from '../context';
 import { printJson, printTable } from '../output';
+import { formatBytes } from './checkpoints';
 
 export interface ArchiveExportOptions extends GlobalOptions {
   runs?: string[];
@@ -14,6 +15,7 @@ export interface ArchiveExportOptions extends GlobalOptions {
   all?: boolean;
   out?: string;
   withDatasets?: boolean;
+  withModels?: boolean;
   json?: boolean;
 }
 
@@ -22,7 +24,7 @@ export interface ArchiveReadOptions extends GlobalOptions {
   onConflict?: string;
 }
 
-/** `workbench archive export (--runs ID... | --grid ID | --tag T | --all) --out FILE`. */
+/** `workbench archive export (--runs ID... | --grid ID | --tag T | --all) --out FILE [--with-models]`. */
 export function archiveExportCommand(options: ArchiveExportOptions): number {
   const chosen = [
     options.runs?.length ? '--runs' : null,
@@ -48,16 +50,25 @@ export function archiveExportCommand(options: ArchiveExportOptions): number {
   try {
     const { manifest, leftOut } = exportArchive(store, selection, out, {
       withDatasets: options.withDatasets === true,
+      withModels: options.withModels === true,
       appVersion: APP_VERSION,
     });
+    const models = manifestModels(manifest);
     if (options.json) {
-      printJson({ file: out, ...manifest.counts, leftOut, manifest });
+      printJson({
+        file: out,
+        ...manifest.counts,
+        checkpoints: models.checkpoints,
+        checkpointBytes: models.bytes,
+        leftOut,
+        manifest,
+      });
       return 0;
     }
     const c = manifest.counts;
     process.stdout.write(
       `${out}: ${c.runs} run(s), ${c.epochs} epochs, ${c.grids} grid(s), ${c.datasets} dataset(s)` +
-        `${c.datasetArrays ? ` with their arrays` : ''} (${manifest.selection})\n`,
+        `${c.datasetArrays ? ` with their arrays` : ''} (${manifest.selection})\n  ${modelsLine(manifest)}\n`,
     );
     if (leftOut.length > 0) {
       process.stderr.write(
@@ -109,6 +120,8 @@ export function archiveImportCommand(file: string, options: ArchiveReadOptions):
         tagsUnited: result.tagsUnited,
         gridsMerged: result.gridsMerged,
         datasetsImported: result.datasetsImported,
+        checkpointsImported: result.checkpointsImported,
+        checkpointBytesImported: result.checkpointBytesImported,
         upgradedFrom: result.upgradedFrom,
         runList: result.runList,
       });
@@ -119,7 +132,8 @@ export function archiveImportCommand(file: string, options: ArchiveReadOptions):
       `imported ${result.imported} new run(s)${result.replaced ? `, replaced ${result.replaced}` : ''}; ` +
         `${result.identical} already here` +
         `${result.skippedConflicts ? `, ${result.skippedConflicts} conflicting left as they were (--on-conflict replace to take the archive's)` : ''}` +
-        `${result.tagsUnited ? `; tags united on ${result.tagsUnited}` : ''}\n`,
+        `${result.tagsUnited ? `; tags united on ${result.tagsUnited}` : ''}` +
+        `${result.checkpointsImported ? `; ${result.checkpointsImported} checkpoint(s) added (${formatBytes(result.checkpointBytesImported)})` : ''}\n`,
     );
     return 0;
   } finally {
@@ -133,7 +147,9 @@ function printPreview(preview: ArchivePreview): void {
     `${preview.file}\n  written ${m.createdAt} on ${m.sourceHost} by Experiment Workbench ${m.appVersion} (${m.selection})` +
       `${preview.upgradedFrom !== null ? `; upgraded from store schema ${preview.upgradedFrom}` : ''}\n` +
       `  ${preview.runs} run(s): ${preview.new} new, ${preview.identical} identical (skipped), ${preview.conflicting} conflicting; ` +
-      `${preview.grids} grid(s), ${preview.gridsNew} new\n`,
+      `${preview.grids} grid(s), ${preview.gridsNew} new\n` +
+      `  ${modelsLine(preview.manifest)}` +
+      `${preview.models.included ? `; ${preview.models.toAdd} new here (${formatBytes(preview.models.toAddBytes)})` : ''}\n`,
   );
   for (const d of preview.datasetsMissing) {
     process.stdout.write(
@@ -147,4 +163,20 @@ function printPreview(preview: ArchivePreview): void {
       conflicts.map((r) => [r.id.slice(0, 8), r.name, r.detail ?? '']),
     );
   }
+}
+
+/**
+ * What an archive holds of the runs' models, in one line: `models: 4 checkpoint(s), 1.2 MB`, or why there are
+ * none (`models: not included; the runs keep 4 checkpoint(s), 1.2 MB, at the source (--with-models carries them)`).
+ */
+function modelsLine(manifest: ArchiveManifest): string {
+  const m = manifestModels(manifest);
+  if (m.included) return `models: ${m.checkpoints} checkpoint(s), ${formatBytes(m.bytes)}`;
+  if (m.leftOut && m.leftOut.checkpoints > 0) {
+    return (
+      `models: not included; the runs keep ${m.leftOut.checkpoints} checkpoint(s), ${formatBytes(m.leftOut.bytes)}, ` +
+      'at the source (--with-models carries them)'
+    );
+  }
+  return m.leftOut ? 'models: none (the runs keep no checkpoints)' : 'models: not included';
 }

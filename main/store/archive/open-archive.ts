@@ -12,6 +12,7 @@ import {
 import { openDatabase, openReadOnlyDatabase, schemaVersion } from '../database';
 import { LATEST_SCHEMA_VERSION } from '../migrations';
 import { ArchiveError } from './archive-errors';
+import { checkpointRowsDigest, checkpointTotals, verifyCheckpointBlobs } from './archive-models';
 import { expectedArchiveSchema, schemaObjects } from './archive-schema';
 import { runContentReader, hashRun } from './run-content';
 import { countRows } from './write-archive';
@@ -19,7 +20,8 @@ import { countRows } from './write-archive';
 /**
  * An archive checked from end to end before anything reads it for a merge: an SQLite file of an honest
  * size, intact, with exactly the schema an archive of its version has (no trigger or view can hide in it),
- * a manifest this version understands, counts that match, and a content hash that matches every run's rows.
+ * a manifest this version understands, counts that match, a content hash that matches every run's rows, and
+ * (with models) every checkpoint blob matching the SHA-256 its row records.
  * Every check runs on a private temporary copy, which is also what a merge attaches: the user's file is never
  * written, and cannot change between being checked and being read. An archive of an older store schema is
  * upgraded in that copy with the store's own numbered migrations.
@@ -113,6 +115,7 @@ function verifyCopy(name: string, file: string, copy: string, dispose: () => voi
         throw new ArchiveError(name, `the manifest counts ${value} ${key}, the file holds ${actual}`);
     }
     verifyHashes(name, db, hashes);
+    verifyModels(name, db, manifest);
   } catch (error) {
     if (error instanceof ArchiveError) throw error;
     const code = (error as { code?: string }).code;
@@ -202,6 +205,40 @@ function readManifest(name: string, db: Database.Database): ArchiveManifest {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The checkpoints are the ones the manifest describes (count, bytes, the digest of their rows), and every blob
+ * matches the SHA-256 its row records. A manifest from before archives carried models describes none.
+ */
+function verifyModels(name: string, db: Database.Database, manifest: ArchiveManifest): void {
+  const totals = checkpointTotals(db);
+  const models = manifest.models;
+  if (!models?.included) {
+    if (totals.checkpoints > 0) {
+      throw new ArchiveError(
+        name,
+        `refused: the manifest says the archive has no models, the file holds ${totals.checkpoints} checkpoints`,
+      );
+    }
+    return;
+  }
+  if (manifest.counts.checkpoints === undefined) {
+    throw new ArchiveError(name, 'refused: the manifest says models are included but counts no checkpoints');
+  }
+  if (models.bytes !== totals.bytes) {
+    throw new ArchiveError(
+      name,
+      `the manifest counts ${models.bytes} bytes of checkpoints, the file holds ${totals.bytes}`,
+    );
+  }
+  if (checkpointRowsDigest(db) !== models.sha256) {
+    throw new ArchiveError(
+      name,
+      'refused: the checkpoint list does not match its hash in the manifest (the archive was modified or damaged)',
+    );
+  }
+  verifyCheckpointBlobs(name, db);
 }
 
 function verifyHashes(

@@ -25,6 +25,9 @@ interface RunRow {
   grid_id: string | null;
   grid_cell: number | null;
   early_stop: string | null;
+  parent_run_id: string | null;
+  parent_epoch: number | null;
+  resumes: string | null;
   tags: string;
 }
 
@@ -37,8 +40,9 @@ export interface RunContentReader {
 }
 
 export function runContentReader(db: Database.Database, schema = 'main'): RunContentReader {
-  // An archive of store schema 1 has no grid or early-stop columns: they read as null, as they would after
-  // the migrations that add them, so the same run hashes the same before and after an upgrade.
+  // An archive of store schema 1 has no grid or early-stop columns (before 4, no parent or resumes): they read
+  // as null, as they would after the migrations that add them, so the same run hashes the same before and
+  // after an upgrade.
   const columns = new Set(
     (db.prepare(`PRAGMA ${schema}.table_info(runs)`).all() as { name: string }[]).map((c) => c.name),
   );
@@ -46,7 +50,8 @@ export function runContentReader(db: Database.Database, schema = 'main'): RunCon
   const selectRun = db.prepare<[string], RunRow>(`
     SELECT r.id, r.name, e.name AS experiment, r.status, r.config, r.seed, r.dataset_id, r.dataset_fingerprint,
            r.backend, r.app_version, r.error, r.created_at, r.started_at, r.finished_at, ${column('grid_id')},
-           ${column('grid_cell')}, ${column('early_stop')}, r.tags
+           ${column('grid_cell')}, ${column('early_stop')}, ${column('parent_run_id')}, ${column('parent_epoch')},
+           ${column('resumes')}, r.tags
     FROM ${schema}.runs r JOIN ${schema}.experiments e ON e.id = r.experiment_id WHERE r.id = ?`);
   const selectEpochs = db
     .prepare<[string], EpochTuple>(
@@ -78,6 +83,10 @@ export function runContentReader(db: Database.Database, schema = 'main'): RunCon
       earlyStop: row.early_stop === null ? null : (JSON.parse(row.early_stop) as unknown),
       epochs: selectEpochs.all(runId),
     };
+    // Only where there is one: a run without a parent or a resume hashes as before schema 4 had them.
+    if (row.parent_run_id !== null) content.parent = { runId: row.parent_run_id, epoch: row.parent_epoch };
+    const resumes = row.resumes === null ? [] : (JSON.parse(row.resumes) as unknown[]);
+    if (resumes.length > 0) content.resumes = resumes;
     return { content, tags: JSON.parse(row.tags) as string[] };
   };
   return {

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_FORMAT_VERSION,
+  MAX_ARCHIVE_BYTES,
   type ArchiveManifest,
 } from '../../../common/archive/manifest';
 import { openDatabase, schemaVersion } from '../database';
+import { ArchiveError } from './archive-errors';
+import { checkpointRowsDigest, checkpointTotals } from './archive-models';
 import { ARCHIVE_TABLES_SQL } from './archive-schema';
 import { hashRun, runContentReader } from './run-content';
 
@@ -20,6 +23,8 @@ export interface ArchiveWriteInput {
   gridIds: readonly string[];
   out: string;
   withDatasets: boolean;
+  /** The runs' checkpoints (rows and blobs) too. Without, the archive holds none, and the manifest says so. */
+  withModels?: boolean;
   appVersion: string;
   selection: string;
   now: Date;
@@ -42,6 +47,8 @@ export function writeArchive(input: ArchiveWriteInput): ArchiveManifest {
     db.exec('VACUUM');
     db.close();
     db = undefined;
+    const size = statSync(tmp).size;
+    if (size > MAX_ARCHIVE_BYTES) throw tooLarge(input.out, size);
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
@@ -66,12 +73,16 @@ function fill(db: Database.Database, input: ArchiveWriteInput): ArchiveManifest 
       for (const id of input.runIds) addRun.run(id);
       const addGrid = db.prepare('INSERT OR IGNORE INTO temp.selg VALUES (?)');
       for (const id of input.gridIds) addGrid.run(id);
+      // By name, every column the store has (a fork's parent and its resumes included): nothing is left behind
+      // because a later migration added it.
+      const RUN_COLUMNS = columnsOf(db, 'main', 'runs');
       db.exec(`
         INSERT INTO main.experiments SELECT * FROM src.experiments
           WHERE id IN (SELECT experiment_id FROM src.runs WHERE id IN (SELECT run_id FROM temp.sel));
         INSERT INTO main.grids SELECT * FROM src.grids WHERE id IN (SELECT grid_id FROM temp.selg);
         UPDATE main.grids SET owner_token = NULL, owner_pid = NULL, owner_host = NULL, heartbeat_at = NULL;
-        INSERT INTO main.runs SELECT * FROM src.runs WHERE id IN (SELECT run_id FROM temp.sel);
+        INSERT INTO main.runs (${RUN_COLUMNS}) SELECT ${RUN_COLUMNS} FROM src.runs
+          WHERE id IN (SELECT run_id FROM temp.sel);
         UPDATE main.runs SET owner_token = NULL, heartbeat_at = NULL, cancel_requested = 0;
         INSERT INTO main.grid_cells (grid_id, idx, point, repeat, position, axis_values, config, dataset_fingerprint,
                                      run_id, attempts)
@@ -85,6 +96,18 @@ function fill(db: Database.Database, input: ArchiveWriteInput): ArchiveManifest 
         INSERT INTO main.datasets SELECT * FROM src.datasets
           WHERE id IN (SELECT dataset_id FROM src.runs WHERE id IN (SELECT run_id FROM temp.sel));
       `);
+      const selected = 'run_id IN (SELECT run_id FROM temp.sel)';
+      const atSource = checkpointTotals(db, 'src', selected);
+      if (input.withModels) {
+        // Refused before a byte is copied when the models alone are more than any archive may hold.
+        if (atSource.bytes > MAX_ARCHIVE_BYTES) throw tooLarge(input.out, atSource.bytes);
+        db.exec(`
+          INSERT INTO main.checkpoints SELECT * FROM src.checkpoints WHERE ${selected} ORDER BY run_id, epoch;
+          INSERT INTO main.checkpoint_blobs (run_id, epoch, part, data)
+            SELECT run_id, epoch, part, data FROM src.checkpoint_blobs WHERE ${selected}
+            ORDER BY run_id, epoch, part;
+        `);
+      }
       if (input.withDatasets) {
         db.exec(`INSERT INTO main.dataset_arrays SELECT * FROM src.dataset_arrays
                  WHERE dataset_id IN (SELECT id FROM main.datasets)`);
@@ -107,6 +130,12 @@ function fill(db: Database.Database, input: ArchiveWriteInput): ArchiveManifest 
         sourceHost: hostname(),
         selection: input.selection,
         counts: countRows(db),
+        models: {
+          included: input.withModels === true,
+          bytes: checkpointTotals(db).bytes,
+          sha256: checkpointRowsDigest(db),
+          leftOut: input.withModels ? { checkpoints: 0, bytes: 0 } : atSource,
+        },
       };
       db.prepare('INSERT INTO main.archive_manifest (id, manifest) VALUES (1, ?)').run(
         JSON.stringify(manifest),
@@ -137,5 +166,20 @@ export function countRows(db: Database.Database, schema = 'main'): ArchiveManife
     experiments: n('experiments'),
     datasets: n('datasets'),
     datasetArrays: n('dataset_arrays'),
+    checkpoints: n('checkpoints'),
   };
+}
+
+function columnsOf(db: Database.Database, schema: string, table: string): string {
+  return (db.prepare(`PRAGMA ${schema}.table_info(${table})`).all() as { name: string }[])
+    .map((c) => c.name)
+    .join(', ');
+}
+
+function tooLarge(out: string, bytes: number): ArchiveError {
+  return new ArchiveError(
+    out,
+    `the archive would be ${bytes} bytes, more than an archive may hold (${MAX_ARCHIVE_BYTES}): export fewer runs, ` +
+      'or without models (or prune their checkpoints first)',
+  );
 }

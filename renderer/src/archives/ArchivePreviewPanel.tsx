@@ -1,7 +1,14 @@
 import { useId } from 'react';
 import type { ArchivePreview } from '../../../common/archive/manifest';
 import { formatDateTime } from '../common/format';
-import { gridsHint, missingDatasetText, plural, previewHeadline, selectionText } from './archive-text';
+import {
+  archiveModelsText,
+  gridsHint,
+  missingDatasetText,
+  plural,
+  previewHeadline,
+  selectionText,
+} from './archive-text';
 
 export type OnConflict = 'skip' | 'replace';
 
@@ -85,6 +92,8 @@ export function ArchivePreviewPanel({
           {m.counts.datasets > 0 &&
             `, ${plural(m.counts.datasets, 'imported dataset')}${m.counts.datasetArrays > 0 ? ' with data' : ''}`}
         </dd>
+        <dt>Models</dt>
+        <dd data-testid="archive-models">{archiveModelsText(preview.models)}</dd>
       </dl>
 
       {preview.datasetsMissing.length > 0 && (

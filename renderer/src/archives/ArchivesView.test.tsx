@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../common/api/contract';
 import type { ArchivePreview } from '../../../common/archive/manifest';
 import { FakeWorkbench, type FakeHandlers } from '../testing/fake-client';
-import { APP_INFO, runRow } from '../testing/fixtures';
+import { APP_INFO, runDetail, runRow } from '../testing/fixtures';
 import { simulateViewport } from '../testing/layout';
 import { renderWithClient } from '../testing/render';
 import { ArchivesView } from './ArchivesView';
@@ -218,6 +218,72 @@ describe('ArchivesView: export', () => {
     );
     expect((await screen.findByTestId('archive-export-result')).textContent).toMatch(
       /^Not saved \(cancelled\)/,
+    );
+  });
+
+  it('carries the models when asked, showing what they weigh first', async () => {
+    const bytes = { 'run-00001': 3 * 1024 ** 2, 'run-00003': 1024 ** 2 } as Record<string, number>;
+    const client = workbench(archivePreview(), {
+      'runs.details': ({ runIds }) =>
+        runIds.map((id) => ({
+          ...runDetail({ status: 'completed' }),
+          id,
+          checkpoints: [
+            { epoch: 3, kinds: ['best'], trainingState: false, bytes: 1, sha256: 'a', createdAt: 'x' },
+            { epoch: 9, kinds: ['last'], trainingState: true, bytes: 1, sha256: 'b', createdAt: 'x' },
+          ],
+          checkpointBytes: bytes[id] ?? 0,
+        })),
+      'archives.export': () =>
+        exportAnswer({ counts: { ...exportAnswer().counts, checkpoints: 4 }, bytes: 4 * 1024 ** 2 }),
+    });
+    renderWithClient(<ArchivesView />, client);
+    fireEvent.click(await screen.findByTestId('archive-scope-all'));
+    // Every finished run's checkpoints (the running one is never exported).
+    await waitFor(() =>
+      expect(screen.getByTestId('archive-models-size').textContent).toBe(': 4 checkpoints, 4.0 MB'),
+    );
+    expect(client.callsOf('runs.details').at(-1)).toEqual({ runIds: ['run-00001', 'run-00003'] });
+    fireEvent.click(screen.getByTestId('archive-with-models'));
+    fireEvent.click(screen.getByTestId('archive-export-run'));
+    expect((await screen.findByTestId('archive-export-result')).textContent).toBe(
+      'Saved workbench-runs-2025-03-04.wbx: 2 runs, 50 epochs, 4 checkpoints, 4.0 MB.',
+    );
+    expect(client.callsOf('archives.export')).toEqual([
+      { selection: { all: true }, withDatasets: false, withModels: true },
+    ]);
+  });
+
+  it('shows no size where the runs’ details cannot be read, and exports without models by default', async () => {
+    const client = workbench(archivePreview(), { 'archives.export': () => exportAnswer() });
+    renderWithClient(<ArchivesView />, client);
+    await screen.findByTestId('archive-with-models');
+    await waitFor(() => expect(client.callsOf('runs.details')).toHaveLength(1));
+    expect(screen.getByTestId('archive-models-size').textContent).toBe('');
+    fireEvent.click(screen.getByTestId('archive-export-run'));
+    await screen.findByTestId('archive-export-result');
+    expect(client.callsOf('archives.export')).toEqual([{ selection: { tag: 'e5' }, withDatasets: false }]);
+  });
+});
+
+describe('ArchivesView: models in the preview', () => {
+  it('says whether the archive carries models, and what the import adds', async () => {
+    const client = workbench(
+      archivePreview({
+        models: {
+          included: true,
+          checkpoints: 6,
+          bytes: 2 * 1024 ** 2,
+          leftOut: null,
+          toAdd: 4,
+          toAddBytes: 1024,
+        },
+      }),
+    );
+    renderWithClient(<ArchivesView />, client);
+    pick(archiveFile());
+    expect((await screen.findByTestId('archive-models')).textContent).toBe(
+      '6 checkpoints, 2.0 MB (4 new here)',
     );
   });
 });

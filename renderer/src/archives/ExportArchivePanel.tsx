@@ -2,12 +2,15 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../client/errors';
 import { useAnnounce } from '../common/announcer';
+import type { WorkbenchClient } from '../../../common/api/contract';
 import {
   countsText,
   formatBytes,
   leftOutText,
+  modelSizeText,
   type ArchiveExport,
   type ArchiveSelection,
+  type ModelSize,
 } from './archive-text';
 
 export interface ExportArchivePanelProps {
@@ -20,7 +23,60 @@ export interface ExportArchivePanelProps {
   onClose?: () => void;
 }
 
-type Outcome = { saved: boolean; result: ArchiveExport };
+type Outcome = { saved: boolean; result: ArchiveExport; withModels: boolean };
+
+const UNFINISHED = new Set(['queued', 'running']);
+/** The most run ids one runs.details call takes (the contract's limit); beyond, the size stays unknown. */
+const MAX_IDS = 5000;
+
+/**
+ * What the finished runs of `selection` keep as checkpoints (what "with models" adds): from the runs' details,
+ * which carry each run's checkpoint bytes. Null while loading, and where it cannot be read (the export still
+ * works; the checkbox then shows no size).
+ */
+async function modelSize(client: WorkbenchClient, selection: ArchiveSelection): Promise<ModelSize | null> {
+  let ids: string[];
+  if ('runIds' in selection) {
+    ids = selection.runIds;
+  } else {
+    const rows = await client.call('runs.list', {});
+    ids = rows
+      .filter(
+        (r) =>
+          !UNFINISHED.has(r.status) &&
+          ('all' in selection ||
+            ('tag' in selection ? r.tags.includes(selection.tag) : r.gridId === selection.gridId)),
+      )
+      .map((r) => r.id);
+  }
+  if (ids.length === 0) return { checkpoints: 0, bytes: 0 };
+  if (ids.length > MAX_IDS) return null;
+  const runs = (await client.call('runs.details', { runIds: ids })).filter((r) => !UNFINISHED.has(r.status));
+  return {
+    checkpoints: runs.reduce((n, r) => n + r.checkpoints.length, 0),
+    bytes: runs.reduce((n, r) => n + r.checkpointBytes, 0),
+  };
+}
+
+function useModelSize(selection: ArchiveSelection): ModelSize | null {
+  const client = useClient();
+  const [size, setSize] = useState<ModelSize | null>(null);
+  const key = JSON.stringify(selection);
+  useEffect(() => {
+    let live = true;
+    setSize(null);
+    modelSize(client, JSON.parse(key) as ArchiveSelection).then(
+      (found) => {
+        if (live) setSize(found);
+      },
+      () => undefined, // Unknown: the checkbox shows no size.
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, key]);
+  return size;
+}
 
 /**
  * The export dialog, in place under the button that opened it (non-modal, like the delete confirmation:
@@ -32,6 +88,8 @@ export function ExportArchivePanel({ selection, what, runNames, onClose }: Expor
   const announce = useAnnounce();
   const id = useId();
   const [withDatasets, setWithDatasets] = useState(false);
+  const [withModels, setWithModels] = useState(false);
+  const models = useModelSize(selection);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -49,9 +107,14 @@ export function ExportArchivePanel({ selection, what, runNames, onClose }: Expor
     setError(null);
     setOutcome(null);
     try {
-      const result = await client.call('archives.export', { selection, withDatasets });
+      // withModels only when chosen: an archive without models is asked for as before.
+      const result = await client.call('archives.export', {
+        selection,
+        withDatasets,
+        ...(withModels ? { withModels: true } : {}),
+      });
       const saved = await client.saveTransfer(result.transferId, result.fileName);
-      setOutcome({ saved, result });
+      setOutcome({ saved, result, withModels });
       if (saved) announce(`Exported ${result.fileName}`);
       if (result.leftOut.some((r) => !names.has(r.id))) setNames(await knownNames(result.leftOut));
     } catch (e) {
@@ -102,6 +165,18 @@ export function ExportArchivePanel({ selection, what, runNames, onClose }: Expor
         />
         Include imported datasets’ data (larger; lets the runs be re-run where the dataset is missing)
       </label>
+      <label className="inline-check">
+        <input
+          type="checkbox"
+          checked={withModels}
+          onChange={(e) => setWithModels(e.target.checked)}
+          data-testid="archive-with-models"
+        />
+        <span>
+          With models (checkpoints)<span data-testid="archive-models-size">{modelSizeText(models)}</span>{' '}
+          (lets the runs be resumed, forked and evaluated there; without, the archive holds no weights)
+        </span>
+      </label>
       <div className="archive-export-actions">
         <button
           type="button"
@@ -124,7 +199,9 @@ export function ExportArchivePanel({ selection, what, runNames, onClose }: Expor
       {outcome && (
         <p role="status" data-testid="archive-export-result">
           {outcome.saved ? 'Saved' : 'Not saved (cancelled)'} {outcome.result.fileName}:{' '}
-          {countsText(outcome.result.counts)}, {formatBytes(outcome.result.bytes)}.
+          {countsText(outcome.result.counts)}
+          {outcome.withModels && !outcome.result.counts.checkpoints ? ' (no checkpoints kept)' : ''},{' '}
+          {formatBytes(outcome.result.bytes)}.
         </p>
       )}
       {leftOut && (

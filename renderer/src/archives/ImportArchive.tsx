@@ -105,10 +105,17 @@ export function ImportArchive({ flow, readOnly }: { flow: ArchiveImport; readOnl
   );
 }
 
-/** "Import 3 new runs", "Import 3 new runs and replace 1": the button says what it will do. */
+/**
+ * "Import 3 new runs", "Import 3 new runs and replace 1", "Import 4 checkpoints" (models for runs already
+ * here): the button says what it will do.
+ */
 function importLabel(preview: ArchivePreview, onConflict: OnConflict): string {
   const replace =
     onConflict === 'replace' && preview.conflicting > 0 ? ` and replace ${preview.conflicting}` : '';
-  if (preview.new === 0 && !replace) return 'Import (nothing new)';
+  // Checkpoints of new runs come with them; those of runs already here are news of their own.
+  const ofNewRuns = preview.runList.filter((r) => r.kind === 'new').reduce((n, r) => n + r.checkpoints, 0);
+  const models = preview.models.toAdd - ofNewRuns;
+  if (preview.new === 0 && !replace)
+    return models > 0 ? `Import ${plural(models, 'checkpoint')}` : 'Import (nothing new)';
   return `Import ${plural(preview.new, 'new run')}${replace}`;
 }

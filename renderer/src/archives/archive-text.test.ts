@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  archiveModelsText,
   countsText,
   formatBytes,
   gridsHint,
@@ -7,6 +8,7 @@ import {
   leftOutText,
   manifestText,
   missingDatasetText,
+  modelSizeText,
   previewHeadline,
   selectionText,
 } from './archive-text';
@@ -36,6 +38,25 @@ describe('archive texts', () => {
     );
     expect(countsText({ ...base, datasets: 2, datasetArrays: 2 })).toBe(
       '1 run, 25 epochs, 2 imported datasets with their data',
+    );
+    expect(countsText({ ...base, checkpoints: 2 })).toBe('1 run, 25 epochs, 2 checkpoints');
+    expect(countsText({ ...base, checkpoints: 0 })).toBe('1 run, 25 epochs');
+  });
+
+  it('says what models an export would carry and what an archive holds of them', () => {
+    expect(modelSizeText(null)).toBe('');
+    expect(modelSizeText({ checkpoints: 0, bytes: 0 })).toBe(': none kept by these runs');
+    expect(modelSizeText({ checkpoints: 4, bytes: 3.1 * 1024 ** 2 })).toBe(': 4 checkpoints, 3.1 MB');
+    const none = { included: false, checkpoints: 0, bytes: 0, leftOut: null, toAdd: 0, toAddBytes: 0 };
+    expect(archiveModelsText(none)).toBe('not included');
+    expect(archiveModelsText({ ...none, leftOut: { checkpoints: 3, bytes: 2048 } })).toBe(
+      'not included: the runs keep 3 checkpoints, 2.0 KB, where it was written (export with models to bring them)',
+    );
+    expect(
+      archiveModelsText({ ...none, included: true, checkpoints: 1, bytes: 1024, toAdd: 1, toAddBytes: 1024 }),
+    ).toBe('1 checkpoint, 1.0 KB (1 new here)');
+    expect(archiveModelsText({ ...none, included: true, checkpoints: 2, bytes: 512 })).toBe(
+      '2 checkpoints, 512 B (none new here)',
     );
   });
 

@@ -25,9 +25,10 @@ export function formatBytes(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-/** `3 runs, 75 epochs, 1 grid (6 cells), imported datasets' data for 1`: what an archive holds. */
+/** `3 runs, 75 epochs, 4 checkpoints, 1 grid (6 cells), imported datasets' data for 1`: what an archive holds. */
 export function countsText(counts: ArchiveManifest['counts']): string {
   const parts = [plural(counts.runs, 'run'), plural(counts.epochs, 'epoch')];
+  if (counts.checkpoints) parts.push(plural(counts.checkpoints, 'checkpoint'));
   if (counts.grids > 0) parts.push(`${plural(counts.grids, 'grid')} (${plural(counts.gridCells, 'cell')})`);
   if (counts.datasets > 0) {
     parts.push(
@@ -52,6 +53,39 @@ export function leftOutText(
   return `${plural(leftOut.length, 'run')} left out, not finished yet: ${list}. Export again once ${
     leftOut.length === 1 ? 'it has' : 'they have'
   } finished.`;
+}
+
+/** The kept checkpoints of what is about to be exported; null while unknown (loading, or it could not be read). */
+export interface ModelSize {
+  checkpoints: number;
+  bytes: number;
+}
+
+/** After the "With models (checkpoints)" label: `: 4 checkpoints, 1.2 MB`, `: none kept`, or nothing while unknown. */
+export function modelSizeText(size: ModelSize | null): string {
+  if (size === null) return '';
+  if (size.checkpoints === 0) return ': none kept by these runs';
+  return `: ${plural(size.checkpoints, 'checkpoint')}, ${formatBytes(size.bytes)}`;
+}
+
+/**
+ * An archive's models as the preview shows them: `4 checkpoints, 1.2 MB (2 new here)`, or why there are none
+ * (`not included: the runs keep 4 checkpoints, 1.2 MB, where it was written`).
+ */
+export function archiveModelsText(models: ArchivePreview['models']): string {
+  if (models.included) {
+    return (
+      `${plural(models.checkpoints, 'checkpoint')}, ${formatBytes(models.bytes)} ` +
+      `(${models.toAdd === 0 ? 'none new here' : `${models.toAdd} new here`})`
+    );
+  }
+  if (models.leftOut && models.leftOut.checkpoints > 0) {
+    return (
+      `not included: the runs keep ${plural(models.leftOut.checkpoints, 'checkpoint')}, ` +
+      `${formatBytes(models.leftOut.bytes)}, where it was written (export with models to bring them)`
+    );
+  }
+  return 'not included';
 }
 
 /** One line of provenance: `written 2025-01-02 10:00 on lab-gpu by Experiment Workbench 0.1.0 (--grid 1f3a)`. */
@@ -113,5 +147,9 @@ export function importSummary(result: ApiResult<'archives.import'>): string {
       `${plural(result.gridsMerged, 'grid')} merged into ${result.gridsMerged === 1 ? 'the one' : 'those'} already here`,
     );
   if (result.datasetsImported > 0) parts.push(`${plural(result.datasetsImported, 'dataset')} imported`);
+  if (result.checkpointsImported > 0)
+    parts.push(
+      `${plural(result.checkpointsImported, 'checkpoint')} (${formatBytes(result.checkpointBytesImported)}) added`,
+    );
   return `${parts.join(', ')}.`;
 }

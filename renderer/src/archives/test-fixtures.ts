@@ -24,16 +24,18 @@ export function archivePreview(overrides: Partial<ArchivePreview> = {}): Archive
     grids: 1,
     gridsNew: 1,
     datasetsMissing: [],
+    models: { included: false, checkpoints: 0, bytes: 0, leftOut: null, toAdd: 0, toAddBytes: 0 },
     runList: [
-      { id: 'aaaaaaaa-0001', name: 'E5 · λ=0.01', kind: 'new', tagsDiffer: false },
-      { id: 'aaaaaaaa-0002', name: 'E5 · λ=0.1', kind: 'new', tagsDiffer: false },
-      { id: 'bbbbbbbb-0003', name: 'E5 · λ=0.5', kind: 'identical', tagsDiffer: true },
+      { id: 'aaaaaaaa-0001', name: 'E5 · λ=0.01', kind: 'new', tagsDiffer: false, checkpoints: 0 },
+      { id: 'aaaaaaaa-0002', name: 'E5 · λ=0.1', kind: 'new', tagsDiffer: false, checkpoints: 0 },
+      { id: 'bbbbbbbb-0003', name: 'E5 · λ=0.5', kind: 'identical', tagsDiffer: true, checkpoints: 0 },
       {
         id: 'cccccccc-0004',
         name: 'E5 · λ=1',
         kind: 'conflicting',
         tagsDiffer: false,
         detail: 'status failed here, completed in the archive',
+        checkpoints: 0,
       },
     ],
     ...overrides,
@@ -52,6 +54,8 @@ export function importResult(
     tagsUnited: 0,
     gridsMerged: preview.grids - preview.gridsNew,
     datasetsImported: 0,
+    checkpointsImported: 0,
+    checkpointBytesImported: 0,
     ...overrides,
   };
 }

@@ -34,6 +34,7 @@ import { ExportButtons } from './ExportButtons';
 import { RunPicker } from './RunPicker';
 import { useCompareData, type CompareData } from './use-compare-data';
 import { CompareStopping } from '../stopping/CompareStopping';
+import { CompareModels } from './CompareModels';
 
 export { DEFAULT_SPEC } from './compare-settings';
 
@@ -118,6 +119,8 @@ export function CompareView({ initialIds }: { initialIds: string[] }) {
             <LoadingLine text="Loading epochs…" />
           ) : tab === 'stopping' ? (
             <CompareStopping runs={data.runs} epochs={data.epochs} />
+          ) : tab === 'models' ? (
+            <CompareModels runs={data.runs} epochs={data.epochs} />
           ) : (
             <Comparison
               data={data}
@@ -144,6 +147,7 @@ function CompareTabs({ tab, onChange }: { tab: CompareTab; onChange: (tab: Compa
   const tabs: ReadonlyArray<[CompareTab, string]> = [
     ['curves', 'Curves'],
     ['stopping', 'Early stopping'],
+    ['models', 'Confusion matrices'],
   ];
   return (
     <div className="compare-tabs" role="tablist" aria-label="Compare view">

@@ -8,7 +8,7 @@ import { METRIC_NAMES, type MetricName } from '../../../common/types';
  * leaving Compare and coming back (the Compare tab carries no query) keeps it.
  */
 
-export type CompareTab = 'curves' | 'stopping';
+export type CompareTab = 'curves' | 'stopping' | 'models';
 
 export interface CompareSettings {
   spec: ComparisonSpec;
@@ -66,7 +66,7 @@ export function parseSettings(query: string): CompareSettings {
       yScale: y === 'log' || y === 'linear' ? y : DEFAULT_SPEC.yScale,
       x: x === 'time' || x === 'epoch' ? x : DEFAULT_SPEC.x,
     },
-    tab: params.get('tab') === 'stopping' ? 'stopping' : 'curves',
+    tab: params.get('tab') === 'stopping' ? 'stopping' : params.get('tab') === 'models' ? 'models' : 'curves',
   };
 }
 

@@ -9,6 +9,7 @@ import { routeHref } from '../routing/route';
 import { navigate } from '../routing/use-route';
 import { EarlyStoppingPanel } from './EarlyStoppingPanel';
 import { EpochTable } from './EpochTable';
+import { ModelPanel } from './ModelPanel';
 import type { RunDetailData } from './live-run';
 import { ProgressPanel } from './ProgressPanel';
 import { ReproRecord } from './ReproRecord';
@@ -77,6 +78,7 @@ export function RunDetailView({ runId }: { runId: string }) {
       {run.epochs.length > 0 && (
         <EarlyStoppingPanel epochs={run.epochs} config={detail.config} earlyStop={detail.earlyStop} />
       )}
+      <ModelPanel run={detail} epochs={run.epochs} />
 
       <section aria-labelledby="epochs-heading">
         <h2 id="epochs-heading">Epochs</h2>
