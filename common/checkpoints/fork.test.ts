@@ -17,13 +17,16 @@ describe('fork rules', () => {
   });
 
   it('refuses model fields but the activation', () => {
-    expect(tensorChangingPaths(['model.hiddenUnits', 'model.activation', 'training.epochs', 'model.kind'])).toEqual(
-      ['model.hiddenUnits', 'model.kind'],
-    );
+    expect(
+      tensorChangingPaths(['model.hiddenUnits', 'model.activation', 'training.epochs', 'model.kind']),
+    ).toEqual(['model.hiddenUnits', 'model.kind']);
   });
 
   it('reads --set values as JSON, else as text', () => {
-    expect(parseSetting('training.learningRate=1e-4')).toEqual({ path: 'training.learningRate', value: 1e-4 });
+    expect(parseSetting('training.learningRate=1e-4')).toEqual({
+      path: 'training.learningRate',
+      value: 1e-4,
+    });
     expect(parseSetting('training.optimizer=adam')).toEqual({ path: 'training.optimizer', value: 'adam' });
     expect(parseSetting('regularization.dropout={"keep":0.5}')).toEqual({
       path: 'regularization.dropout',

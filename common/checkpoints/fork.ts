@@ -78,7 +78,9 @@ export function withSetting(config: object, path: string, value: unknown): Recor
         at = at[part] as Record<string, unknown>;
         continue;
       }
-      throw new Error(`--set ${path}: ${parts.slice(0, i + 1).join('.')} is not a group of fields in this run's config`);
+      throw new Error(
+        `--set ${path}: ${parts.slice(0, i + 1).join('.')} is not a group of fields in this run's config`,
+      );
     }
     at = next as Record<string, unknown>;
   }

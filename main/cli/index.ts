@@ -165,7 +165,10 @@ archive
   .option('--all', 'every finished run')
   .option('--out <file>', 'the archive file to write')
   .option('--with-datasets', "include imported datasets' arrays, so the receiver can re-run")
-  .option('--with-models', "include the runs' checkpoints, so the receiver can resume, fork and evaluate them")
+  .option(
+    '--with-models',
+    "include the runs' checkpoints, so the receiver can resume, fork and evaluate them",
+  )
   .option('--json', 'print the counts and manifest')
   .action((opts: Omit<ArchiveExportOptions, 'db'>) =>
     exitWith(archiveExportCommand({ ...globals(), ...opts })),
@@ -209,7 +212,11 @@ program
   .command('resume')
   .description('continue a stopped run from its last checkpoint, in the same run (or extend a completed one)')
   .argument('<runId>', 'a run id or a unique prefix of one')
-  .option('--epochs <m>', 'train up to M epochs in all (required to extend a completed run)', positiveInteger('--epochs'))
+  .option(
+    '--epochs <m>',
+    'train up to M epochs in all (required to extend a completed run)',
+    positiveInteger('--epochs'),
+  )
   .option('--json', 'one JSON object per epoch, then {"runId", "status"}')
   .action(async (runId: string, opts: { epochs?: number; json?: boolean }) =>
     exitWith(await resumeCommand(runId, { ...globals(), ...opts })),
@@ -220,8 +227,16 @@ program
   .description("a new run from a run's checkpoint, with a changed config (lower learning rate, dropout, λ …)")
   .argument('<runId>', 'the parent run: an id or a unique prefix of one')
   .option('--epoch <epoch>', 'best, last (default) or an epoch number with a kept checkpoint', epochOption)
-  .option('--set <path=value>', 'change a config field, e.g. training.learningRate=1e-4; repeatable', collectSet)
-  .option('--epochs <m>', "train up to epoch M in all, counting the parent's (default: the parent's planned epochs)", positiveInteger('--epochs'))
+  .option(
+    '--set <path=value>',
+    'change a config field, e.g. training.learningRate=1e-4; repeatable',
+    collectSet,
+  )
+  .option(
+    '--epochs <m>',
+    "train up to epoch M in all, counting the parent's (default: the parent's planned epochs)",
+    positiveInteger('--epochs'),
+  )
   .option('--name <name>', 'the new run\'s name (default: "<parent> fork@<epoch>")')
   .option('--json', 'one JSON object per epoch, then {"runId", "status"}')
   .action(async (runId: string, opts: Omit<ForkOptions, 'db'>) =>
@@ -245,7 +260,10 @@ checkpoints
   .option('--all', 'every run')
   .option('--keep <which>', 'best, last or none')
   .option('--json', 'print the counts and the file size before and after')
-  .action((opts: Omit<PruneOptions, 'db'>) => exitWith(pruneCommand({ ...globals(), ...opts })));
+  // --json may land on `checkpoints` itself, which has the same option.
+  .action((opts: Omit<PruneOptions, 'db'>) =>
+    exitWith(pruneCommand({ ...globals(), ...checkpoints.opts<{ json?: boolean }>(), ...opts })),
+  );
 
 program
   .command('evaluate')

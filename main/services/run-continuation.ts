@@ -41,7 +41,10 @@ const short = (id: string) => id.slice(0, 8);
 function requireSameDataset(run: RunDetail, config: RunConfig, ctx: ContinuationContext, what: string) {
   const check = checkResolvedConfig(config, ctx.checks);
   if (!check.ok) {
-    throw new ApiInputError(check.issues, `run ${short(run.id)} cannot ${what}: ${formatConfigIssues(check.issues)}`);
+    throw new ApiInputError(
+      check.issues,
+      `run ${short(run.id)} cannot ${what}: ${formatConfigIssues(check.issues)}`,
+    );
   }
   if (check.dataset.fingerprint !== run.datasetFingerprint) {
     throw new ConflictError(
@@ -101,6 +104,8 @@ export function resumeRun(
   }
   const config: RunConfig = { ...run.config, training: { ...run.config.training, epochs } };
   requireSameDataset(run, config, ctx, 'be resumed');
+  // Read once now, hashes checked: a damaged checkpoint is refused here, before the run is queued again.
+  if (fromEpoch > 0) readChecked(ctx.store, run.id, fromEpoch);
   const queued = ctx.queue.resume(run.id, { config, fromEpoch });
   return { ...queued, fromEpoch, epochs };
 }
@@ -152,10 +157,19 @@ export function forkRun(
         `${check.dataset.shape.join('×')}, ${check.dataset.classes} classes here): a fork keeps its parent's model`,
     );
   }
-  const kept = ctx.store.checkpoints.list(parent.id).find((c) => c.epoch === epoch)!;
+  const kept = readChecked(ctx.store, parent.id, epoch);
   const at: RunParent = { runId: parent.id, epoch };
   const queued = ctx.queue.submit(config, check.dataset.fingerprint, at);
   return { ...queued, parent: at, optimizerState: kept.trainingState };
+}
+
+/** The checkpoint's info after reading it with its hashes checked; a damaged one is a conflict, one line. */
+function readChecked(store: RunStore, runId: string, epoch: number) {
+  try {
+    return store.checkpoints.read(runId, epoch, { optimizer: true }).info;
+  } catch (error) {
+    throw new ConflictError((error as Error).message);
+  }
 }
 
 function lastLoggedEpoch(store: RunStore, runId: string): number {
@@ -167,6 +181,7 @@ function sameTensors(
   a: { layers: { name: string; params: number; outputShape?: number[] }[] },
   b: { layers: { name: string; params: number; outputShape?: number[] }[] },
 ): boolean {
-  const sig = (m: typeof a) => JSON.stringify(m.layers.filter((l) => l.params > 0).map((l) => [l.name, l.params]));
+  const sig = (m: typeof a) =>
+    JSON.stringify(m.layers.filter((l) => l.params > 0).map((l) => [l.name, l.params]));
   return sig(a) === sig(b);
 }

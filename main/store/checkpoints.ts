@@ -274,7 +274,10 @@ export class CheckpointRepository {
   /** The checkpoint at `epoch`, its hashes verified; the optimizer part only when asked for and kept. */
   read(runId: string, epoch: number, options: { optimizer: boolean }): StoredCheckpoint {
     const row = this.selectOne.get(runId, epoch);
-    if (!row) throw new UserInputError(`run ${runId} has no checkpoint at epoch ${epoch}; kept epochs: ${describeKept(this.list(runId))}`);
+    if (!row)
+      throw new UserInputError(
+        `run ${runId} has no checkpoint at epoch ${epoch}; kept epochs: ${describeKept(this.list(runId))}`,
+      );
     const weights = this.verifiedBlob(runId, epoch, 'weights', row.weights_sha256);
     const optimizer =
       options.optimizer && row.optimizer_sha256

@@ -20,7 +20,10 @@ import type {
 /** The runs table and its params: a run's life from queued to a final status. */
 
 /** A run's row, parsed: a RunDetail without what other tables hold. */
-export type StoredRun = Omit<RunDetail, 'summaries' | 'epochs' | 'checkpoints' | 'checkpointBytes' | 'children'>;
+export type StoredRun = Omit<
+  RunDetail,
+  'summaries' | 'epochs' | 'checkpoints' | 'checkpointBytes' | 'children'
+>;
 
 interface RunRow {
   id: string;

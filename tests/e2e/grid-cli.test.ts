@@ -69,6 +69,38 @@ function gridRuns(db: string, gridId: string) {
   }
 }
 
+function epochRows(db: string, runId: string) {
+  const conn = new Database(db, { readonly: true });
+  try {
+    return conn
+      .prepare(
+        `SELECT epoch, train_loss, train_acc, val_loss, val_acc, test_loss, test_acc, lr, seconds
+         FROM epoch_metrics WHERE run_id = ? ORDER BY epoch`,
+      )
+      .all(runId) as { epoch: number; seconds: number }[];
+  } finally {
+    conn.close();
+  }
+}
+
+function withoutSeconds(rows: { seconds: number }[]) {
+  return rows.map(({ seconds: _s, ...rest }) => rest);
+}
+
+function cellConfig(db: string, gridId: string, cell: number): unknown {
+  const conn = new Database(db, { readonly: true });
+  try {
+    const row = conn
+      .prepare(`SELECT config FROM grid_cells WHERE grid_id = ? AND idx = ?`)
+      .get(gridId, cell) as {
+      config: string;
+    };
+    return JSON.parse(row.config);
+  } finally {
+    conn.close();
+  }
+}
+
 describe('workbench grid', () => {
   it('runs a 2 × 3 Iris grid on both workers, one JSON line per finished cell, then reads it back', () => {
     const ws = tempWorkspace();
@@ -236,7 +268,7 @@ describe('workbench grid', () => {
     expect(JSON.parse(workbench(['--db', ws.db, 'runs', '--json']).stdout)).toEqual([]);
   });
 
-  it('survives kill -9 mid-grid: resume trains every unfinished cell once and keeps every finished epoch', async () => {
+  it('survives kill -9 mid-grid: resume continues each interrupted cell from its checkpoint, every epoch trained once', async () => {
     const ws = tempWorkspace();
     const file = ws.write('grid.json', irisGrid(600));
     const first = spawnWorkbench(['--db', ws.db, 'grid', file, '--json', '--workers', '2']);
@@ -249,6 +281,7 @@ describe('workbench grid', () => {
     const finishedRuns = new Map(before.map((c) => [c.index, c.runId]));
     const partial = gridRuns(ws.db, gridId).filter((r) => r.status === 'running' || r.status === 'queued');
     expect(partial.length).toBeGreaterThanOrEqual(1);
+    const epochsBefore = new Map(partial.map((p) => [p.id, epochRows(ws.db, p.id)]));
 
     const resumed = await workbenchAsync(['--db', ws.db, 'grid', 'resume', gridId.slice(0, 8), '--json']);
     expect(resumed.status).toBe(0);
@@ -262,17 +295,34 @@ describe('workbench grid', () => {
     }
     const runs = gridRuns(ws.db, gridId);
     for (const cell of cells) {
-      // Each cell has exactly one completed run; an interrupted attempt is kept beside it with its epochs.
       expect(runs.filter((r) => r.cell === cell.idx && r.status === 'completed')).toHaveLength(1);
       expect(runs.find((r) => r.id === cell.run_id)?.epochs).toBe(600);
     }
+    let continued = 0;
     for (const p of partial) {
-      const now = runs.find((r) => r.id === p.id)!;
-      expect(now.status).toBe('interrupted');
-      expect(now.epochs).toBeGreaterThanOrEqual(p.epochs);
-      expect(cells[p.cell].attempts).toBe(2);
+      const kept = epochsBefore.get(p.id)!;
+      if (kept.length === 0) continue; // killed before its first epoch: no checkpoint, a fresh attempt
+      continued += 1;
+      // The same run went on: one attempt, its epochs before the kill unchanged, 1…600 each once.
+      expect(cells[p.cell]).toMatchObject({ run_id: p.id, attempts: 1 });
+      const after = epochRows(ws.db, p.id);
+      expect(after.map((e) => e.epoch)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+      expect(after.slice(0, kept.length)).toEqual(kept);
     }
-    expect(runs).toHaveLength(6 + partial.length);
+    expect(continued).toBeGreaterThanOrEqual(1);
+    // And the curves equal an uninterrupted training of the same cell's config.
+    const sample = partial.find((p) => epochsBefore.get(p.id)!.length > 0)!;
+    const twin = workbench([
+      '--db',
+      ws.db,
+      'run',
+      ws.write('twin.json', cellConfig(ws.db, gridId, sample.cell)),
+      '--json',
+    ]);
+    expect(twin.status).toBe(0);
+    const twinId = (jsonLines(twin.stdout).at(-1) as { runId: string }).runId;
+    expect(withoutSeconds(epochRows(ws.db, sample.id))).toEqual(withoutSeconds(epochRows(ws.db, twinId)));
+    expect(runs).toHaveLength(6 + partial.filter((p) => epochsBefore.get(p.id)!.length === 0).length);
   });
 
   it('two processes resuming the same grid at once never train a cell twice', async () => {

@@ -50,8 +50,18 @@ export function checkpointsCommand(runIds: string[], options: CheckpointsOptions
     const totals = store.checkpoints.storeTotals();
     if (options.json) {
       printJson({
-        store: { path: dbPath, bytesOnDisk: fileBytes(dbPath), checkpoints: totals.checkpoints, checkpointBytes: totals.bytes },
-        runs: runs.map((r) => ({ runId: r.id, name: r.name, checkpoints: r.checkpoints, bytes: r.checkpointBytes })),
+        store: {
+          path: dbPath,
+          bytesOnDisk: fileBytes(dbPath),
+          checkpoints: totals.checkpoints,
+          checkpointBytes: totals.bytes,
+        },
+        runs: runs.map((r) => ({
+          runId: r.id,
+          name: r.name,
+          checkpoints: r.checkpoints,
+          bytes: r.checkpointBytes,
+        })),
       });
       return 0;
     }
@@ -80,12 +90,16 @@ export function checkpointsCommand(runIds: string[], options: CheckpointsOptions
 }
 
 function selectedRuns(store: RunStore, options: PruneOptions): string[] {
-  const given = [options.runs !== undefined, options.grid !== undefined, options.all === true].filter(Boolean);
-  if (given.length !== 1) throw new UserInputError('checkpoints prune: give exactly one of --runs ID…, --grid ID, --all');
+  const given = [options.runs !== undefined, options.grid !== undefined, options.all === true].filter(
+    Boolean,
+  );
+  if (given.length !== 1)
+    throw new UserInputError('checkpoints prune: give exactly one of --runs ID…, --grid ID, --all');
   if (options.all) return store.listRuns().map((r) => r.id);
   if (options.grid !== undefined) {
     const grid = store.grids.findGrid(options.grid);
-    if (!grid) throw new UserInputError(`--grid ${options.grid}: no grid with this id (see \`workbench grids\`)`);
+    if (!grid)
+      throw new UserInputError(`--grid ${options.grid}: no grid with this id (see \`workbench grids\`)`);
     return store.grids.gridRuns(grid.id).map((r) => r.id);
   }
   return (options.runs ?? []).map((id) => {
@@ -119,14 +133,23 @@ export function pruneCommand(options: PruneOptions): number {
     const space = store.checkpoints.reclaimSpace();
     const after = fileBytes(dbPath);
     if (options.json) {
-      printJson({ ...result, skippedRunning: busy, bytesOnDiskBefore: before, bytesOnDisk: after, converted: space.converted });
+      printJson({
+        ...result,
+        skippedRunning: busy,
+        bytesOnDiskBefore: before,
+        bytesOnDisk: after,
+        converted: space.converted,
+      });
       return 0;
     }
     process.stdout.write(
       `pruned ${result.checkpointsDeleted} checkpoint(s) of ${result.runs} run(s), keeping ${keep}: ` +
         `${formatBytes(result.bytesDeleted)} of checkpoints; the store went from ${formatBytes(before)} to ${formatBytes(after)} on disk\n`,
     );
-    if (busy.length > 0) process.stdout.write(`left alone, still queued or running: ${busy.map((id) => id.slice(0, 8)).join(', ')}\n`);
+    if (busy.length > 0)
+      process.stdout.write(
+        `left alone, still queued or running: ${busy.map((id) => id.slice(0, 8)).join(', ')}\n`,
+      );
     return 0;
   } finally {
     store.close();

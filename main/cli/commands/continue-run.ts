@@ -1,4 +1,5 @@
 import { parseSetting, withSetting } from '../../../common/checkpoints/fork';
+import { toInputConfig } from '../../../common/config/input-config';
 import type { EpochChoice } from '../../../common/checkpoints/types';
 import { UserInputError } from '../../../common/errors';
 import { APP_VERSION, trainingWorkerFile } from '../../build-info';
@@ -55,7 +56,8 @@ export async function resumeCommand(runId: string, options: ResumeOptions): Prom
     }),
   );
   const run = services.store.getRun(resumed.runId)!;
-  if (options.json) printJson({ runId: resumed.runId, resumedFrom: resumed.fromEpoch, epochs: resumed.epochs });
+  if (options.json)
+    printJson({ runId: resumed.runId, resumedFrom: resumed.fromEpoch, epochs: resumed.epochs });
   return watchRun(services, resumed.runId, resumed.done, {
     json: options.json,
     name: run.name,
@@ -79,17 +81,26 @@ export async function forkCommand(runId: string, options: ForkOptions): Promise<
     if (!parent) throw new NotFoundError(`${runId}: no run with this id (see \`workbench runs\`)`);
     const choice = options.epoch ?? 'last';
     const epoch = services.store.checkpoints.resolveEpoch(parent.id, choice);
-    let config: Record<string, unknown> = { ...parent.config, name: options.name ?? `${parent.name} fork@${epoch}` };
+    let config: Record<string, unknown> = {
+      ...toInputConfig(parent.config),
+      name: options.name ?? `${parent.name} fork@${epoch}`,
+    };
     if (options.epochs !== undefined) config = withSetting(config, 'training.epochs', options.epochs);
     for (const text of options.set ?? []) {
       const { path, value } = parseSetting(text);
       config = withSetting(config, path, value);
     }
-    return forkRun({ store: services.store, queue: services.queue, checks: services.checks }, parent.id, epoch, config);
+    return forkRun(
+      { store: services.store, queue: services.queue, checks: services.checks },
+      parent.id,
+      epoch,
+      config,
+    );
   });
   const run = services.store.getRun(forked.runId)!;
   const { epoch } = forked.parent;
-  if (options.json) printJson({ runId: forked.runId, parent: forked.parent, optimizerState: forked.optimizerState });
+  if (options.json)
+    printJson({ runId: forked.runId, parent: forked.parent, optimizerState: forked.optimizerState });
   return watchRun(services, forked.runId, forked.done, {
     json: options.json,
     name: run.name,
@@ -97,6 +108,8 @@ export async function forkCommand(runId: string, options: ForkOptions): Promise<
     fromEpoch: epoch,
     startNote:
       `forked from run ${forked.parent.runId.slice(0, 8)} at epoch ${epoch}` +
-      (forked.optimizerState ? ', optimizer state included' : ': that epoch kept the weights only, the optimizer starts fresh'),
+      (forked.optimizerState
+        ? ', optimizer state included'
+        : ': that epoch kept the weights only, the optimizer starts fresh'),
   });
 }

@@ -31,5 +31,9 @@ export async function runCommand(spec: string, options: RunOptions): Promise<num
     throw new UserInputError(`${file}: ${formatConfigIssues(check.issues)}`);
   }
   const { runId, done } = services.queue.submit(config, check.dataset.fingerprint);
-  return watchRun(services, runId, done, { json: options.json, name: config.name, epochs: config.training.epochs });
+  return watchRun(services, runId, done, {
+    json: options.json,
+    name: config.name,
+    epochs: config.training.epochs,
+  });
 }

@@ -75,7 +75,9 @@ export async function watchRun(
     started(id, backend, trainExamples) {
       if (id !== runId || options.json) return;
       const path = backend.matmul ? ` (matrix products: ${backend.matmul.path})` : '';
-      say(`run ${runId} (${name}) on ${backend.chosen}${path}, ${trainExamples} training examples, ${epochs} epochs`);
+      say(
+        `run ${runId} (${name}) on ${backend.chosen}${path}, ${trainExamples} training examples, ${epochs} epochs`,
+      );
       if (options.startNote) say(options.startNote);
     },
     progress(id, epoch, batch, batches) {

@@ -114,12 +114,15 @@ function reduceRowsSimd(
   out: TensorInfo,
   s: Split,
   divisor: number,
-): boolean {
-  const scratch = backend.makeOutput([2 * s.inner], 'float32');
+): void {
+  // One float32 more than the accumulators need, so that they can always start on an 8-byte boundary: a
+  // path chosen by where the allocator put the scratch would make the sums (and so a resumed run, whose heap
+  // differs from the uninterrupted run's) depend on the heap's history.
+  const scratch = backend.makeOutput([2 * s.inner + 1], 'float32');
   try {
     // Views only after the allocations, which may grow (and so detach) wasm memory.
-    const offset = heapF32(backend, scratch).byteOffset;
-    if (offset % 8 !== 0) return false;
+    const start = heapF32(backend, scratch).byteOffset;
+    const offset = start % 8 === 0 ? start : start + 4;
     const acc = new Float64Array(heapF32(backend, scratch).buffer, offset, s.inner);
     const src = heapF32(backend, x);
     const dst = heapF32(backend, out);
@@ -130,7 +133,6 @@ function reduceRowsSimd(
       const at = o * s.inner;
       for (let j = 0; j < s.inner; j++) dst[at + j] = acc[j] / divisor;
     }
-    return true;
   } finally {
     backend.disposeData(scratch.dataId);
   }
@@ -146,10 +148,9 @@ function makeReduction(original: KernelFunc, mean: boolean): KernelFunc {
     const out = backend.makeOutput(s.outShape, 'float32');
     const divisor = mean ? s.reduced : 1;
     const simd = s.inner % 4 === 0 ? simdFor(backend) : null;
-    if (simd == null || !reduceRowsSimd(backend, simd, x, out, s, divisor)) {
-      // Views only after the allocation, which may grow (and so detach) wasm memory.
-      reduceRows(heapF32(backend, x), heapF32(backend, out), s, divisor);
-    }
+    if (simd != null) reduceRowsSimd(backend, simd, x, out, s, divisor);
+    // Views only after the allocation, which may grow (and so detach) wasm memory.
+    else reduceRows(heapF32(backend, x), heapF32(backend, out), s, divisor);
     return out;
   };
 }

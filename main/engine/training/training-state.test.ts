@@ -47,7 +47,12 @@ describe('training state: resume is exact', () => {
   for (const { what, config, data: d } of cases) {
     it(`${what}: going on from epoch 2's state gives the uninterrupted run's later epochs, bit for bit`, async () => {
       const full = await withStates(config, d);
-      const resumed = await recordRun(config, d, {}, { state: full.states[1], history: full.epochs.slice(0, 2) });
+      const resumed = await recordRun(
+        config,
+        d,
+        {},
+        { state: full.states[1], history: full.epochs.slice(0, 2) },
+      );
       expect(resumed.outcome).toEqual({ status: 'completed', epochs: config.training.epochs });
       expect(resumed.epochs.map((e) => e.epoch)).toEqual(full.epochs.slice(2).map((e) => e.epoch));
       expect(withoutTiming(resumed.epochs)).toEqual(withoutTiming(full.epochs.slice(2)));

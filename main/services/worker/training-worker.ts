@@ -87,29 +87,38 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
 
     let lastProgress = 0;
     epochs = start?.state.epoch ?? 0;
-    const outcome = await trainRun(config, data, {
-      onEpoch(metrics, state) {
-        try {
-          const checkpoint = keepsAny(policy)
-            ? { policy, monitor: bestCheckpointMonitor(config, metrics), state: encodeTrainingState(state()) }
-            : null;
-          store.appendEpoch(runId, metrics, checkpoint);
-        } catch (err) {
-          // Ends the run: SQLite rolled this epoch back; the ones before it are committed and stay.
-          throw asStorageFault(err, `logging epoch ${metrics.epoch}`);
-        }
-        epochs = metrics.epoch;
-        post({ type: 'epoch', runId, metrics });
+    const outcome = await trainRun(
+      config,
+      data,
+      {
+        onEpoch(metrics, state) {
+          try {
+            const checkpoint = keepsAny(policy)
+              ? {
+                  policy,
+                  monitor: bestCheckpointMonitor(config, metrics),
+                  state: encodeTrainingState(state()),
+                }
+              : null;
+            store.appendEpoch(runId, metrics, checkpoint);
+          } catch (err) {
+            // Ends the run: SQLite rolled this epoch back; the ones before it are committed and stay.
+            throw asStorageFault(err, `logging epoch ${metrics.epoch}`);
+          }
+          epochs = metrics.epoch;
+          post({ type: 'epoch', runId, metrics });
+        },
+        shouldStop: () => Atomics.load(cancel, 0) === 1,
+        onBatch(epoch, batch, batches) {
+          const now = Date.now();
+          if (now - lastProgress >= PROGRESS_INTERVAL_MS || batch === batches) {
+            lastProgress = now;
+            post({ type: 'progress', runId, epoch, batch, batches });
+          }
+        },
       },
-      shouldStop: () => Atomics.load(cancel, 0) === 1,
-      onBatch(epoch, batch, batches) {
-        const now = Date.now();
-        if (now - lastProgress >= PROGRESS_INTERVAL_MS || batch === batches) {
-          lastProgress = now;
-          post({ type: 'progress', runId, epoch, batch, batches });
-        }
-      },
-    }, start);
+      start,
+    );
     const error = outcome.status === 'diverged' ? outcome.message : undefined;
     const earlyStop = outcome.status === 'completed' ? outcome.earlyStop : undefined;
     return await finish({ runId, status: outcome.status, error, earlyStop }, outcome.epochs);
