@@ -42,7 +42,10 @@ const transferId = z
 const epochChoice = z.union(
   [
     z.enum(['best', 'last']),
-    z.number().int({ error: 'expected "best", "last" or an epoch ≥ 1' }).min(1, { error: 'expected "best", "last" or an epoch ≥ 1' }),
+    z
+      .number()
+      .int({ error: 'expected "best", "last" or an epoch ≥ 1' })
+      .min(1, { error: 'expected "best", "last" or an epoch ≥ 1' }),
   ],
   { error: 'expected "best", "last" or an epoch ≥ 1' },
 );
@@ -112,7 +115,9 @@ export const apiParamSchemas = {
   'models.evaluate': z.strictObject({
     runId,
     epoch: epochChoice.optional(),
-    split: z.enum(['train', 'validation', 'test'], { error: 'expected "train", "validation" or "test"' }).optional(),
+    split: z
+      .enum(['train', 'validation', 'test'], { error: 'expected "train", "validation" or "test"' })
+      .optional(),
     datasetId: z.string({ error: 'expected a dataset id' }).trim().min(1).max(128).optional(),
     inputs: z.number().int().min(0).max(256, { error: 'expected at most 256 inputs' }).optional(),
   }),
@@ -254,7 +259,12 @@ export interface ApiResults {
   'runs.details': (RunDetail & { versions: Record<string, string | null> })[];
   'runs.resume': { runId: string; fromEpoch: number; epochs: number };
   'runs.fork': { runId: string; parent: { runId: string; epoch: number } };
-  'checkpoints.prune': { runs: number; checkpointsDeleted: number; bytesDeleted: number; bytesOnDisk: number };
+  'checkpoints.prune': {
+    runs: number;
+    checkpointsDeleted: number;
+    bytesDeleted: number;
+    bytesOnDisk: number;
+  };
   'models.evaluate': ModelEvaluation;
   'models.export': { transferId: string; fileName: string; bytes: number };
   'grids.presets': GridPresetInfo[];

@@ -121,7 +121,8 @@ export async function trainRun(
     const firstEpoch = (start?.state.epoch ?? 0) + 1;
     if (start) {
       restoreWeights(model, start.state.weights);
-      if (start.state.optimizer) restoreOptimizer(model, optimizer, training.optimizer, start.state.optimizer);
+      if (start.state.optimizer)
+        restoreOptimizer(model, optimizer, training.optimizer, start.state.optimizer);
     }
     const history: EpochMetrics[] = start ? start.history.filter((m) => m.epoch < firstEpoch) : [];
     const trained = optimizer;

@@ -36,10 +36,7 @@ export function readKeptModel(
  * The network of a kept model, ready to run: built from the run's config for data of this shape, then given
  * the checkpoint's weights. The caller disposes it.
  */
-export function buildKeptModel(
-  kept: KeptModel,
-  shape: { featureShape: number[]; classes: number },
-): Model {
+export function buildKeptModel(kept: KeptModel, shape: { featureShape: number[]; classes: number }): Model {
   const { config } = kept.run;
   const model = buildModel({
     model: config.model,

@@ -48,14 +48,19 @@ export async function recordRun(
   start?: TrainStart,
 ): Promise<RecordedRun> {
   const epochs: EpochMetrics[] = [];
-  const outcome = await trainRun(config, data, {
-    shouldStop: callbacks.shouldStop ?? (() => false),
-    onBatch: callbacks.onBatch,
-    onEpoch: (m, state) => {
-      epochs.push(m);
-      callbacks.onEpoch?.(m, state);
+  const outcome = await trainRun(
+    config,
+    data,
+    {
+      shouldStop: callbacks.shouldStop ?? (() => false),
+      onBatch: callbacks.onBatch,
+      onEpoch: (m, state) => {
+        epochs.push(m);
+        callbacks.onEpoch?.(m, state);
+      },
     },
-  }, start);
+    start,
+  );
   return { outcome, epochs };
 }
 
