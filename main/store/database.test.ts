@@ -30,6 +30,8 @@ describe('openDatabase', () => {
     const db = openDatabase(':memory:');
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tableNames(db)).toEqual([
+      'checkpoint_blobs',
+      'checkpoints',
       'dataset_arrays',
       'datasets',
       'epoch_metrics',

@@ -214,7 +214,11 @@ export class RunStore {
   /** Merges the archive in one transaction (see merge-archive.ts). */
   importArchive(
     file: string,
-    options: { onConflict: 'skip' | 'replace'; knownFingerprints: ReadonlySet<string> },
+    options: {
+      onConflict: 'skip' | 'replace';
+      supersedeStopped?: boolean;
+      knownFingerprints: ReadonlySet<string>;
+    },
   ): ArchiveImportResult {
     const archive = openVerifiedArchive(file);
     try {

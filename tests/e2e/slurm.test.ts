@@ -295,12 +295,11 @@ describe('grids on a Slurm cluster', () => {
     expect(done.counts).toMatchObject({ completed: 3, interrupted: 0 });
     expect(done.cells[0]).toMatchObject({ status: 'completed', epochs: 10_000, error: null });
     expect(done.cells[0].slurm?.task).toBe(`${resubmitted.jobId}_0`);
-    expect(done.cells[0].runId).not.toBe(killed.runId);
-    // The interrupted attempt stays as history; cells 1 and 2 never trained again.
+    // The interrupted run went on from its checkpoint in the same run: one attempt, every epoch once.
+    expect(done.cells[0].runId).toBe(killed.runId);
     const runs = gridRuns(ws.db, written.gridId);
     expect(runs.map((r) => [r.cell, r.status, r.attempts])).toEqual([
-      [0, 'interrupted', 2],
-      [0, 'completed', 2],
+      [0, 'completed', 1],
       [1, 'completed', 1],
       [2, 'completed', 1],
     ]);

@@ -204,10 +204,13 @@ function mergeTaskStore(taskStore: RunStore, input: CollectInput, gridId: string
     const archive = join(tmpdir(), `workbench-collect-${randomBytes(6).toString('hex')}.wbx`);
     try {
       taskStore.exportArchive({ gridId }, archive, { withDatasets: false, appVersion: input.appVersion });
-      imported = local.importArchive(archive, {
+      const merged = local.importArchive(archive, {
         onConflict: 'skip',
+        // A cell resubmitted after an interruption went on in the same run, from its checkpoint.
+        supersedeStopped: true,
         knownFingerprints: input.knownFingerprints,
-      }).imported;
+      });
+      imported = merged.imported + merged.replaced;
     } finally {
       rmSync(archive, { force: true });
     }

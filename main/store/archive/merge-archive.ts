@@ -23,6 +23,11 @@ import { runContentReader } from './run-content';
 
 export interface MergeOptions {
   onConflict: 'skip' | 'replace';
+  /**
+   * A conflicting run that stopped here (interrupted, cancelled, failed) is replaced by the archive's: the
+   * same run resumed elsewhere from its checkpoint (a resubmitted Slurm task), which holds every epoch it had.
+   */
+  supersedeStopped?: boolean;
   /** Dataset fingerprints this installation can train on (built-in and imported), to name missing ones. */
   knownFingerprints: ReadonlySet<string>;
 }
@@ -78,10 +83,21 @@ export function importArchive(
           ).map((r) => r.id),
         );
         const toInsert = runs.filter((r) => r.kind === 'new').map((r) => r.id);
-        const toReplace =
-          options.onConflict === 'replace'
-            ? runs.filter((r) => r.kind === 'conflicting' && !busy.has(r.id)).map((r) => r.id)
-            : [];
+        const stopped = new Set(
+          (
+            db
+              .prepare(`SELECT id FROM main.runs WHERE status IN ('interrupted', 'cancelled', 'failed')`)
+              .all() as { id: string }[]
+          ).map((r) => r.id),
+        );
+        const toReplace = runs
+          .filter(
+            (r) =>
+              r.kind === 'conflicting' &&
+              !busy.has(r.id) &&
+              (options.onConflict === 'replace' || (options.supersedeStopped === true && stopped.has(r.id))),
+          )
+          .map((r) => r.id);
         const deleteRun = db.prepare('DELETE FROM main.runs WHERE id = ?');
         for (const id of toReplace) deleteRun.run(id);
 

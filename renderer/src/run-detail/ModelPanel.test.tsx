@@ -79,7 +79,16 @@ function setUp(
 ) {
   const client = new FakeWorkbench({
     'app.info': () => APP_INFO,
-    'models.evaluate': (params) => (options.evaluation ?? imageEvaluation)(params),
+    // As the store does: best / last name the epoch kept as that now.
+    'models.evaluate': (params) => {
+      const kept = options.checkpoints ?? KEPT;
+      const wanted = params.epoch;
+      const epochNumber =
+        typeof wanted === 'number'
+          ? wanted
+          : (kept.find((c) => c.kinds.includes(wanted ?? 'best'))?.epoch ?? 0);
+      return (options.evaluation ?? imageEvaluation)({ ...params, epoch: epochNumber });
+    },
     'models.export': ({ epoch: e, format }) => ({
       transferId: 'transfer-0123456789abcdefghij',
       fileName: `live run-epoch${String(e)}${format === 'npz' ? '.npz' : '-tfjs.zip'}`,
@@ -99,7 +108,7 @@ describe('ModelPanel', () => {
     const { client } = setUp();
     const summary = await screen.findByTestId('model-summary');
     expect(client.callsOf('models.evaluate')).toEqual([
-      { runId: 'run-live', epoch: 2, split: 'validation', inputs: GALLERY_SIZE },
+      { runId: 'run-live', epoch: 'best', split: 'validation', inputs: GALLERY_SIZE },
     ]);
     expect(summary.textContent).toBe(
       'epoch 2 (best), validation split: 50.00% accuracy (5 of 10 right), loss 0.7500, 5 mistakes.',
@@ -210,7 +219,7 @@ describe('ModelPanel', () => {
     expect(screen.getByTestId('model-summary').getAttribute('data-epoch')).toBe('3');
     expect(client.callsOf('models.evaluate').at(-1)).toEqual({
       runId: 'run-live',
-      epoch: 3,
+      epoch: 'last',
       split: 'test',
       inputs: GALLERY_SIZE,
     });

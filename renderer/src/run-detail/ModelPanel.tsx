@@ -106,7 +106,9 @@ function ModelEvaluationView({
   const sha = run.checkpoints.find((c) => c.epoch === option.epoch)?.sha256 ?? '';
   const key = JSON.stringify([run.id, option.epoch, sha, split]);
   const loaded = useLoad(
-    () => client.call('models.evaluate', { runId: run.id, epoch: option.epoch, split, inputs: GALLERY_SIZE }),
+    // By kind, not number: the page's list of checkpoints can be a moment behind the store (a run that just
+    // ended moved its best), and the store answers with the epoch it evaluated.
+    () => client.call('models.evaluate', { runId: run.id, epoch: option.value, split, inputs: GALLERY_SIZE }),
     key,
   );
   const evaluation = loaded.data;
