@@ -280,7 +280,8 @@ function reportCell(
   const attemptIsLatest = live !== undefined && latest.attempt?.arrayJobId === latest.latest?.arrayJobId;
   const localFinal = local?.runId !== null && local?.runId !== undefined && isFinal(local.status);
   // The latest task's own run has ended (the task itself may still be shutting down): that is the answer.
-  const latestDone = attemptIsLatest && localFinal && local.runId === live.runId;
+  // A resubmitted cell goes on in the same run as its interrupted attempt: only its end in the task store counts.
+  const latestDone = attemptIsLatest && localFinal && local.runId === live.runId && isFinal(live.status);
   if (task && isActiveState(task.state) && !latestDone) {
     if (attemptIsLatest && !isFinal(live.status)) {
       return { ...base, ...pick(live), status: live.status as 'queued' | 'running' };
