@@ -64,7 +64,7 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
         ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: false }),
         ...createContinuationHandlers({ store, queue, events, checks }),
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
-        ...createModelExportHandlers({ store, transfers }),
+        ...createModelExportHandlers({ store, transfers, cacheDir: options.cacheDir }),
       },
       subscribe: (listener) => events.subscribe(listener),
       transfers,
@@ -120,7 +120,7 @@ async function createReadOnlyBackend(options: ApiBackendOptions): Promise<ApiBac
         ...createContinuationHandlers({ store, queue: null, events, checks }),
         // Evaluating and exporting a kept model only read the store.
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
-        ...createModelExportHandlers({ store, transfers }),
+        ...createModelExportHandlers({ store, transfers, cacheDir: options.cacheDir }),
       },
       subscribe: (listener) => events.subscribe(listener),
       transfers,
