@@ -78,6 +78,8 @@ export interface RunListItem {
   tags: string[];
   gridId: string | null;
   gridCell: number | null;
+  /** A fork's parent run and epoch; null for a run trained from its seed. */
+  parent: RunParent | null;
 }
 
 export interface RunDetail extends RunRecord {

@@ -7,6 +7,8 @@ export interface CompareRun {
   name: string;
   config: RunConfig;
   startedAt?: string | null;
+  /** A fork's parent run and epoch. */
+  parent?: { runId: string; epoch: number } | null;
 }
 
 /** One hyperparameter that is not the same in every compared run. */

@@ -124,6 +124,7 @@ describe('RunStore runs', () => {
         tags: ['baseline'],
         gridId: null,
         gridCell: null,
+        parent: null,
       },
     ]);
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { flattenParams } from '../../common/config/flatten-params';
 import type { RunConfig } from '../../common/config/run-config';
+import type { RunParent } from '../../common/checkpoints/types';
 import type { EarlyStopRecord, RunResume } from '../../common/run-types';
 import { FINAL_STATUSES, type BackendName, type BackendReport, type RunStatus } from '../../common/types';
 import { AmbiguousRunPrefixError, RunNotFoundError, RunStateError } from './errors';
@@ -69,6 +70,8 @@ interface RunListRow {
   tags: string;
   grid_id: string | null;
   grid_cell: number | null;
+  parent_run_id: string | null;
+  parent_epoch: number | null;
 }
 
 /** A runs-table row with what the table derives its columns from: the config, start time, best val loss. */
@@ -99,7 +102,7 @@ const UNFINISHED = `('queued', 'running')`;
 
 const SELECT_RUN_LIST = `
   SELECT r.id, r.name, e.name AS experiment, r.status, r.epochs_planned, r.created_at, r.finished_at,
-         r.dataset_id, r.backend, r.tags, r.grid_id, r.grid_cell,
+         r.dataset_id, r.backend, r.tags, r.grid_id, r.grid_cell, r.parent_run_id, r.parent_epoch,
          (SELECT COUNT(*) FROM epoch_metrics m WHERE m.run_id = r.id) AS epochs,
          s.best_value AS best_val_acc, s.best_epoch AS best_val_acc_epoch`;
 
@@ -420,7 +423,14 @@ function toListItem(row: RunListRow): RunListItem {
     tags: parseTags(row.tags),
     gridId: row.grid_id,
     gridCell: row.grid_cell,
+    parent: parentOf(row),
   };
+}
+
+function parentOf(row: { parent_run_id: string | null; parent_epoch: number | null }): RunParent | null {
+  return row.parent_run_id === null || row.parent_epoch === null
+    ? null
+    : { runId: row.parent_run_id, epoch: row.parent_epoch };
 }
 
 function toRecord(row: RunRow): RunRecord {
@@ -446,10 +456,7 @@ function toRecord(row: RunRow): RunRecord {
     gridId: row.grid_id,
     gridCell: row.grid_cell,
     earlyStop: row.early_stop === null ? null : (JSON.parse(row.early_stop) as EarlyStopRecord),
-    parent:
-      row.parent_run_id === null || row.parent_epoch === null
-        ? null
-        : { runId: row.parent_run_id, epoch: row.parent_epoch },
+    parent: parentOf(row),
     resumes: JSON.parse(row.resumes) as RunResume[],
   };
 }

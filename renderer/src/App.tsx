@@ -38,7 +38,15 @@ function Shell() {
   const readOnly = useReadOnly();
   const main = useRef<HTMLElement>(null);
   const viewKey =
-    route.name === 'run' ? `run:${route.runId}` : route.name === 'grid' ? `grid:${route.gridId}` : route.name;
+    route.name === 'run'
+      ? `run:${route.runId}`
+      : route.name === 'grid'
+        ? `grid:${route.gridId}`
+        : route.name === 'new' && route.fork
+          ? `fork:${route.fork.runId}:${route.fork.epoch}`
+          : route.name === 'runs' && route.filter
+            ? `runs:${route.filter}`
+            : route.name;
   const firstView = useRef(true);
   // After navigating, keyboard and screen-reader users continue at the new view, not at the old link.
   useEffect(() => {
@@ -68,9 +76,9 @@ function Shell() {
 function View({ route }: { route: Route }) {
   switch (route.name) {
     case 'runs':
-      return <RunsView />;
+      return <RunsView initialFilter={route.filter} />;
     case 'new':
-      return <NewRunView />;
+      return <NewRunView fork={route.fork} />;
     case 'run':
       return <RunDetailView runId={route.runId} />;
     case 'compare':

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { formatBytes } from '../../../common/checkpoints/size-text';
 import { UserInputError } from '../../../common/errors';
 import type { PruneKeep } from '../../store/checkpoints';
 import type { RunStore } from '../../store/run-store';
@@ -15,19 +16,6 @@ export interface PruneOptions extends GlobalOptions {
   all?: boolean;
   keep?: string;
   json?: boolean;
-}
-
-/** "3.1 MB": sizes as the README and the run page write them. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 function fileBytes(path: string): number {

@@ -35,6 +35,7 @@ import { RunPicker } from './RunPicker';
 import { useCompareData, type CompareData } from './use-compare-data';
 import { CompareStopping } from '../stopping/CompareStopping';
 import { CompareModels } from './CompareModels';
+import { ForkLineageNote } from './ForkLineageNote';
 
 export { DEFAULT_SPEC } from './compare-settings';
 
@@ -113,6 +114,12 @@ export function CompareView({ initialIds }: { initialIds: string[] }) {
           <CompareTabs tab={tab} onChange={setTab} />
           {tab === 'curves' && <CompareControls spec={spec} onChange={setSpec} />}
           {error && <ErrorPanel title="Could not load the comparison" message={error} />}
+          {data && ready && (
+            <ForkLineageNote
+              runs={data.runs}
+              onAdd={(runId) => select([runId, ...ids.filter((id) => id !== runId)])}
+            />
+          )}
           {ids.length === 0 ? (
             <p className="hint-box">Pick runs on the left to draw their curves together.</p>
           ) : data === null ? (

@@ -40,6 +40,7 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
           name: run.name,
           config: run.config,
           startedAt: run.startedAt,
+          parent: run.parent ?? null,
         });
       };
       // Every epoch of the selection is asked for at once, beside the configs: the largest answer by far, it

@@ -1,7 +1,11 @@
+import { parseEpochChoice, type EpochChoice } from '../../../common/checkpoints/types';
+
 /** The views, addressed by the URL hash so that reloads, back/forward and bookmarks work in both transports. */
 export type Route =
-  | { name: 'runs' }
-  | { name: 'new' }
+  /** `filter`: the Runs filter's text, e.g. `parent:ID` from a run's lineage. */
+  | { name: 'runs'; filter?: string }
+  /** `fork`: New run in fork mode, on that run's config, continuing from its checkpoint at `epoch`. */
+  | { name: 'new'; fork?: { runId: string; epoch: EpochChoice } }
   | { name: 'run'; runId: string }
   /** `view`: the comparison's settings as query parameters (metrics, smoothing, scales), when given. */
   | { name: 'compare'; ids: string[]; view?: string }
@@ -15,13 +19,18 @@ export function parseRoute(hash: string): Route {
   const queryStart = raw.indexOf('?');
   const path = (queryStart >= 0 ? raw.slice(0, queryStart) : raw).replace(/\/+$/, '');
   const query = new URLSearchParams(queryStart >= 0 ? raw.slice(queryStart + 1) : '');
-  if (path === '/new') return { name: 'new' };
+  if (path === '/new') {
+    const forkOf = query.get('forkOf');
+    const epoch = parseEpochChoice(query.get('epoch') ?? 'last');
+    return forkOf && epoch !== null ? { name: 'new', fork: { runId: forkOf, epoch } } : { name: 'new' };
+  }
   if (path === '/compare') {
     const ids = parseIds(query.get('ids'));
     query.delete('ids');
     const view = query.toString();
     return view === '' ? { name: 'compare', ids } : { name: 'compare', ids, view };
   }
+  if (path === '/runs' && query.get('filter')) return { name: 'runs', filter: query.get('filter') ?? '' };
   if (path === '/grids') return { name: 'grids' };
   if (path === '/grids/new') return { name: 'new-grid' };
   if (path === '/archives') return { name: 'archives' };
@@ -35,9 +44,11 @@ export function parseRoute(hash: string): Route {
 export function routeHref(route: Route): string {
   switch (route.name) {
     case 'runs':
-      return '#/runs';
+      return route.filter ? `#/runs?filter=${encodeURIComponent(route.filter)}` : '#/runs';
     case 'new':
-      return '#/new';
+      return route.fork
+        ? `#/new?forkOf=${encodeURIComponent(route.fork.runId)}&epoch=${encodeURIComponent(String(route.fork.epoch))}`
+        : '#/new';
     case 'run':
       return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'compare': {

@@ -4,6 +4,8 @@ import { summarizeEpochs } from '../../../common/metrics/summary';
 import type { EpochMetrics, MetricName } from '../../../common/types';
 import { formatMetric, formatPercent, formatSetting } from '../common/format';
 import { SpacerRow, spacerHeights } from '../common/VirtualRows';
+import type { CheckpointInfo } from '../../../common/checkpoints/types';
+import { forkHref } from './fork-link';
 
 const ROW_HEIGHT = 32;
 
@@ -16,8 +18,20 @@ const METRIC_COLUMNS: ReadonlyArray<{ metric: MetricName; label: string }> = [
   { metric: 'testAcc', label: 'Test acc' },
 ];
 
-/** Every logged epoch; each metric's best epoch (lowest loss, highest accuracy) is highlighted. */
-export function EpochTable({ epochs }: { epochs: readonly EpochMetrics[] }) {
+/**
+ * Every logged epoch; each metric's best epoch (lowest loss, highest accuracy) is highlighted. Epochs whose
+ * checkpoint is kept say so and link to a fork from them.
+ */
+export function EpochTable({
+  epochs,
+  runId,
+  checkpoints = [],
+}: {
+  epochs: readonly EpochMetrics[];
+  runId?: string;
+  checkpoints?: readonly CheckpointInfo[];
+}) {
+  const kept = useMemo(() => new Map(checkpoints.map((c) => [c.epoch, c])), [checkpoints]);
   const best = useMemo(() => {
     const byMetric = new Map<MetricName, number>();
     for (const s of summarizeEpochs(epochs)) byMetric.set(s.metric, s.bestEpoch);
@@ -33,7 +47,7 @@ export function EpochTable({ epochs }: { epochs: readonly EpochMetrics[] }) {
   });
   const items = virtualizer.getVirtualItems();
   const [above, below] = spacerHeights(items, virtualizer.getTotalSize());
-  const columns = METRIC_COLUMNS.length + 3;
+  const columns = METRIC_COLUMNS.length + 4;
 
   if (epochs.length === 0) return <p className="muted">No epoch has finished yet.</p>;
 
@@ -56,6 +70,7 @@ export function EpochTable({ epochs }: { epochs: readonly EpochMetrics[] }) {
             <th scope="col" className="num">
               Seconds
             </th>
+            <th scope="col">Checkpoint</th>
           </tr>
         </thead>
         <tbody>
@@ -79,6 +94,13 @@ export function EpochTable({ epochs }: { epochs: readonly EpochMetrics[] }) {
                 })}
                 <td className="num">{formatSetting(e.lr)}</td>
                 <td className="num">{e.seconds.toFixed(2)}</td>
+                <td>
+                  {kept.has(e.epoch) && runId !== undefined && (
+                    <a href={forkHref(runId, e.epoch)} data-testid="fork-from-epoch" title="Fork from here">
+                      {kept.get(e.epoch)?.kinds.join(', ')} · fork
+                    </a>
+                  )}
+                </td>
               </tr>
             );
           })}

@@ -20,7 +20,8 @@ export function ProgressPanel({ runId, runName, status, epochs, planned, progres
   const [confirming, setConfirming] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const done = epochs.length;
+  // The last epoch's number, not the count: a fork's or a resumed run's epochs start after the parent's.
+  const done = epochs.at(-1)?.epoch ?? 0;
   const current = Math.min(done + 1, planned ?? done + 1);
   const eta = etaSeconds(epochs, planned, progress);
   const batchFraction = progress && progress.batches > 0 ? progress.batch / progress.batches : 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { epoch } from '../testing/fixtures';
-import { runCurveFigure, runCurveFigureLayout } from './run-chart-data';
+import type { PlotColors } from '../charts/plot-theme';
+import { runCurveFigure, runCurveFigureLayout, runCurveTraces } from './run-chart-data';
 
 describe('run chart axes', () => {
   it('labels a narrow accuracy range with distinct percentages, never "13% 13% 13%"', () => {
@@ -24,5 +25,33 @@ describe('run chart axes', () => {
     const layout = runCurveFigureLayout('accuracy', figure);
     expect(layout.xaxis?.range).toEqual([1, 5]);
     expect(layout.yaxis?.ticktext).toEqual(figure.panels[0].y.labels);
+  });
+});
+
+describe('a fork’s curves', () => {
+  const colors: PlotColors = { fg: '#111', grid: '#ddd', muted: '#666' };
+  const parentEpochs = [1, 2].map((n) => epoch(n, { trainLoss: 2 - n * 0.5 }));
+  const own = [3, 4].map((n) => epoch(n, { trainLoss: 1 - n * 0.1 }));
+
+  it('start at the parent’s point at the fork epoch, and draw the parent dotted up to it', () => {
+    const traces = runCurveTraces(own, 'loss', colors, { parentEpochs, forkEpoch: 2 }) as {
+      name: string;
+      x: number[];
+      y: number[];
+      showlegend?: boolean;
+    }[];
+    const train = traces.find((t) => t.name === 'train')!;
+    expect(train.x).toEqual([2, 3, 4]);
+    expect(train.y).toEqual([1, 1 - 0.3, 1 - 0.4]);
+    const parent = traces.find((t) => t.name === 'train (parent)')!;
+    expect(parent.x).toEqual([1, 2]);
+    // One legend entry per split: the parent's trace shares the fork's.
+    expect(parent.showlegend).toBe(false);
+  });
+
+  it('draw the run alone where it is not a fork', () => {
+    const traces = runCurveTraces(own, 'loss', colors) as { name: string; x: number[] }[];
+    expect(traces.find((t) => t.name === 'train')!.x).toEqual([3, 4]);
+    expect(traces.some((t) => t.name.endsWith('(parent)'))).toBe(false);
   });
 });

@@ -27,11 +27,27 @@ function splitSeries(epochs: readonly EpochMetrics[], kind: CurveKind): SvgSerie
 }
 
 /**
- * The chart's axes, laid out as the exported comparison figure lays out its own: ranges around the data,
- * round ticks, percentages with the decimals a narrow range needs.
+ * What a run chart draws besides the run's own curves: a fork's parent up to the fork point (so the fork is
+ * seen leaving it), and the epochs whose checkpoints are kept (each can be forked from).
  */
-export function runCurveFigure(epochs: readonly EpochMetrics[], kind: CurveKind): ComparisonFigure {
-  const series = splitSeries(epochs, kind);
+export interface CurveContext {
+  /** The parent's epochs up to and including the fork epoch. */
+  parentEpochs?: readonly EpochMetrics[];
+  forkEpoch?: number;
+  keptEpochs?: readonly number[];
+}
+
+/**
+ * The chart's axes, laid out as the exported comparison figure lays out its own: ranges around the data,
+ * round ticks, percentages with the decimals a narrow range needs. A fork's axes take in its parent's
+ * curve too.
+ */
+export function runCurveFigure(
+  epochs: readonly EpochMetrics[],
+  kind: CurveKind,
+  context: CurveContext = {},
+): ComparisonFigure {
+  const series = [...splitSeries(context.parentEpochs ?? [], kind), ...splitSeries(epochs, kind)];
   return comparisonFigure(series, {
     xTitle: 'epoch',
     yTitle: kind,
@@ -41,20 +57,123 @@ export function runCurveFigure(epochs: readonly EpochMetrics[], kind: CurveKind)
   });
 }
 
-export function runCurveTraces(epochs: readonly EpochMetrics[], kind: CurveKind, colors: PlotColors): Data[] {
-  return splitSeries(epochs, kind).map((s) => {
+export function runCurveTraces(
+  epochs: readonly EpochMetrics[],
+  kind: CurveKind,
+  colors: PlotColors,
+  context: CurveContext = {},
+): Data[] {
+  const start = forkStart(kind, context);
+  const own = splitSeries(epochs, kind).map((s) => {
     const i = SPLITS.findIndex((split) => split.label === s.label);
+    // A fork's curve starts where it left its parent: the fork epoch's metrics are the state it started from.
+    const from = start.find((p) => p.label === s.label);
     const trace: Data = {
       type: 'scatter',
-      mode: epochs.length > 1 ? 'lines' : 'lines+markers',
+      mode: epochs.length > 1 || from ? 'lines' : 'lines+markers',
       name: s.label,
-      x: s.x,
-      y: s.y,
+      legendgroup: s.label,
+      x: from ? [from.x, ...s.x] : s.x,
+      y: from ? [from.y, ...s.y] : s.y,
       line: { color: lineColor(PALETTE[i], colors), width: 2 },
       hovertemplate: kind === 'accuracy' ? '%{y:.2%}' : '%{y:.4g}',
     };
     return trace;
   });
+  return [...parentTraces(kind, colors, context), ...own, ...keptTrace(epochs, kind, colors, context)];
+}
+
+/** The parent's point at the fork epoch, per split: where each of the fork's own curves begins. */
+function forkStart(kind: CurveKind, context: CurveContext): { label: string; x: number; y: number | null }[] {
+  const parent = context.parentEpochs ?? [];
+  const at = parent[parent.length - 1];
+  if (at === undefined || at.epoch !== context.forkEpoch) return [];
+  return splitSeries([at], kind).map((s) => ({ label: s.label, x: s.x[0], y: s.y[0] }));
+}
+
+/**
+ * The parent's curves before the fork point, dotted and fainter: where this run came from. They share the
+ * fork's legend entries (a legend twice as long would cover the title), and say "parent" on hover.
+ */
+function parentTraces(kind: CurveKind, colors: PlotColors, context: CurveContext): Data[] {
+  const parent = context.parentEpochs ?? [];
+  if (parent.length === 0) return [];
+  return splitSeries(parent, kind).map((s) => {
+    const i = SPLITS.findIndex((split) => split.label === s.label);
+    return {
+      type: 'scatter',
+      mode: 'lines',
+      name: `${s.label} (parent)`,
+      legendgroup: s.label,
+      showlegend: false,
+      x: s.x,
+      y: s.y,
+      opacity: 0.55,
+      line: { color: lineColor(PALETTE[i], colors), width: 1.5, dash: 'dot' },
+      hovertemplate:
+        kind === 'accuracy'
+          ? '%{y:.2%}<extra>%{fullData.name}</extra>'
+          : '%{y:.4g}<extra>%{fullData.name}</extra>',
+    } satisfies Data;
+  });
+}
+
+/**
+ * A marker on each kept epoch, on the curve the best checkpoint is chosen by (validation where logged, else
+ * training): clicking one offers to fork from it.
+ */
+function keptTrace(
+  epochs: readonly EpochMetrics[],
+  kind: CurveKind,
+  colors: PlotColors,
+  context: CurveContext,
+): Data[] {
+  const kept = new Set(context.keptEpochs ?? []);
+  const points = epochs.filter((e) => kept.has(e.epoch));
+  if (points.length === 0) return [];
+  const metric = epochs.some((e) => e[SPLITS[1][kind]] !== null) ? SPLITS[1][kind] : SPLITS[0][kind];
+  return [
+    {
+      type: 'scatter',
+      mode: 'markers',
+      name: 'kept checkpoint',
+      x: points.map((e) => e.epoch),
+      y: points.map((e) => finiteOrNull(e[metric])),
+      marker: { symbol: 'diamond-open', size: 11, color: colors.fg, line: { width: 2 } },
+      hovertemplate: 'checkpoint kept: click to fork<extra></extra>',
+    },
+  ];
+}
+
+/** A dotted vertical line where a fork left its parent. */
+export function forkShapes(context: CurveContext): Partial<Layout> {
+  if (context.forkEpoch === undefined) return {};
+  return {
+    shapes: [
+      {
+        type: 'line',
+        xref: 'x',
+        yref: 'paper',
+        x0: context.forkEpoch,
+        x1: context.forkEpoch,
+        y0: 0,
+        y1: 1,
+        line: { dash: 'dot', width: 1 },
+      },
+    ],
+    annotations: [
+      {
+        x: context.forkEpoch,
+        xref: 'x',
+        yref: 'paper',
+        y: 1,
+        yanchor: 'bottom',
+        text: `forked at ${context.forkEpoch}`,
+        showarrow: false,
+        font: { size: 11 },
+      },
+    ],
+  };
 }
 
 function curveTitle(kind: CurveKind): string {

@@ -88,9 +88,21 @@ export const RUN_COLUMNS: ColumnDef<RunTableRow>[] = [
     size: 140,
     minSize: 80,
     cell: ({ row }) => (
-      <a href={routeHref({ name: 'run', runId: row.id })} title={row.original.name}>
-        {row.original.name}
-      </a>
+      <>
+        <a href={routeHref({ name: 'run', runId: row.id })} title={row.original.name}>
+          {row.original.name}
+        </a>
+        {row.original.parent && (
+          <span
+            className="fork-mark muted"
+            data-testid="fork-mark"
+            title={`Forked from run ${row.original.parent.runId.slice(0, 8)} at its epoch ${row.original.parent.epoch}; filter parent:${row.original.parent.runId.slice(0, 8)} lists its siblings`}
+          >
+            {' '}
+            fork @{row.original.parent.epoch}
+          </span>
+        )}
+      </>
     ),
   },
   {
