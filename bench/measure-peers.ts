@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../common/config/run-config';
+import { coreOf } from './kernels';
 import { INSTALL_HINT, peerEnv, runPeer, type PeerResult, type PythonProbe } from './peers';
 import type { Quiet } from './quiet';
 import { fmtInt, valueCell, type Cell, type Peak, type Plan, type Row } from './report';
@@ -25,6 +26,8 @@ export interface PeerContext {
 interface PeerMeasurement {
   samplesPerSec: number;
   stepMs: number[];
+  /** openblas_get_config() and the core, as the peer found its BLAS (common.py openblas_config). */
+  blas?: string;
 }
 
 interface PeerPeak {
@@ -87,6 +90,7 @@ async function repeat(
   notes: string[],
   what: string,
   run: () => PeerResult<PeerMeasurement>,
+  kernels?: Set<string>,
 ): Promise<Cell> {
   const rates: number[] = [];
   const stepMs: number[] = [];
@@ -99,12 +103,17 @@ async function repeat(
     }
     rates.push(result.value.samplesPerSec);
     stepMs.push(...result.value.stepMs);
+    if (result.value.blas) kernels?.add(coreOf(result.value.blas) ?? result.value.blas);
     ctx.log(`${what}, rep ${rep}/${ctx.plan.peerReps}: ${fmtInt(result.value.samplesPerSec)} samples/s`);
   }
   return valueCell(rates, stepMs);
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The OpenBLAS cores a peer's runs reported ("Cooperlake"), or undefined where none said. */
+const kernelText = (kernels: Set<string>): string | undefined =>
+  kernels.size === 0 ? undefined : [...kernels].join(', ');
 
 /**
  * numpy (MLP only) with 1 and 2 OpenBLAS threads; PyTorch with 2 threads, twice: OpenBLAS kept to the calling
@@ -129,13 +138,19 @@ export async function measurePeers(
     for (const threads of [1, 2]) {
       const spec = writeSpec(ctx, 'mlp', threads);
       const env = peerEnv({ OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) });
+      const kernels = new Set<string>();
       rows.push({
         label: `numpy ${probe.numpy.version} + OpenBLAS, ${plural(threads, 'thread')}`,
         threads,
-        mlp: await repeat(ctx, notes, `numpy MLP, ${plural(threads, 'thread')}`, () =>
-          runPeer(ctx.python, ctx.peersDir, 'numpy_mlp.py', [spec], env),
+        mlp: await repeat(
+          ctx,
+          notes,
+          `numpy MLP, ${plural(threads, 'thread')}`,
+          () => runPeer(ctx.python, ctx.peersDir, 'numpy_mlp.py', [spec], env),
+          kernels,
         ),
         cnn: { kind: 'none', reason: 'MLP only' },
+        kernel: kernelText(kernels),
       });
     }
   } else {
@@ -161,15 +176,27 @@ export async function measurePeers(
       },
     ];
     for (const c of configs) {
+      const kernels = new Set<string>();
       const cell = (model: 'mlp' | 'cnn'): Promise<Cell> => {
         const spec = writeSpec(ctx, model, 2);
-        return repeat(ctx, notes, `${c.label}, ${model.toUpperCase()}`, () =>
-          runPeer(ctx.python, ctx.peersDir, 'torch_bench.py', [spec], c.env),
+        return repeat(
+          ctx,
+          notes,
+          `${c.label}, ${model.toUpperCase()}`,
+          () => runPeer(ctx.python, ctx.peersDir, 'torch_bench.py', [spec], c.env),
+          kernels,
         );
       };
       const mlp = await cell('mlp');
       const cnn = await cell('cnn');
-      rows.push({ label: c.label, threads: 2, mlp, cnn, reference: c.reference });
+      rows.push({
+        label: c.label,
+        threads: 2,
+        mlp,
+        cnn,
+        reference: c.reference,
+        kernel: kernelText(kernels),
+      });
     }
     notes.push(
       'PyTorch reference: torch.set_num_threads(2) with OPENBLAS_NUM_THREADS=1, so at most 2 threads compute at ' +

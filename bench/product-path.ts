@@ -124,7 +124,7 @@ function allowedCpus(): string | null {
  * Pins every thread of this process to one CPU; threads started afterwards (workers) inherit it. Returns
  * the function that gives the process its CPUs back, or null when pinning is not possible here.
  */
-function pinToOneCpu(): (() => void) | null {
+export function pinToOneCpu(): (() => void) | null {
   const allowed = allowedCpus();
   if (allowed === null) return null;
   const cpu = allowed.split(/[,-]/).pop() ?? '0';

@@ -17,7 +17,8 @@ export interface QuietOptions {
   maxRetries: number;
 }
 
-export type MeasurementGroup = 'peak' | 'engine' | 'profile' | 'peers' | 'overhead' | 'grid';
+export type MeasurementGroup =
+  'peak' | 'engine' | 'profile' | 'peers' | 'overhead' | 'grid' | 'checkpoints' | 'resume';
 
 export interface QuietStats {
   waitedMs: number;

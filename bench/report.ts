@@ -1,12 +1,16 @@
 /** The results table, the target checks and docs/benchmarks.md. */
 import Table from 'cli-table3';
+import { CHECKPOINT_COST_TARGET_PCT, type CheckpointCostResults, type ModelCost } from './checkpoint-cost';
 import type { ModelFlops } from './flops';
+import { kernelNote, type KernelRow } from './kernels';
 import type { MachineInfo } from './machine';
 import { GRID_METHOD, gridTables, type GridScaleResults } from './grid-scale';
 import type { OverheadResult } from './product-path';
 import { PRODUCT_GROUPS, type Closing, type StepProfile } from './profile';
 import type { BackendFacts } from './protocol';
+import { RESUME_TARGET_MS, type ResumeLatencyResults, type StartTiming } from './resume-latency';
 import { median } from './stats';
+import { README_MB, totalBytes, type StoreGrowthResults } from './store-growth';
 
 /** One engine configuration on one model: the median of its repetitions. */
 export type Cell =
@@ -23,6 +27,8 @@ export interface Row {
   /** The row "vs PyTorch" divides by. */
   reference?: boolean;
   note?: string;
+  /** The OpenBLAS kernels (core) its matrix products ran on, or why none. */
+  kernel?: string;
 }
 
 export interface Peak {
@@ -78,6 +84,10 @@ export interface Results {
   grid?: GridScaleResults;
   /** Where the time goes for the grid-scale targets missed. */
   gridClosings?: string[];
+  /** Checkpoint write cost, resume latency, store growth. */
+  checkpoints?: CheckpointReport;
+  /** Which OpenBLAS kernels each side ran. */
+  kernels?: KernelRow[];
 }
 
 export function fmtInt(n: number): string {
@@ -150,7 +160,7 @@ function ofPeak(row: Row, results: Results): string {
   return pairText(pct(row.mlp, results.flops.mlp), pct(row.cnn, results.flops.cnn));
 }
 
-const HEAD = ['engine', 'MLP samples/s', 'CNN samples/s', 'vs PyTorch', '% of peak'];
+const HEAD = ['engine', 'MLP samples/s', 'CNN samples/s', 'vs PyTorch', '% of peak', 'OpenBLAS kernel'];
 
 function tableRows(results: Results): string[][] {
   const reference = results.rows.find((r) => r.reference && rateOf(r.mlp) !== null);
@@ -160,6 +170,7 @@ function tableRows(results: Results): string[][] {
     cellText(row.cnn),
     vsPyTorch(row, reference),
     ofPeak(row, results),
+    row.kernel ?? '—',
   ]);
 }
 
@@ -291,6 +302,8 @@ export function consoleReport(results: Results): string {
     'Targets:',
     ...results.targets.map((t) => `  ${targetLine(t)}`),
     ...(results.gridClosings ?? []).map((l) => `  What would close it — ${l}`),
+    ...(results.kernels ? kernelsConsole(results.kernels) : []),
+    ...(results.checkpoints ? checkpointConsole(results.checkpoints) : []),
     ...consoleProfile(results),
   ].join('\n');
 }
@@ -437,6 +450,13 @@ export function markdownReport(results: Results): string {
       ? `${results.openblasOverrides.join(', ')} set here; removed from the peers' environment (they slow a ` +
         'current OpenBLAS)'
       : 'OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE not set here (the peers would run without them anyway)';
+  const meta: SectionMeta = {
+    date: results.date,
+    command: results.command,
+    machine: m,
+    load: results.load,
+    quick: results.quick,
+  };
   const lines = [
     '# Benchmarks',
     '',
@@ -467,8 +487,15 @@ export function markdownReport(results: Results): string {
     '## Targets',
     '',
     ...results.targets.map((t) => `- ${targetLine(t)}`),
+    ...(results.checkpoints
+      ? [
+          '- Checkpoint write cost, resume and store size: see [their section](#checkpoints-write-cost-resume-store-size).',
+        ]
+      : []),
     '',
     ...markdownGrid(results),
+    ...(results.kernels ? [...kernelsMarkdown(results.kernels, meta), ''] : []),
+    ...(results.checkpoints ? [...checkpointMarkdown(results.checkpoints, meta), ''] : []),
     ...markdownProfile(results),
     '## Method',
     '',
@@ -508,4 +535,395 @@ export function markdownReport(results: Results): string {
     '',
   ];
   return lines.join('\n');
+}
+
+// ---- Checkpoints: write cost, resume, store growth; OpenBLAS kernels ---------------------------------------
+
+/** The checkpoint sections of one bench run; null where the section was not selected. */
+export interface CheckpointReport {
+  cost: CheckpointCostResults | { skipped: string } | null;
+  resume: ResumeLatencyResults | { skipped: string } | null;
+  store: StoreGrowthResults | { skipped: string } | null;
+}
+
+/** What a section says about the run that wrote it, so that it can be rewritten on its own. */
+export interface SectionMeta {
+  date: Date;
+  command: string;
+  machine: MachineInfo;
+  load: { before: number; after: number };
+  quick: boolean;
+}
+
+export const fmtDate = (date: Date): string =>
+  date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+
+export const fmtMB = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
+
+const isSkipped = <T extends object>(x: T | { skipped: string }): x is { skipped: string } => 'skipped' in x;
+
+function metaLine(meta: SectionMeta): string {
+  const m = meta.machine;
+  return (
+    `Measured ${fmtDate(meta.date)} with \`${meta.command}\`${meta.quick ? ' (quick: fewer repetitions)' : ''} on ` +
+    `${m.cpu}, ${m.cores} cores, Node ${m.node}; 1-min load average ${meta.load.before} before, ${meta.load.after} after.`
+  );
+}
+
+export function checkpointTargets(c: CheckpointReport): Target[] {
+  const out: Target[] = [];
+  if (c.cost) {
+    const text = `checkpoints cost ≤ ${CHECKPOINT_COST_TARGET_PCT} % of an epoch (best-and-last vs none)`;
+    if (isSkipped(c.cost)) out.push({ text, pass: null, detail: `not measured: ${c.cost.skipped}` });
+    else {
+      const measured = c.cost.models.filter((m): m is ModelCost => !('skipped' in m));
+      const skipped = c.cost.models.filter((m) => 'skipped' in m).map((m) => m.model);
+      out.push({
+        text,
+        pass: measured.length === 0 ? null : measured.every((m) => m.pct <= CHECKPOINT_COST_TARGET_PCT),
+        detail:
+          measured
+            .map(
+              (m) =>
+                `${m.model} ${signedPct(m.pct)} (${(m.keptEpochMs / 1000).toFixed(2)} vs ${(m.noneEpochMs / 1000).toFixed(2)} s ` +
+                `per epoch, sharing one core${m.spreadPct === null ? '' : `; ${m.pairs.length} pairs within ${m.spreadPct.toFixed(2)} points`})`,
+            )
+            .join('; ') + (skipped.length > 0 ? `; not measured: ${skipped.join(', ')}` : ''),
+      });
+    }
+  }
+  if (c.resume) {
+    const text = `E2 resume → first new batch ≤ ${RESUME_TARGET_MS / 1000} s`;
+    if (isSkipped(c.resume)) out.push({ text, pass: null, detail: `not measured: ${c.resume.skipped}` });
+    else {
+      const r = c.resume;
+      const worst = Math.max(...r.cold.map((t) => t.totalMs));
+      out.push({
+        text,
+        pass: r.coldMs <= RESUME_TARGET_MS && worst <= RESUME_TARGET_MS,
+        detail:
+          `cold (a new worker, as \`workbench resume\`) ${(r.coldMs / 1000).toFixed(2)} s median, worst ` +
+          `${(worst / 1000).toFixed(2)} s; warm worker ${(r.warmMs / 1000).toFixed(2)} s; a new run's start in a ` +
+          `new worker ${(r.freshMs / 1000).toFixed(2)} s (resume ${fmtRatio(r.coldMs / r.freshMs)} of it)`,
+      });
+    }
+  }
+  if (c.store && !isSkipped(c.store)) {
+    for (const m of c.store.models) {
+      if ('skipped' in m) continue;
+      const given = totalBytes(m.kept.closed) - totalBytes(m.afterPrune);
+      const growth = totalBytes(m.kept.closed) - totalBytes(m.none.closed);
+      out.push({
+        text: `${m.model}: checkpoints prune --keep none gives the checkpoints' space back`,
+        pass: totalBytes(m.afterPrune) <= totalBytes(m.none.closed) + 1e6,
+        detail:
+          `the file grew ${fmtMB(growth)} over "none" with best-and-last; the prune gave back ${fmtMB(given)} ` +
+          `(${fmtMB(totalBytes(m.afterPrune))} left, "none" ${fmtMB(totalBytes(m.none.closed))})`,
+      });
+    }
+  }
+  return out;
+}
+
+const splitText = (s: { train: number; validation: number; test: number }) =>
+  `${fmtInt(s.train)} / ${fmtInt(s.validation)} / ${fmtInt(s.test)}`;
+
+function costTables(cost: CheckpointCostResults): { head: string[]; rows: string[][] }[] {
+  const measured = cost.models.filter((m): m is ModelCost => !('skipped' in m));
+  const main = {
+    head: [
+      'model',
+      'split',
+      'epochs timed',
+      '"none" ms/epoch',
+      '"best-and-last" ms/epoch',
+      'cost',
+      'pairs',
+      'target',
+    ],
+    rows: cost.models.map((m) =>
+      'skipped' in m
+        ? [m.model, '—', '—', '—', '—', `not measured: ${m.skipped}`, '—', '–']
+        : [
+            m.model,
+            splitText(m.split),
+            `2…${m.epochs} of each run`,
+            m.noneEpochMs.toFixed(0),
+            m.keptEpochMs.toFixed(0),
+            signedPct(m.pct),
+            m.pairs.map((p) => signedPct(p.pct)).join(', '),
+            m.pct <= CHECKPOINT_COST_TARGET_PCT
+              ? `✓ ≤ ${CHECKPOINT_COST_TARGET_PCT} %`
+              : `✗ > ${CHECKPOINT_COST_TARGET_PCT} %`,
+          ],
+    ),
+  };
+  const parts = {
+    head: [
+      'one checkpoint, in this thread',
+      'weights + optimizer',
+      'copy out (2 copies)',
+      'encode',
+      'SHA-256 (in the append)',
+      'SQLite append with / without',
+      'added per epoch',
+      'in the pair, per epoch',
+    ],
+    rows: measured.map((m) => {
+      const b = m.breakdown;
+      if ('skipped' in b) return [m.model, '—', '—', '—', '—', `not measured: ${b.skipped}`, '—', '—'];
+      return [
+        m.model,
+        `${fmtMB(b.weightsBytes)} + ${fmtMB(b.optimizerBytes)}`,
+        `${b.captureMs.toFixed(1)} ms`,
+        `${b.encodeMs.toFixed(1)} ms`,
+        `${b.sha256Ms.toFixed(1)} ms`,
+        `${b.appendWithMs.toFixed(1)} / ${b.appendWithoutMs.toFixed(1)} ms`,
+        `${b.totalMs.toFixed(1)} ms`,
+        `${(m.keptEpochMs - m.noneEpochMs).toFixed(0)} ms`,
+      ];
+    }),
+  };
+  return measured.length > 0 ? [main, parts] : [main];
+}
+
+function resumeTable(r: ResumeLatencyResults): { head: string[]; rows: string[][] } {
+  const row = (label: string, list: StartTiming[]) => {
+    const med = (f: (t: StartTiming) => number) => median(list.map(f)).toFixed(0);
+    return [
+      label,
+      med((t) => t.totalMs),
+      list.map((t) => t.totalMs.toFixed(0)).join(', '),
+      med((t) => t.callMs),
+      med((t) => t.toStartedMs),
+      med((t) => t.toFirstBatchMs),
+    ];
+  };
+  return {
+    head: [
+      'E2, call → first batch trained',
+      'median ms',
+      'each',
+      'the call',
+      '→ worker started',
+      '→ first batch',
+    ],
+    rows: [
+      row('resume, new worker (as `workbench resume`)', r.cold),
+      row('resume, warm worker (app, `serve`)', r.warm),
+      row('reference: a new run, new worker', r.fresh),
+    ],
+  };
+}
+
+function storeTable(s: StoreGrowthResults): { head: string[]; rows: string[][] } {
+  return {
+    head: [
+      'model',
+      'kept (store)',
+      'checkpoint bytes',
+      'README says',
+      'file, "none"',
+      'file, "best-and-last"',
+      '-wal while open',
+      'after prune --keep none',
+      'given back',
+    ],
+    rows: s.models.map((m) => {
+      if ('skipped' in m) return [m.model, `not measured: ${m.skipped}`, '—', '—', '—', '—', '—', '—', '—'];
+      const readme = README_MB[m.model];
+      const kinds = m.kept.checkpoints.map((c) => `${c.epoch} (${c.kinds.join(', ')})`).join(', ');
+      return [
+        m.model,
+        kinds || 'none',
+        `${fmtMB(m.kept.checkpointBytes)} (weights ${fmtMB(m.weightsBytes)}, optimizer ${fmtMB(m.optimizerBytes)})`,
+        `${readme.kept} MB (${readme.bestIsLast} MB while best = last)`,
+        fmtMB(totalBytes(m.none.closed)),
+        fmtMB(totalBytes(m.kept.closed)),
+        fmtMB(m.kept.whileOpen.wal),
+        fmtMB(totalBytes(m.afterPrune)),
+        fmtMB(totalBytes(m.kept.closed) - totalBytes(m.afterPrune)),
+      ];
+    }),
+  };
+}
+
+/** What the measured sizes say about the README's figures, one line per model. */
+function storeNotes(s: StoreGrowthResults): string[] {
+  return s.models.flatMap((m) => {
+    if ('skipped' in m) return [];
+    const readme = README_MB[m.model];
+    const bestIsLast = m.kept.checkpoints.length === 1;
+    const keptMB = (2 * m.weightsBytes + m.optimizerBytes) / 1e6;
+    const lastMB = (m.weightsBytes + m.optimizerBytes) / 1e6;
+    const off = (measured: number, said: number) => Math.abs(measured / said - 1) > 0.05;
+    const verdict =
+      off(keptMB, readme.kept) || off(lastMB, readme.bestIsLast)
+        ? `the README's ${readme.kept} MB / ${readme.bestIsLast} MB are off`
+        : 'as the README says';
+    return [
+      `${m.model}: a last checkpoint is ${lastMB.toFixed(1)} MB, best ≠ last keeps ${keptMB.toFixed(1)} MB: ${verdict}. ` +
+        `${bestIsLast ? 'In this run the best epoch was the last, so one checkpoint was kept. ' : ''}` +
+        (totalBytes(m.kept.closed) - totalBytes(m.none.closed) > m.kept.checkpointBytes * 1.1
+          ? `The closed file is larger than that: it still holds, free, the pages of the checkpoints the epochs ` +
+            `replaced (each epoch writes its new last checkpoint before deleting the old one).`
+          : `The closed file holds what the run keeps: the pages of the checkpoints the epochs replaced (each ` +
+            `epoch writes its new last checkpoint before deleting the old one) went back at the run's end.`) +
+        ` While a connection is open the -wal file keeps the size of the largest transaction.`,
+    ];
+  });
+}
+
+const COST_METHOD =
+  'Checkpoint cost: the preset through the product (RunQueue, TrainingService, out/main/training-worker.js, a ' +
+  'SQLite file each) with `checkpoints: "none"` and with `"best-and-last"`, side by side on one core (pinned with ' +
+  'taskset; each gets about half of it, so an epoch takes about twice as long as alone, its checkpoint too), ' +
+  'started together and cancelled together once both have logged the epochs, so every timed epoch ran beside ' +
+  'the other; epoch wall time from one `epoch` event to the next (steps, evaluation of the three splits, the ' +
+  'SQLite write and, with checkpoints, capturing, encoding, hashing and writing the state), epochs 2… . The ' +
+  "breakdown times the same work on the checkpoint the last pair wrote, in the bench's main thread and alone: " +
+  "two copies of every tensor (dataSync's and captureTrainingState's), encodeTrainingState into the previous " +
+  "epoch's buffers (as the worker does), SHA-256 of both " +
+  'parts, and CheckpointRepository.appendEpoch into a scratch store with and without the state (the ' +
+  'transaction the worker runs, its hashing included; median of epochs 2… of a fresh run, best = last).';
+
+const RESUME_METHOD =
+  "Resume: an E2 run with the preset's split and best-and-last checkpoints, trained for a few epochs through " +
+  "the product, then resumed with resumeRun (what `workbench resume RUN_ID --epochs M` and the API's " +
+  "runs.resume call: the run's checks, the checkpoint read with its hashes checked, the dataset's fingerprint, " +
+  'RunQueue.resume), timed from the call to the first progress event, which the worker posts after the first ' +
+  'batch of the new epoch; each resume is cancelled after that batch. "New worker": a fresh TrainingService, so ' +
+  'a new worker thread loads tfjs, the wasm backend and the dataset (from its cache) before it decodes the ' +
+  "checkpoint, as a new `workbench resume` process does (the process's own start, about 0.3 s of Node and " +
+  'module loading, is not in it). "Warm": the same pool again at once. The reference is the same config as a ' +
+  'new run in a new worker (queued → first batch): all of it but reading and restoring the checkpoint.';
+
+const STORE_METHOD =
+  "Store growth: one run of each preset (a small split: the checkpoints' size does not depend on it) into a " +
+  'fresh store file through the product, with "none" and with "best-and-last"; the file and its -wal after the ' +
+  "pool closed (every connection), the -wal also while the worker's connection was open. Then what `workbench " +
+  'checkpoints prune --runs ID --keep none` does: CheckpointRepository.prune, then reclaimSpace (PRAGMA ' +
+  'incremental_vacuum and a WAL checkpoint with TRUNCATE); "given back" is the file (and -wal) before minus after.';
+
+export function checkpointMarkdown(c: CheckpointReport, meta: SectionMeta): string[] {
+  const lines: string[] = [
+    '<!-- checkpoints:start -->',
+    '## Checkpoints: write cost, resume, store size',
+    '',
+  ];
+  lines.push(metaLine(meta), '');
+  lines.push(...checkpointTargets(c).map((t) => `- ${targetLine(t)}`), '');
+  if (c.cost) {
+    if (isSkipped(c.cost)) lines.push(`Checkpoint cost not measured: ${c.cost.skipped}.`, '');
+    else for (const t of costTables(c.cost)) lines.push(...mdTable(t.head, t.rows), '');
+  }
+  if (c.resume) {
+    if (isSkipped(c.resume)) lines.push(`Resume latency not measured: ${c.resume.skipped}.`, '');
+    else {
+      const t = resumeTable(c.resume);
+      lines.push(
+        ...mdTable(t.head, t.rows),
+        '',
+        `The run had trained ${c.resume.epochs} epoch(s) on ${splitText(c.resume.split)} rows; its last checkpoint ` +
+          `(weights and optimizer state) is ${fmtMB(c.resume.checkpointBytes)}.`,
+        '',
+      );
+    }
+  }
+  if (c.store) {
+    if (isSkipped(c.store)) lines.push(`Store growth not measured: ${c.store.skipped}.`, '');
+    else {
+      const t = storeTable(c.store);
+      lines.push(
+        ...mdTable(t.head, t.rows),
+        '',
+        `Runs of ${c.store.plan.epochs} epochs on ${splitText(c.store.plan.split)} rows. ` +
+          storeNotes(c.store).join(' '),
+        '',
+      );
+    }
+  }
+  lines.push(
+    ...[c.cost ? COST_METHOD : null, c.resume ? RESUME_METHOD : null, c.store ? STORE_METHOD : null]
+      .filter((l): l is string => l !== null)
+      .map((l) => `- ${l}`),
+    '',
+    '<!-- checkpoints:end -->',
+  );
+  return lines;
+}
+
+export function checkpointConsole(c: CheckpointReport): string[] {
+  const tables: { head: string[]; rows: string[][] }[] = [];
+  if (c.cost && !isSkipped(c.cost)) tables.push(...costTables(c.cost));
+  if (c.resume && !isSkipped(c.resume)) tables.push(resumeTable(c.resume));
+  if (c.store && !isSkipped(c.store)) tables.push(storeTable(c.store));
+  return [
+    '',
+    'Checkpoints:',
+    ...tables.flatMap(({ head, rows }) => {
+      const table = new Table({ head, style: { head: [], border: [] } });
+      for (const row of rows) table.push(row);
+      return [table.toString()];
+    }),
+    ...(c.store && !isSkipped(c.store) ? storeNotes(c.store) : []),
+    ...checkpointTargets(c).map((t) => `  ${targetLine(t)}`),
+  ];
+}
+
+function kernelTable(rows: readonly KernelRow[]): { head: string[]; rows: string[][] } {
+  return {
+    head: ['side', 'OpenBLAS kernel (core)', 'library', 'environment', 'more'],
+    rows: rows.map((r) => [r.side, r.core ?? '—', r.library, r.env, r.extra ?? '']),
+  };
+}
+
+export function kernelsMarkdown(rows: readonly KernelRow[], meta: SectionMeta): string[] {
+  const t = kernelTable(rows);
+  const note = kernelNote(rows);
+  return [
+    '<!-- kernels:start -->',
+    '## OpenBLAS kernels',
+    '',
+    metaLine(meta),
+    '',
+    ...mdTable(t.head, t.rows),
+    '',
+    ...(note ? [`- ${note}`] : []),
+    "- The core is what `openblas_get_corename()` answers in each side's process: for the engine, the BLAS " +
+      "addon's `info()` (native/blas, loaded in the bench's process, whose environment every worker thread " +
+      'shares); for numpy and PyTorch, bench/peers/blas_kernel.py reads it with ctypes from the libopenblas ' +
+      'mapped in the process after a product, in the environment the peers are measured in (OPENBLAS_CORETYPE and ' +
+      "OPENBLAS_L2_SIZE removed). PyTorch's own kernels (and oneDNN's convolutions) pick their instruction set " +
+      'themselves: "CPU capability usage" from `torch.__config__.show()`.',
+    '',
+    '<!-- kernels:end -->',
+  ];
+}
+
+export function kernelsConsole(rows: readonly KernelRow[]): string[] {
+  const t = kernelTable(rows);
+  const table = new Table({ head: t.head, style: { head: [], border: [] } });
+  for (const row of t.rows) table.push(row);
+  const note = kernelNote(rows);
+  return ['', 'OpenBLAS kernels:', table.toString(), ...(note ? [note] : [])];
+}
+
+/**
+ * Replaces each `<!-- name:start -->…<!-- name:end -->` section of `current` with the new one (appended where
+ * there is none yet): what a run of selected sections (`--only`) writes, leaving the rest of the file as it was.
+ */
+export function replaceSections(current: string, sections: readonly string[][]): string {
+  let text = current;
+  for (const lines of sections) {
+    const name = /^<!-- ([a-z-]+):start -->$/.exec(lines[0])?.[1];
+    if (!name) throw new Error('a section starts with its <!-- name:start --> marker');
+    const block = lines.join('\n');
+    const pattern = new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`);
+    text = pattern.test(text) ? text.replace(pattern, () => block) : `${text.trimEnd()}\n\n${block}\n`;
+  }
+  return text;
 }

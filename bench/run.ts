@@ -4,7 +4,8 @@
  * path. Prints a table and the target checks and writes docs/benchmarks.md. It reports; it never asserts.
  * Built by bench/vite.config.ts into out/bench/ (run.js, bench-worker.js).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +17,11 @@ import { loadDataset } from '../main/datasets/catalog';
 import type { LoadedDataset } from '../main/datasets/types';
 import { RunStore } from '../main/store/run-store';
 import { buildDriftNote, ensureProductWorker, newestSource } from './builds';
+import { measureCheckpointCost, type CheckpointCostPlan } from './checkpoint-cost';
+import { engineKernel, kernelNote, peerKernels, type KernelRow } from './kernels';
+import { measureResumeLatency, type ResumePlan } from './resume-latency';
+import { measureStoreGrowth, type StorePlan } from './store-growth';
+import { warmCache } from './queue-runs';
 import { modelFlops } from './flops';
 import { cpuSample, foreignCores, loadAverage, machineInfo, type CpuSample } from './machine';
 import { benchInput, measureEngine, measureProfiles, measureWasmPeak } from './measure-engine';
@@ -26,8 +32,15 @@ import { gridClosings, gridTargets, measureGridScale, type GridPlan } from './gr
 import { measureOverhead, type OverheadResult } from './product-path';
 import { createQuiet, type MeasurementGroup, type QuietStats } from './quiet';
 import {
+  checkpointConsole,
+  checkpointMarkdown,
   consoleReport,
   fmtInt,
+  kernelsConsole,
+  kernelsMarkdown,
+  replaceSections,
+  type CheckpointReport,
+  type SectionMeta,
   fmtPct,
   fmtRatio,
   markdownReport,
@@ -87,6 +100,37 @@ const QUICK_GRID: GridPlan = {
   mnist: { cells: 8, epochs: 2, trainRows: 3000, reps: 1 },
 };
 
+/** Checkpoint write cost, resume latency, store growth (checkpoint-cost.ts, resume-latency.ts, store-growth.ts). */
+interface CheckpointPlan {
+  cost: CheckpointCostPlan;
+  resume: ResumePlan;
+  store: StorePlan;
+}
+
+const FULL_CHECKPOINTS: CheckpointPlan = {
+  // The CNN on a 10 000-example part of E4's split: an epoch of the whole split takes minutes on two cores,
+  // and the ratio a smaller epoch gives is the larger (the checkpoint's cost does not shrink with the data).
+  cost: {
+    mlp: { epochs: 6, pairs: 3 },
+    cnn: { epochs: 3, pairs: 2, split: { train: 10_000, validation: 2_000, test: 2_000 } },
+  },
+  resume: { epochs: 2, reps: 3 },
+  store: { epochs: 3, split: { train: 1000, validation: 200, test: 200 } },
+};
+
+const QUICK_CHECKPOINTS: CheckpointPlan = {
+  cost: {
+    mlp: { epochs: 3, pairs: 1 },
+    cnn: { epochs: 2, pairs: 1, split: { train: 2000, validation: 500, test: 500 } },
+  },
+  resume: { epochs: 1, reps: 1 },
+  store: { epochs: 2, split: { train: 500, validation: 100, test: 100 } },
+};
+
+/** What `--only` selects: sections that run (and are written) on their own. */
+const SECTIONS = ['kernels', 'checkpoint-cost', 'resume', 'store'] as const;
+type Section = (typeof SECTIONS)[number];
+
 const TARGETS = { mlpPerWorker: 3500, scaling: 1.8, cnnVsTorch: 2, overheadPct: 1 };
 
 const log = (line = ''): void => {
@@ -113,13 +157,30 @@ function writeTrainRows(dir: string, name: string, loaded: LoadedDataset, config
   return file;
 }
 
+function parseSections(value: string): Section[] {
+  const names = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const out = new Set<Section>();
+  for (const name of names) {
+    if (name === 'checkpoints') for (const s of ['checkpoint-cost', 'resume', 'store'] as const) out.add(s);
+    else if ((SECTIONS as readonly string[]).includes(name)) out.add(name as Section);
+    else throw new Error(`--only ${name}: expected a comma list of ${SECTIONS.join(', ')} (or checkpoints)`);
+  }
+  return [...out];
+}
+
 function parseOptions(): {
   plan: Plan;
   gridPlan: GridPlan;
+  checkpointPlan: CheckpointPlan;
   quick: boolean;
   python: string;
   markdownFile: string | null;
   command: string;
+  only: Section[] | null;
+  install: boolean;
 } {
   const program = new Command()
     .name('npm run bench --')
@@ -133,8 +194,23 @@ function parseOptions(): {
     .option('--python <path>', 'the Python with numpy and torch (Debian packages)', '/usr/bin/python3')
     .option('--markdown <file>', 'where to write the Markdown report', 'docs/benchmarks.md')
     .option('--no-markdown', 'write no Markdown report')
+    .option(
+      '--only <sections>',
+      `run only these sections, a comma list of ${SECTIONS.join(', ')} (checkpoints = the last three); ` +
+        'the Markdown report keeps everything else it holds and replaces only their sections',
+    )
+    .option(
+      '--no-install',
+      "don't apt-get install the Python peers' Debian packages (python3-numpy, python3-torch)",
+    )
     .parse();
-  const opts = program.opts<{ quick?: boolean; python: string; markdown: string | false }>();
+  const opts = program.opts<{
+    quick?: boolean;
+    python: string;
+    markdown: string | false;
+    only?: string;
+    install: boolean;
+  }>();
   const quick = opts.quick === true;
   const markdownFile =
     opts.markdown === false || (quick && program.getOptionValueSource('markdown') === 'default')
@@ -148,11 +224,56 @@ function parseOptions(): {
   return {
     plan: quick ? QUICK : FULL,
     gridPlan: quick ? QUICK_GRID : FULL_GRID,
+    checkpointPlan: quick ? QUICK_CHECKPOINTS : FULL_CHECKPOINTS,
     quick,
     python: opts.python,
     markdownFile,
     command,
+    only: opts.only === undefined ? null : parseSections(opts.only),
+    install: opts.install,
   };
+}
+
+/**
+ * The peers' Debian packages, installed where this machine lets us (scripts/ensure-bench-deps.mjs: root or
+ * passwordless sudo, apt-get, a candidate in the package lists), only for the Debian Python they serve.
+ * Never fatal: what is left missing is a skipped peer, and the lines say why.
+ */
+function ensurePeerPackages(python: string, install: boolean): string[] {
+  if (!install) return [];
+  if (resolve(python) !== '/usr/bin/python3') {
+    return [`--python ${python}: the bench installs Debian's packages only for /usr/bin/python3`];
+  }
+  const script = join(root, 'scripts', 'ensure-bench-deps.mjs');
+  if (!existsSync(script)) return [`${script} is missing: nothing installed`];
+  const run = spawnSync(process.execPath, [script, '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 1_500_000,
+  });
+  const last = (run.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    const r = JSON.parse(last) as {
+      installed: string[];
+      unavailable: { pkg: string; why: string }[];
+      failed: { pkg: string; why: string }[];
+      manual: string | null;
+    };
+    const lines: string[] = [];
+    if (r.installed.length > 0) lines.push(`Installed for the peers: ${r.installed.join(', ')} (Debian).`);
+    for (const f of [...r.unavailable, ...r.failed]) lines.push(`${f.pkg} is not installed: ${f.why}.`);
+    if (r.manual) lines.push(`To install what is missing by hand: ${r.manual}`);
+    return lines;
+  } catch {
+    return [
+      `scripts/ensure-bench-deps.mjs gave no answer (exit ${run.status ?? run.signal}): nothing installed`,
+    ];
+  }
+}
+
+/** Engine rows say which OpenBLAS kernels the BLAS addon ran (the peers' rows carry theirs). */
+function engineKernelText(kernel: KernelRow): string {
+  return kernel.core ? `${kernel.core} (${kernel.env})` : kernel.library;
 }
 
 function targets(
@@ -227,7 +348,8 @@ function targets(
 }
 
 async function main(): Promise<void> {
-  const { plan, gridPlan, quick, python, markdownFile, command } = parseOptions();
+  const { plan, gridPlan, checkpointPlan, quick, python, markdownFile, command, only, install } =
+    parseOptions();
   const started = performance.now();
   const loadBefore = loadAverage();
   const machine = machineInfo();
@@ -245,7 +367,9 @@ async function main(): Promise<void> {
   }
   let productWorkerProblem: string | null = null;
   try {
-    const note = ensureProductWorker(root, productWorkerFile, log);
+    // The kernels alone run no product code.
+    const note =
+      only?.every((s) => s === 'kernels') === true ? null : ensureProductWorker(root, productWorkerFile, log);
     if (note) notes.push(note);
   } catch (error) {
     productWorkerProblem = error instanceof Error ? error.message : String(error);
@@ -265,6 +389,21 @@ async function main(): Promise<void> {
 
   const quiet = createQuiet(log);
   const presets = { mlp: readPreset('e2-mlp-sgd-momentum.json'), cnn: readPreset('e4-cnn-adam.json') };
+  if (only !== null) {
+    await runSelected({
+      only,
+      plan: checkpointPlan,
+      presets,
+      python,
+      install,
+      markdownFile,
+      meta: { date: new Date(), command, machine, load: { before: loadBefore, after: NaN }, quick },
+      productWorkerProblem,
+      quiet,
+    });
+    log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    return;
+  }
   const irisPreset = readPreset('e7-iris-gd.json');
   const mlpConfig = runConfigSchema.parse(benchInput(presets.mlp, plan.trainRows, 1));
   const cnnConfig = runConfigSchema.parse(benchInput(presets.cnn, plan.trainRows, 1));
@@ -276,6 +415,10 @@ async function main(): Promise<void> {
   };
   const tmp = mkdtempSync(join(tmpdir(), 'workbench-bench-'));
   try {
+    for (const line of ensurePeerPackages(python, install)) {
+      log(line);
+      notes.push(line);
+    }
     const probe = probePython(python);
     const overrides = openblasOverridesPresent();
     log(
@@ -363,6 +506,21 @@ async function main(): Promise<void> {
         quiet,
       }),
     );
+    const checkpoints = await phase('checkpoints', () =>
+      measureCheckpointSections({
+        sections: ['checkpoint-cost', 'resume', 'store'],
+        plan: checkpointPlan,
+        presets,
+        fingerprint: loaded.info.fingerprint,
+        productWorkerProblem,
+        tmp,
+        quiet,
+      }),
+    );
+    const engineSide = engineKernel(wasm.backend?.matmul);
+    const kernels = [engineSide, ...peerKernels(python, ctx.peersDir)];
+    const kernelLine = kernelNote(kernels);
+    if (kernelLine) notes.push(kernelLine);
     const gridDisturbed = quiet.stats.disturbed.filter((d) => d.group === 'grid').length;
     const gridTargetList = gridTargets(grid).map((t) =>
       gridDisturbed === 0 || t.pass === null
@@ -376,7 +534,10 @@ async function main(): Promise<void> {
     const drift = buildDriftNote(root, [benchWorkerFile, productWorkerFile]);
     if (drift) notes.push(drift);
 
-    const rows: Row[] = [...engine.rows, ...peers.rows];
+    const rows: Row[] = [
+      ...engine.rows.map((r) => ({ ...r, kernel: engineKernelText(engineSide) })),
+      ...peers.rows,
+    ];
     const spread = spreadNote(rows);
     if (spread) notes.push(spread);
     notes.push(...quietNotes(phases, quiet.stats));
@@ -407,6 +568,8 @@ async function main(): Promise<void> {
         wasmPeak: peaks.find((p) => /wasm alone|, wasm,/.test(p.label))?.bestGflops ?? null,
       }),
       notes,
+      checkpoints,
+      kernels,
       profiles,
       closings: closings({
         profiles,
@@ -419,13 +582,124 @@ async function main(): Promise<void> {
     log(consoleReport(results));
     if (markdownFile) {
       mkdirSync(dirname(markdownFile), { recursive: true });
-      writeFileSync(markdownFile, markdownReport(results) + keptSections(markdownFile));
+      const report = markdownReport(results);
+      writeFileSync(markdownFile, report + keptSections(markdownFile, report));
       log(`Wrote ${markdownFile}`);
     }
     const seconds = (performance.now() - started) / 1000;
     log(`(${seconds.toFixed(0)} s)`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The checkpoint measurements selected, each on its own: a failure leaves that one out of the report. The
+ * dataset cache they share is built first by a tiny run, so that no measurement pays for it.
+ */
+async function measureCheckpointSections(options: {
+  sections: Section[];
+  plan: CheckpointPlan;
+  presets: { mlp: RunConfigInput; cnn: RunConfigInput };
+  fingerprint: string;
+  productWorkerProblem: string | null;
+  tmp: string;
+  quiet: ReturnType<typeof createQuiet>;
+}): Promise<CheckpointReport> {
+  const { sections, plan, tmp, quiet, fingerprint } = options;
+  const report: CheckpointReport = { cost: null, resume: null, store: null };
+  const wanted = (s: Section) => sections.includes(s);
+  if (!wanted('checkpoint-cost') && !wanted('resume') && !wanted('store')) return report;
+  const skip = (skipped: string) => {
+    if (wanted('checkpoint-cost')) report.cost = { skipped };
+    if (wanted('resume')) report.resume = { skipped };
+    if (wanted('store')) report.store = { skipped };
+    return report;
+  };
+  if (options.productWorkerProblem) return skip(`no product worker: ${options.productWorkerProblem}`);
+  const presets = {
+    mlp: runConfigSchema.parse(options.presets.mlp),
+    cnn: runConfigSchema.parse(options.presets.cnn),
+  };
+  const cacheDir = join(tmp, 'dataset-cache');
+  try {
+    await warmCache(presets.mlp, tmp, cacheDir, productWorkerFile, fingerprint);
+  } catch (error) {
+    return skip(`the warm-up run failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const shared = { tmp, cacheDir, productWorkerFile, fingerprint, log };
+  const attempt = async <T extends object>(fn: () => Promise<T>): Promise<T | { skipped: string }> => {
+    try {
+      return await fn();
+    } catch (error) {
+      const skipped = error instanceof Error ? error.message : String(error);
+      log(`  not measured: ${skipped}`);
+      return { skipped };
+    }
+  };
+  if (wanted('checkpoint-cost')) {
+    report.cost = await attempt(() => measureCheckpointCost({ ...shared, presets, plan: plan.cost, quiet }));
+  }
+  if (wanted('resume')) {
+    report.resume = await attempt(() =>
+      measureResumeLatency({ ...shared, preset: presets.mlp, plan: plan.resume, quiet }),
+    );
+  }
+  if (wanted('store')) {
+    report.store = await attempt(() => measureStoreGrowth({ ...shared, presets, plan: plan.store }));
+  }
+  return report;
+}
+
+/** `--only`: the selected sections alone, written into the Markdown report in place of their old versions. */
+async function runSelected(options: {
+  only: Section[];
+  plan: CheckpointPlan;
+  presets: { mlp: RunConfigInput; cnn: RunConfigInput };
+  python: string;
+  install: boolean;
+  markdownFile: string | null;
+  meta: SectionMeta;
+  productWorkerProblem: string | null;
+  quiet: ReturnType<typeof createQuiet>;
+}): Promise<void> {
+  const { only, python, meta } = options;
+  log(`Sections: ${only.join(', ')}`);
+  let kernels: KernelRow[] | null = null;
+  let report: CheckpointReport | null = null;
+  const tmp = mkdtempSync(join(tmpdir(), 'workbench-bench-'));
+  try {
+    if (only.includes('kernels')) {
+      for (const line of ensurePeerPackages(python, options.install)) log(line);
+      kernels = [engineKernel(), ...peerKernels(python, join(root, 'bench', 'peers'))];
+      log(kernelsConsole(kernels).join('\n'));
+    }
+    if (only.some((s) => s !== 'kernels')) {
+      const fingerprint = loadDataset('mnist', RunStore.open(':memory:')).info.fingerprint;
+      report = await measureCheckpointSections({
+        sections: only,
+        plan: options.plan,
+        presets: options.presets,
+        fingerprint,
+        productWorkerProblem: options.productWorkerProblem,
+        tmp,
+        quiet: options.quiet,
+      });
+      log(checkpointConsole(report).join('\n'));
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  meta.load.after = loadAverage();
+  const sections: string[][] = [];
+  if (kernels) sections.push(kernelsMarkdown(kernels, meta));
+  if (report) sections.push(checkpointMarkdown(report, meta));
+  if (options.markdownFile) {
+    const file = options.markdownFile;
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, replaceSections(current, sections));
+    log(`Updated ${only.join(', ')} in ${file}`);
   }
 }
 
@@ -528,8 +802,11 @@ main().catch((error: unknown) => {
   process.exitCode = 1;
 });
 
-/** Sections other benches own (e.g. `npm run bench:ui`'s, between `<!-- name:start -->` markers) survive a rewrite. */
-function keptSections(file: string): string {
+/**
+ * Sections other benches own (e.g. `npm run bench:ui`'s, between `<!-- name:start -->` markers) survive a
+ * rewrite; those the new report has itself are replaced.
+ */
+function keptSections(file: string, report: string): string {
   let current: string;
   try {
     current = readFileSync(file, 'utf8');
@@ -537,5 +814,8 @@ function keptSections(file: string): string {
     return '';
   }
   const sections = current.match(/<!-- ([a-z-]+):start -->[\s\S]*?<!-- \1:end -->/g) ?? [];
-  return sections.map((section) => `\n${section}\n`).join('');
+  return sections
+    .filter((section) => !report.includes(section.slice(0, section.indexOf('-->') + 3)))
+    .map((section) => `\n${section}\n`)
+    .join('');
 }

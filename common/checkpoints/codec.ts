@@ -37,7 +37,12 @@ interface StoredHeader<H> {
 
 const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-export function encodeTensors<H>(header: H, tensors: readonly NamedTensor[]): Uint8Array {
+/**
+ * `into`: a buffer to write into when it has exactly the size needed (the previous epoch's, whose bytes the
+ * store has copied): on some machines touching tens of MB of fresh memory costs more than filling it, and
+ * a checkpoint has the same size every epoch. Otherwise, and by default, a new buffer.
+ */
+export function encodeTensors<H>(header: H, tensors: readonly NamedTensor[], into?: Uint8Array): Uint8Array {
   for (const t of tensors) {
     if (t.values.length !== elements(t.shape)) {
       throw new Error(`tensor ${t.name}: ${t.values.length} values for shape [${t.shape.join(', ')}]`);
@@ -47,13 +52,17 @@ export function encodeTensors<H>(header: H, tensors: readonly NamedTensor[]): Ui
   const json = new TextEncoder().encode(JSON.stringify(stored));
   const dataStart = PREFIX_BYTES + Math.ceil(json.length / 4) * 4;
   const floats = tensors.reduce((n, t) => n + t.values.length, 0);
-  const bytes = new Uint8Array(dataStart + floats * 4);
+  const size = dataStart + floats * 4;
+  const reusable = into !== undefined && into.byteOffset === 0 && into.buffer.byteLength === size;
+  const bytes = reusable ? into : new Uint8Array(size);
+  // A reused buffer's padding after the header must be zero again.
+  if (reusable) bytes.fill(0, PREFIX_BYTES + json.length, dataStart);
   bytes.set(MAGIC, 0);
   const view = new DataView(bytes.buffer);
   view.setUint32(4, CHECKPOINT_FORMAT_VERSION, true);
   view.setUint32(8, json.length, true);
   bytes.set(json, PREFIX_BYTES);
-  // dataStart is a multiple of 4 in a fresh buffer: the float view is aligned. Every platform Node runs on
+  // dataStart is a multiple of 4 in a buffer of its own (byteOffset 0): the float view is aligned. Every platform Node runs on
   // here is little-endian, which is what the format says.
   const data = new Float32Array(bytes.buffer, dataStart, floats);
   let at = 0;

@@ -51,15 +51,21 @@ export interface EncodedState {
   optimizer: Uint8Array | null;
 }
 
-export function encodeTrainingState(state: TrainingState): EncodedState {
+/**
+ * `reuse`: the previous epoch's encoding, once the store has taken it: its buffers are written again where
+ * the sizes match (see encodeTensors), so that no new tens of MB are allocated every epoch.
+ */
+export function encodeTrainingState(state: TrainingState, reuse?: EncodedState | null): EncodedState {
   const weights = encodeTensors<WeightsHeader>(
     { part: 'weights', epoch: state.epoch, random: state.random },
     state.weights,
+    reuse?.weights,
   );
   const optimizer = state.optimizer
     ? encodeTensors<OptimizerHeader>(
         { part: 'optimizer', epoch: state.epoch, kind: state.optimizer.kind, step: state.optimizer.step },
         state.optimizer.slots,
+        reuse?.optimizer ?? undefined,
       )
     : null;
   return { weights, optimizer };

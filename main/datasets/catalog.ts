@@ -2,6 +2,7 @@ import { UserInputError } from '../../common/errors';
 import type { DatasetInfo } from '../../common/types';
 import {
   BUILTIN_DATASET_IDS,
+  describeBuiltinDataset,
   isBuiltinDatasetId,
   listBuiltinDatasets,
   loadBuiltinDataset,
@@ -28,6 +29,19 @@ export type ImportDatasetOptions = ParseDatasetOptions & BuiltinDatasetOptions;
 /** Built-ins first, then imported datasets: everything a run config's dataset.id may name. */
 export function listDatasets(store: ImportedDatasetStore, opts: DatasetCatalogOptions = {}): DatasetInfo[] {
   return [...listBuiltinDatasets(opts), ...store.listImportedDatasets()];
+}
+
+/**
+ * The one dataset an id names, or undefined: reads only that dataset's description (a built-in's from its
+ * info cache), not every dataset's, so that checking one run does not load the others.
+ */
+export function findDataset(
+  id: string,
+  store: ImportedDatasetStore,
+  opts: DatasetCatalogOptions = {},
+): DatasetInfo | undefined {
+  if (isBuiltinDatasetId(id)) return describeBuiltinDataset(id, opts);
+  return store.listImportedDatasets().find((d) => d.id === id);
 }
 
 export function loadDataset(

@@ -3,16 +3,16 @@ import { computeSplit } from '../../common/datasets/split';
 import { UserInputError } from '../../common/errors';
 import { missingSplitIssue } from '../../common/stopping/monitor';
 import type { DatasetInfo } from '../../common/types';
-import { listDatasets, type ImportedDatasetStore } from '../datasets/catalog';
+import { findDataset, listDatasets, type ImportedDatasetStore } from '../datasets/catalog';
 
 /**
  * Checks a parsed config against the dataset it names, before anything is written: the dataset exists,
  * the split fits, the model's declared sizes match the data.
  */
 export function preflightRun(config: RunConfig, store: ImportedDatasetStore, cacheDir: string): DatasetInfo {
-  const datasets = listDatasets(store, { cacheDir });
-  const dataset = datasets.find((d) => d.id === config.dataset.id);
+  const dataset = findDataset(config.dataset.id, store, { cacheDir });
   if (!dataset) {
+    const datasets = listDatasets(store, { cacheDir });
     throw new UserInputError(
       `dataset.id: unknown dataset "${config.dataset.id}" (known: ${datasets.map((d) => d.id).join(', ')})`,
     );

@@ -300,6 +300,19 @@ export class CheckpointRepository {
   }
 
   /**
+   * Gives the free pages back to the file system where the file uses incremental auto-vacuum: while a run
+   * trains, each epoch writes its new last checkpoint before deleting the old one, so the file holds one
+   * checkpoint more than it keeps; at the run's end the file comes down to what the run keeps. Cheap (free
+   * pages only, no rewrite) and never a full VACUUM here: an older file is converted by `checkpoints prune`.
+   */
+  releaseFreePages(): void {
+    if (this.db.memory) return;
+    if ((this.db.pragma('auto_vacuum', { simple: true }) as number) !== 2) return;
+    if ((this.db.pragma('freelist_count', { simple: true }) as number) === 0) return;
+    this.db.pragma('incremental_vacuum');
+  }
+
+  /**
    * Gives freed pages back to the file system. A file made before incremental auto-vacuum existed here is
    * converted once by a full VACUUM (it rewrites the file; later calls are incremental). Returns the file's
    * pages freed.

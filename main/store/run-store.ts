@@ -154,7 +154,15 @@ export class RunStore {
    * (the first outcome stands); throws RunNotFoundError for an unknown id.
    */
   finishRun(runId: string, status: FinalRunStatus, error?: string, earlyStop?: EarlyStopRecord): boolean {
-    return this.runs.finishRun(runId, status, error, earlyStop);
+    const finished = this.runs.finishRun(runId, status, error, earlyStop);
+    if (finished) {
+      try {
+        this.checkpointRepo.releaseFreePages();
+      } catch {
+        // Space only: the run's outcome is recorded; the pages stay free for the next run's checkpoints.
+      }
+    }
+    return finished;
   }
 
   /**

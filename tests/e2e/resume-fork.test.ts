@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { spawnWorkbench, tempWorkspace, workbench, workbenchAsync } from '../support/cli';
 import { smallMnistMlp } from '../support/configs';
@@ -265,6 +266,24 @@ describe('resume, extend and fork', () => {
     const run = show(ws.db, runId);
     expect(run.status).toBe('completed');
     expect(metrics(run.epochs)).toEqual(metrics(show(ws.db, twin).epochs));
+  });
+
+  it('a finished run leaves a file the size of what it keeps, not of the checkpoint it replaced', () => {
+    const ws = tempWorkspace();
+    const big = {
+      ...config(3),
+      backend: 'auto',
+      model: { kind: 'mlp', hiddenUnits: [512], activation: 'relu', init: 'xavier' },
+      checkpoints: 'last',
+    };
+    workbench(['--db', ws.db, 'run', ws.write('last.json', big), '--json']);
+    const listed = JSON.parse(workbench(['--db', ws.db, 'checkpoints', '--json']).stdout) as {
+      store: { checkpointBytes: number };
+    };
+    // One last checkpoint (weights and velocities) is kept; each epoch wrote its own before deleting the
+    // previous one, and those pages went back to the file system when the run ended.
+    expect(listed.store.checkpointBytes).toBeGreaterThan(2 * 400_000 * 4);
+    expect(statSync(ws.db).size).toBeLessThan(listed.store.checkpointBytes * 1.15 + 1_000_000);
   });
 
   it('checkpoints prune gives the space back to the file system', () => {

@@ -7,7 +7,7 @@ import { RunStore } from '../../store/run-store';
 import { selectBackend } from '../../engine/backend/select-backend';
 import { trainRun } from '../../engine/training/train-run';
 import { bestCheckpointMonitor, keepsAny, policyOf } from '../../../common/checkpoints/policy';
-import { encodeTrainingState } from '../../../common/checkpoints/training-state';
+import { encodeTrainingState, type EncodedState } from '../../../common/checkpoints/training-state';
 import { planTrainingStart } from './training-start';
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from './messages';
 import { asStorageFault, ensureReserve, recordOutcome, type Outcome } from './storage-faults';
@@ -86,6 +86,8 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
     post({ type: 'started', runId, backend, trainExamples: data.train.count });
 
     let lastProgress = 0;
+    // The last epoch's encoded checkpoint, written again by the next (the store copied its bytes).
+    let encoded: EncodedState | null = null;
     epochs = start?.state.epoch ?? 0;
     const outcome = await trainRun(
       config,
@@ -93,12 +95,9 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
       {
         onEpoch(metrics, state) {
           try {
-            const checkpoint = keepsAny(policy)
-              ? {
-                  policy,
-                  monitor: bestCheckpointMonitor(config, metrics),
-                  state: encodeTrainingState(state()),
-                }
+            if (keepsAny(policy)) encoded = encodeTrainingState(state(), encoded);
+            const checkpoint = encoded
+              ? { policy, monitor: bestCheckpointMonitor(config, metrics), state: encoded }
               : null;
             store.appendEpoch(runId, metrics, checkpoint);
           } catch (err) {
