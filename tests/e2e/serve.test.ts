@@ -37,9 +37,11 @@ describe('workbench serve', () => {
   it('prints the URL line first, serves the built UI, and answers the API only with the token', async () => {
     const ws = tempWorkspace('workbench-serve-');
     const served = await serve(ws.db);
-    const firstLine = served.output().split('\n')[0];
+    // The store line comes after the URL line, possibly in a later piece of output.
+    const output = await served.waitForOutput(/Run store: /);
+    const firstLine = output.split('\n')[0];
     expect(firstLine).toMatch(/^Experiment Workbench: http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{32}$/);
-    expect(served.output()).toContain(`Run store: ${ws.db}`);
+    expect(output).toContain(`Run store: ${ws.db}`);
 
     const index = await fetch(`${served.origin}/`);
     expect(index.status).toBe(200);

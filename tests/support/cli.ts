@@ -100,7 +100,14 @@ export function spawnWorkbench(
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  // 'close', not 'exit': lines written just before the exit may still be on their way after 'exit'.
+  let closed = false;
+  const exited = new Promise<number | null>((res) =>
+    child.on('close', (code) => {
+      closed = true;
+      res(code);
+    }),
+  );
   return {
     child,
     lines,
@@ -108,7 +115,7 @@ export function spawnWorkbench(
     async waitForLines(n, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       while (lines.length < n) {
-        if (child.exitCode !== null) throw new Error(`workbench exited early (${child.exitCode}): ${stderr}`);
+        if (closed) throw new Error(`workbench exited early (${child.exitCode}): ${stderr}`);
         if (Date.now() > deadline)
           throw new Error(`timed out waiting for ${n} lines; got ${lines.length}: ${stderr}`);
         await new Promise<void>((res) => {

@@ -9,7 +9,9 @@ export interface ServedWorkbench {
   token: string;
   child: ChildProcessWithoutNullStreams;
   output(): string;
-  /** SIGTERM, then waits for the exit code. */
+  /** Waits until the output matches `pattern` (it comes in pieces: never read it the moment a line is in). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** SIGTERM, then waits for the exit code and for the last of the output. */
   stop(): Promise<number | null>;
 }
 
@@ -28,7 +30,8 @@ export async function serveWorkbench(
   child.stderr.setEncoding('utf8');
   child.stdout.on('data', (c: string) => (out += c));
   child.stderr.on('data', (c: string) => (out += c));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  // 'close', not 'exit': the output a process wrote before it exited may still be on its way after 'exit'.
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
       const match = /Experiment Workbench: (http\S+)/.exec(out);
@@ -53,6 +56,20 @@ export async function serveWorkbench(
     token,
     child,
     output: () => out,
+    waitForOutput(pattern, timeoutMs = 30_000) {
+      return new Promise<string>((resolve, reject) => {
+        const started = Date.now();
+        const look = setInterval(() => {
+          if (pattern.test(out)) {
+            clearInterval(look);
+            resolve(out);
+          } else if (child.exitCode !== null || Date.now() - started > timeoutMs) {
+            clearInterval(look);
+            reject(new Error(`workbench serve never printed ${String(pattern)}: ${out}`));
+          }
+        }, 50);
+      });
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
