@@ -6,13 +6,14 @@
 // change, scrolling through it frame by frame, and a filter; the 200-run database is the reference.
 // Writes its section of docs/benchmarks.md (between the ui-compare markers; the engine bench keeps it).
 // It reports; it never asserts.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { api, serve, stop, writeBenchmarkSection } from './ui-support.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const LEARNING_RATES = Number(process.env.BENCH_UI_RATES ?? 50);
@@ -25,49 +26,6 @@ const TARGET_DRAW_MS = 500;
 const FRAME_BUDGET_MS = 50;
 const MARK_START = '<!-- ui-compare:start -->';
 const MARK_END = '<!-- ui-compare:end -->';
-
-function serve(db) {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin', 'workbench.mjs'), '--db', db, 'serve', '--port', '0'],
-    { cwd: ROOT, env: { ...process.env, WORKBENCH_DB: undefined } },
-  );
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (out += c));
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /Experiment Workbench: (http\S+)/.exec(out);
-      if (match) {
-        clearInterval(timer);
-        const url = match[1];
-        const { origin, hash } = new URL(url);
-        resolve({ child, url, origin, token: new URLSearchParams(hash.slice(1)).get('token') });
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`workbench serve exited: ${out}`));
-      }
-    }, 100);
-  });
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function api(origin, token, method, params) {
-  const response = await fetch(`${origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-workbench-token': token },
-    body: JSON.stringify(params),
-  });
-  const body = await response.json();
-  if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
 
 /** The real grid: every cell trained through the queue, as `workbench grid` or the New grid view would. */
 async function trainGrid(origin, token) {
@@ -597,15 +555,7 @@ async function main() {
     ...runsTable,
     MARK_END,
   ].join('\n');
-  const file = join(ROOT, 'docs', 'benchmarks.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(MARK_START);
-  const end = current.indexOf(MARK_END);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + MARK_END.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
+  const file = writeBenchmarkSection(MARK_START, MARK_END, section);
   console.log(`\nwrote ${file}`);
 }
 

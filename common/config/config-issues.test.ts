@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { runConfigSchema } from './run-config';
 import {
   configIssueFromMessage,
@@ -94,5 +95,55 @@ describe('config issues', () => {
       path: '',
       message: 'something broke: badly',
     });
+  });
+
+  it('says a number too large to store is too large, not "(got null)"', () => {
+    // As a form sends it (text, since JSON cannot carry Infinity) and as a JSON file parses (Infinity).
+    for (const learningRate of ['1e999', Infinity]) {
+      expect(issuesOf({ ...valid, training: { ...valid.training, learningRate } })).toEqual([
+        {
+          path: 'training.learningRate',
+          message: `expected a number > 0 (got ${learningRate === Infinity ? 'Infinity' : '1e999'}, too large to store: numbers go up to about 1.8e308)`,
+        },
+      ]);
+    }
+  });
+
+  it('gives a split part that is neither a count nor a fraction one message at its field', () => {
+    expect(issuesOf({ ...valid, dataset: { id: 'iris', split: { train: 1.5 } } })).toEqual([
+      {
+        path: 'dataset.split.train',
+        message: 'expected a count of examples (a whole number) or a fraction in [0, 1] (got 1.5)',
+      },
+    ]);
+  });
+
+  it('counts a value that fails several checks as one problem, in the schema’s words', () => {
+    expect(issuesOf({ ...valid, training: { ...valid.training, momentum: 2 } })).toEqual([
+      { path: 'training.momentum', message: 'expected a momentum in [0, 1) (got 2)' },
+    ]);
+    expect(
+      issuesOf({ ...valid, training: { ...valid.training, momentum: 1, beta1: -1, epsilon: 0 } }),
+    ).toEqual([
+      { path: 'training.momentum', message: 'expected a momentum in [0, 1) (got 1)' },
+      { path: 'training.beta1', message: 'expected β₁ (beta1) in [0, 1) (got -1)' },
+      { path: 'training.epsilon', message: 'expected ε (epsilon) > 0 (got 0)' },
+    ]);
+  });
+
+  it('words zod’s own messages, where a schema gave none, as the others are worded', () => {
+    const schema = z.strictObject({
+      a: z.number().lt(1),
+      b: z.number().min(2),
+      c: z.array(z.number()).max(1),
+    });
+    const input = { a: 3, b: 1, c: [1, 2] };
+    const parsed = schema.safeParse(input);
+    if (parsed.success) throw new Error('expected a failure');
+    expect(configIssuesFromZodError(parsed.error, input)).toEqual([
+      { path: 'a', message: 'expected a number < 1 (got 3)' },
+      { path: 'b', message: 'expected a number ≥ 2 (got 1)' },
+      { path: 'c', message: 'expected at most 1 item (got [1,2])' },
+    ]);
   });
 });

@@ -21,13 +21,56 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/** A number text such as "1e999" that is too large for a double: as a number it would be Infinity. */
+const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
+const TOO_LARGE = 'too large to store: numbers go up to about 1.8e308';
+
 function describeValue(input: unknown, path: readonly PropertyKey[]): string {
   const cur = valueAt(input, path);
   if (cur === NOT_FOUND) return '';
   if (cur === undefined) return ' (missing)';
+  // JSON writes Infinity as null; say what the value was and why it cannot be used.
+  if (typeof cur === 'number' && !Number.isFinite(cur))
+    return Number.isNaN(cur) ? ' (got NaN, not a number)' : ` (got ${cur}, ${TOO_LARGE})`;
+  if (typeof cur === 'string' && NUMBER_TEXT.test(cur) && !Number.isFinite(Number(cur)))
+    return ` (got ${cur.trim()}, ${TOO_LARGE})`;
   const text = preview(cur);
   return text === undefined ? '' : ` (got ${text.length > 40 ? text.slice(0, 37) + '...' : text})`;
 }
+
+/**
+ * zod's own wording where a schema gave none ("Too big: expected number to be <1"), in the words of the
+ * rest: "expected a number < 1". Schema messages are kept as written.
+ */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  const { message } = issue;
+  if (issue.code === 'too_big' && message.startsWith('Too big:')) {
+    const bound = `${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}`;
+    return issue.origin === 'number' || issue.origin === 'int'
+      ? `expected a number ${bound}`
+      : `expected at most ${count(issue.maximum, issue.origin)}`;
+  }
+  if (issue.code === 'too_small' && message.startsWith('Too small:')) {
+    const bound = `${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}`;
+    return issue.origin === 'number' || issue.origin === 'int'
+      ? `expected a number ${bound}`
+      : `expected at least ${count(issue.minimum, issue.origin)}`;
+  }
+  if (issue.code === 'invalid_type' && message.startsWith('Invalid input:')) {
+    return `expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
+  }
+  return message;
+}
+
+/** "1 item", "3 characters". */
+function count(n: number | bigint, origin: string): string {
+  const unit = origin === 'string' ? 'character' : origin === 'array' || origin === 'set' ? 'item' : 'entry';
+  const plural = unit === 'entry' ? 'entries' : `${unit}s`;
+  return `${String(n)} ${Number(n) === 1 ? unit : plural}`;
+}
+
+/** Issues about one field's value: a value can fail several checks, and that is still one problem. */
+const VALUE_CODES = new Set(['invalid_type', 'too_big', 'too_small', 'not_multiple_of', 'invalid_value']);
 
 /**
  * The value as JSON, or undefined where JSON cannot show it. Input over IPC is structured-cloned, not JSON:
@@ -44,15 +87,20 @@ function preview(value: unknown): string | undefined {
 
 /** One issue per zod issue: `{path: "training.batchSize", message: 'expected an integer ≥ 1 or "full" (got 0)'}`. */
 export function configIssuesFromZodError(error: z.ZodError, input: unknown): ConfigIssue[] {
-  return error.issues.map((issue) => {
+  const valueIssueAt = new Set<string>();
+  return error.issues.flatMap((issue) => {
     const path = issue.path.map(String).join('.');
+    if (VALUE_CODES.has(issue.code)) {
+      if (valueIssueAt.has(path)) return [];
+      valueIssueAt.add(path);
+    }
     if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
-      return { path, message: 'required field is missing' };
+      return [{ path, message: 'required field is missing' }];
     }
     if (issue.code === 'unrecognized_keys') {
-      return { path, message: `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
+      return [{ path, message: `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` }];
     }
-    return { path, message: `${issue.message}${describeValue(input, issue.path)}` };
+    return [{ path, message: `${plainMessage(issue)}${describeValue(input, issue.path)}` }];
   });
 }
 

@@ -82,6 +82,13 @@ export const modelSchema = z.discriminatedUnion('kind', [mlpSchema, cnnSchema], 
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
+/** A number in [0, 1) with one message for every way to miss it. */
+const unitInterval = (what: string) =>
+  z
+    .number({ error: `expected ${what} in [0, 1)` })
+    .min(0, { error: `expected ${what} in [0, 1)` })
+    .lt(1, { error: `expected ${what} in [0, 1)` });
+
 export const OPTIMIZERS = ['gd', 'sgd', 'momentum', 'nesterov', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
@@ -102,10 +109,14 @@ export const trainingSchema = z
   .strictObject({
     optimizer: z.enum(OPTIMIZERS, { error: `expected one of ${OPTIMIZERS.join(', ')}` }),
     learningRate: z.number({ error: 'expected a number > 0' }).positive({ error: 'expected a number > 0' }),
-    momentum: z.number().min(0).max(1, { error: 'expected a momentum in [0, 1)' }).lt(1).default(0.9),
-    beta1: z.number().min(0).lt(1).default(0.9),
-    beta2: z.number().min(0).lt(1).default(0.999),
-    epsilon: z.number().positive().default(1e-8),
+    // One message per field: a value that fails two checks (2 is above 1 and not below 1) is one problem.
+    momentum: unitInterval('a momentum').default(0.9),
+    beta1: unitInterval('β₁ (beta1)').default(0.9),
+    beta2: unitInterval('β₂ (beta2)').default(0.999),
+    epsilon: z
+      .number({ error: 'expected ε (epsilon) > 0' })
+      .positive({ error: 'expected ε (epsilon) > 0' })
+      .default(1e-8),
     batchSize: z
       .union(
         [
@@ -183,9 +194,13 @@ export const regularizationSchema = z.strictObject({
 });
 export type RegularizationConfig = z.infer<typeof regularizationSchema>;
 
-const splitPart = z.number({ error: 'expected a count (integer ≥ 0) or a fraction in [0, 1]' }).min(0, {
-  error: 'expected a count (integer ≥ 0) or a fraction in [0, 1]',
-});
+const SPLIT_PART = 'expected a count of examples (a whole number) or a fraction in [0, 1]';
+
+/** A count (1000) or a fraction (0.6); 1.5 is neither. */
+const splitPart = z
+  .number({ error: SPLIT_PART })
+  .min(0, { error: SPLIT_PART })
+  .refine((v) => v <= 1 || Number.isInteger(v), { error: SPLIT_PART });
 
 export const splitSchema = z.strictObject({
   train: splitPart,

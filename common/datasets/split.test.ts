@@ -74,4 +74,13 @@ describe('computeSplit', () => {
       'no training examples',
     );
   });
+
+  it('says a part such as 1.5 is neither a count nor a fraction, without naming it twice', () => {
+    expect(() => computeSplit(150, 0, { train: 1.5, validation: 0, test: 0 }, 1)).toThrow(
+      /^split\.train is 1\.5: give a count of examples \(a whole number\) or a fraction in \[0, 1\]$/,
+    );
+    expect(() => computeSplit(150, 0, { train: 100, validation: 20.5, test: 0 }, 1)).toThrow(
+      /^split\.validation is 20\.5: give a count/,
+    );
+  });
 });

@@ -107,6 +107,11 @@ function countsFromWholeNumbers(parts: [keyof PartCounts, number][]): PartCounts
   const counts: PartCounts = { train: 0, validation: 0, test: 0 };
   const countPart = parts.find(([, value]) => value > 1);
   for (const [name, value] of parts) {
+    if (!Number.isInteger(value) && value > 1) {
+      throw new SplitError(
+        `split.${name} is ${value}: give a count of examples (a whole number) or a fraction in [0, 1]`,
+      );
+    }
     if (!Number.isInteger(value)) {
       throw new SplitError(
         `split.${name} is ${value}, a fraction, but split.${countPart?.[0]} is a count (${countPart?.[1]}): ` +

@@ -116,3 +116,21 @@ export function formatAnalysisValue(
   if (magnitude < 1e-3 || magnitude >= 1e6) return value.toExponential(3);
   return String(Number(value.toPrecision(4)));
 }
+
+/**
+ * A spread (sd over seeds) beside its mean: two significant digits, in plain decimals where that stays
+ * short ("0.00043", "0.35%"), so "0.01278 ± 0.00043" fits a table column where "± 4.270e-4" did not.
+ */
+export function formatAnalysisSpread(
+  value: number | null | undefined,
+  m: Pick<AnalysisMetric, 'metric'>,
+): string {
+  if (value === null || value === undefined) return '—';
+  if (!Number.isFinite(value)) return String(value);
+  const scaled = isLossMetric(m.metric) ? value : value * 100;
+  const unit = isLossMetric(m.metric) ? '' : '%';
+  if (scaled === 0) return `0${unit}`;
+  const magnitude = Math.abs(scaled);
+  if (magnitude < 1e-4 || magnitude >= 1e6) return `${scaled.toExponential(1)}${unit}`;
+  return `${Number(scaled.toPrecision(2))}${unit}`;
+}

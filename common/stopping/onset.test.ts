@@ -32,8 +32,18 @@ describe('overfitting onset', () => {
     const onset = findOverfittingOnset(history({ valLoss: falling(30), trainLoss: falling(30) }));
     expect(onset).toMatchObject({ epoch: null, lowestValEpoch: 30 });
     expect(onset.reason).toBe(
-      'validation loss is lowest at the last epoch (30): still falling, no onset yet',
+      'validation loss (smoothed over 5) is lowest at the last epoch (30): still falling, no onset yet',
     );
+  });
+
+  it('names the smoothed curve it read and the raw lowest epoch where they differ (never a bare contradiction)', () => {
+    // A small MNIST run: best (raw) validation loss 0.9465 at epoch 3, 1.17 at the last.
+    const valLoss = [1.2, 1.0, 0.9465, 1.05, 1.17];
+    const onset = findOverfittingOnset(history({ valLoss, trainLoss: falling(5) }));
+    expect(onset.epoch).toBeNull();
+    expect(onset.lowestValEpoch).not.toBe(3);
+    expect(onset.reason).toMatch(/^validation loss \(smoothed over 5\) is lowest at /);
+    expect(onset.reason).toContain('unsmoothed it is lowest at epoch 3 (0.9465)');
   });
 
   it('none too close to the end', () => {

@@ -65,38 +65,52 @@ export function findOverfittingOnset(
     rows.map((r) => r.trainLoss),
     params.window,
   );
-  let lowest = 0;
-  for (let i = 1; i < val.length; i += 1) if (val[i] < val[lowest]) lowest = i;
+  const lowest = lowestIndex(val);
   const candidate = rows[lowest].epoch;
   const last = rows.length - 1;
   const after = last - lowest;
+  // The sentence says which curve it read: the smoothed lowest can sit epochs away from the raw best epoch shown
+  // beside it, and a sentence that names only one of them reads as a contradiction.
+  const curve = params.window > 1 ? `validation loss (smoothed over ${params.window})` : 'validation loss';
+  const rawLowest = lowestIndex(rows.map((r) => r.valLoss as number));
+  const rawNote =
+    params.window > 1 && rawLowest !== lowest
+      ? `; unsmoothed it is lowest at epoch ${rows[rawLowest].epoch} (${formatNumber(rows[rawLowest].valLoss as number)})`
+      : '';
   if (after < params.minEpochsAfter) {
     return none(
       after === 0
-        ? `validation loss is lowest at the last epoch (${candidate}): still falling, no onset yet`
-        : `validation loss is lowest at epoch ${candidate}, only ${after} epoch${after === 1 ? '' : 's'} before the end (fewer than ${params.minEpochsAfter}): too early to tell`,
+        ? `${curve} is lowest at the last epoch (${candidate})${rawNote}: still falling, no onset yet`
+        : `${curve} is lowest at epoch ${candidate}, only ${after} epoch${after === 1 ? '' : 's'} before the end (fewer than ${params.minEpochsAfter})${rawNote}: too early to tell`,
       candidate,
     );
   }
   const rise = val[lowest] > 0 ? val[last] / val[lowest] - 1 : val[last] > 0 ? Infinity : 0;
   if (rise < params.minRise) {
     return none(
-      `validation loss after its lowest point (epoch ${candidate}) ends only ${formatNumber(rise * 100)} % higher (less than ${formatNumber(params.minRise * 100)} %): a plateau, not a rise`,
+      `${curve} after its lowest point (epoch ${candidate}${rawNote}) ends only ${formatNumber(rise * 100)} % higher (less than ${formatNumber(params.minRise * 100)} %): a plateau, not a rise`,
       candidate,
     );
   }
   if (!(train[last] < train[lowest])) {
     return none(
-      `validation loss rises after epoch ${candidate} but training loss does not fall (${formatNumber(train[lowest])} → ${formatNumber(train[last])}): not overfitting (learning rate too high?)`,
+      `${curve} rises after epoch ${candidate}${rawNote} but training loss does not fall (${formatNumber(train[lowest])} → ${formatNumber(train[last])}): not overfitting (learning rate too high?)`,
       candidate,
     );
   }
   return {
     epoch: candidate,
     lowestValEpoch: candidate,
-    reason: `validation loss (smoothed over ${params.window}) is lowest at epoch ${candidate} (${formatNumber(val[lowest])}) and ends ${formatNumber(rise * 100)} % higher at epoch ${rows[last].epoch}, while training loss falls from ${formatNumber(train[lowest])} to ${formatNumber(train[last])}`,
+    reason: `${curve} is lowest at epoch ${candidate} (${formatNumber(val[lowest])}) and ends ${formatNumber(rise * 100)} % higher at epoch ${rows[last].epoch}, while training loss falls from ${formatNumber(train[lowest])} to ${formatNumber(train[last])}${rawNote}`,
     params,
   };
+}
+
+/** The earliest index of the smallest value. */
+function lowestIndex(values: readonly number[]): number {
+  let lowest = 0;
+  for (let i = 1; i < values.length; i += 1) if (values[i] < values[lowest]) lowest = i;
+  return lowest;
 }
 
 /** Mean of the values within window/2 on either side (an even window takes one more before than after). */

@@ -1,4 +1,5 @@
 import type { ApiEvent, ApiHandlers } from '../../common/api/contract';
+import { archiveFileName } from '../../common/archive/file-name';
 import { APP_VERSION } from '../build-info';
 import { exportArchive, importArchiveFile, inspectArchive } from '../services/archives';
 import { NotFoundError } from '../services/errors';
@@ -42,8 +43,16 @@ export function createArchiveHandlers(deps: ArchiveHandlerDeps): ArchiveHandlers
   return {
     'archives.export': ({ selection, withDatasets, withModels }) => {
       const chosen: ArchiveSelection = 'runIds' in selection ? { runIds: selection.runIds } : selection;
-      const label = 'gridId' in selection ? 'grid' : 'tag' in selection ? `tag-${selection.tag}` : 'runs';
-      const fileName = `workbench-${label}-${new Date().toISOString().slice(0, 10)}.wbx`;
+      // A grid's archive goes under the grid's name (a grid the store lacks fails in exportArchive).
+      const grid = 'gridId' in selection ? store.grids.findGrid(selection.gridId) : undefined;
+      const fileName = archiveFileName(
+        'gridId' in selection
+          ? { grid: grid?.name ?? selection.gridId }
+          : 'tag' in selection
+            ? { tag: selection.tag }
+            : { runs: true },
+        new Date(),
+      );
       const slot = transfers.reserve(fileName);
       const { manifest, leftOut } = exportArchive(store, chosen, slot.path, {
         withDatasets: withDatasets === true,

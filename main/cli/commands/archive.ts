@@ -6,7 +6,7 @@ import { archiveCounts, exportArchive, importArchiveFile, inspectArchive } from 
 import type { ArchiveSelection } from '../../store/run-store';
 import { openContext, type GlobalOptions } from '../context';
 import { printJson, printTable } from '../output';
-import { formatBytes } from './checkpoints';
+import { formatBytes } from '../../../common/checkpoints/size-text';
 
 export interface ArchiveExportOptions extends GlobalOptions {
   runs?: string[];

@@ -150,6 +150,22 @@ describe('ArchivesView: import', () => {
     expect(client.callsOf('archives.import')).toEqual([]);
   });
 
+  it('names the file once when the server’s message already starts with it', async () => {
+    const client = workbench(archivePreview(), {
+      'archives.inspect': () => {
+        throw new ApiError({
+          code: 'invalid-input',
+          message: 'f.npz: not an Experiment Workbench archive (not an SQLite database file)',
+        });
+      },
+    });
+    renderWithClient(<ArchivesView />, client);
+    pick(archiveFile('f.npz'));
+    expect((await screen.findByTestId('archive-import-error')).textContent).toBe(
+      'f.npz: not an Experiment Workbench archive (not an SQLite database file)',
+    );
+  });
+
   it('keeps the preview and shows the error when the import is refused', async () => {
     const client = workbench(archivePreview(), {
       'archives.import': () => {

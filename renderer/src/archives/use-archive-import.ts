@@ -62,7 +62,7 @@ export function useArchiveImport(): ArchiveImport {
         const preview = await client.call('archives.inspect', { transferId });
         setStage({ kind: 'preview', transferId, preview });
       } catch (e) {
-        setError(`${file.name}: ${errorMessage(e)}`);
+        setError(namingFile(file.name, errorMessage(e)));
         setStage({ kind: 'idle' });
       }
     },
@@ -90,4 +90,9 @@ export function useArchiveImport(): ArchiveImport {
   }, [setStage]);
 
   return { stage, error, onConflict, setOnConflict, open, importNow, reset };
+}
+
+/** "f.npz: not an archive": the file named once, whether or not the server's message already names it. */
+export function namingFile(fileName: string, message: string): string {
+  return message.startsWith(`${fileName}: `) ? message : `${fileName}: ${message}`;
 }

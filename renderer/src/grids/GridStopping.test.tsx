@@ -95,6 +95,9 @@ describe('GridView: early stopping across the grid', () => {
     expect(column('best')).toEqual(bests.map(String));
     expect(column('stop')).toEqual(bests.map((b) => String(b + 10)));
     expect(column('saved')).toEqual(bests.map((b) => String(EPOCHS - b - 10)));
+    // Test accuracy falls after the best epoch, so keeping it gained: said as a gain, not "-2.50 pts lost".
+    expect(column('acc-change')).toEqual(bests.map((b) => `gained ${(0.1 * (EPOCHS - b)).toFixed(2)} pts`));
+    expect(screen.getByRole('columnheader', { name: 'Test acc gained / lost' })).toBeTruthy();
 
     // The grid's own axes, by its labels; a point per cell, dots only (cells share each λ).
     const chart = screen.getByTestId('stopping-chart');

@@ -158,7 +158,9 @@ describe('GridView', () => {
     expect(rows()).toHaveLength(9);
     expect(rows().every((r) => r.getAttribute('data-kind') === 'point')).toBe(true);
     // (λ=0.01, lr=0.001): seeds 0.5 and 1.5 → mean 1, sd √0.5 ≈ 0.7071.
-    expect(column('best:valLoss')[0]).toBe('1 ± 0.7071');
+    expect(column('best:valLoss')[0]).toBe('1 ± 0.71');
+    // Epochs per run, not summed over the seeds (2 × 5 read "10/10").
+    expect(column('epochs')[0]).toBe('5/5 per seed');
     // Seeds still training: their best so far, marked; a point that lost a seed says over how many.
     expect(column('best:valLoss').at(-1)).toBe('7 so far');
     // its remaining seed (repeat 0) is 5 − 0.5.
@@ -170,6 +172,30 @@ describe('GridView', () => {
         .slice(0, 3),
     ).toEqual(['point', 'seed', 'seed']);
     expect(column('run').slice(1, 3)).toEqual(['seed 1', 'seed 2']);
+  });
+
+  it('writes mean ± sd short enough for its column, and epochs per seed', async () => {
+    // Losses near 0.0128 with a spread of about 4e-4, over 2 seeds × 200 epochs (one seed stopped at 150).
+    const results = fullGridCells(
+      [L2_AXIS, LR_AXIS],
+      (v, r) => 0.012777 + (lossOf(v) - 1) * 0.001 + (r === 0 ? -0.000302 : 0.000302),
+      2,
+    ).map((c) => ({ ...c, epochs: c.index === 3 ? 150 : 200, epochsPlanned: 200 }));
+    renderWithClient(
+      <GridView gridId="grid-1" />,
+      workbench(() => gridDetail([L2_AXIS, LR_AXIS], results, { repeats: 2 })),
+    );
+    await screen.findByTestId('grid-results');
+    const best = rows()[0].querySelector('td[data-column="best:valLoss"]')!;
+    expect(best.textContent).toBe('0.01278 ± 0.00043');
+    // The spread is its own piece, which wraps under the mean where the column is narrow.
+    expect(best.querySelector('.stat-spread')?.textContent).toBe('± 0.00043');
+    expect(best.querySelector('.stat-text')?.getAttribute('title')).toBe('0.01278 ± 0.00043');
+    expect(column('epochs')[0]).toBe('150–200/200 per seed');
+    expect(column('epochs').slice(1)).toEqual(Array(8).fill('200/200 per seed'));
+    fireEvent.click(within(rows()[0]).getByTestId('expand-point'));
+    // Seeds sorted by loss: seed 1 (200 epochs), then seed 2 (stopped at 150).
+    expect(column('epochs').slice(1, 3)).toEqual(['200/200', '150/200']);
   });
 
   it('draws the heatmap with real values as ticks and names the importance method with its numbers', async () => {

@@ -1,72 +1,55 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { ConfigIssue } from '../../../common/api/contract';
+import { ChangedElsewhereNote } from '../new-run/ChangedElsewhereNote';
 import { FieldIssues } from '../new-run/FieldIssues';
-import { sameJson } from '../new-run/config-path';
+import { parseJsonObject, type JsonText, type JsonTextParse } from '../new-run/use-synced-text';
 import { readableJson } from './spec-text';
 
 interface JsonObjectFieldProps {
   label: string;
   hint: string;
-  /** The object edited; undefined shows an empty box. */
-  value: unknown;
-  onChange: (value: Record<string, unknown> | undefined) => void;
+  /** The box's text and error (useJsonText, held by the view so that an unfinished text blocks Start). */
+  state: JsonText;
+  /** "override": what the note under an unfinished text calls the value. */
+  what: string;
   issues?: readonly ConfigIssue[];
   rows?: number;
   testId: string;
   placeholder?: string;
 }
 
-function text(value: unknown): string {
+/** An optional JSON object as a box shows it: nothing as an empty box. */
+export function optionalObjectText(value: unknown): string {
   return value === undefined ? '' : readableJson(value);
+}
+
+/** An empty box or `{}` is no object; anything else must be one. */
+export function parseOptionalObject(
+  text: string,
+  what: string,
+): JsonTextParse<Record<string, unknown> | undefined> {
+  if (text.trim() === '') return { value: undefined };
+  const parsed = parseJsonObject(text, what);
+  if ('error' in parsed) return parsed;
+  return { value: Object.keys(parsed.value).length === 0 ? undefined : parsed.value };
 }
 
 /**
  * A JSON object in a text box: every valid edit is passed on, an invalid one is kept as typed with the
- * parse error beside it; a change from elsewhere (a preset, the whole-spec JSON) replaces the text.
+ * parse error beside it, also when the form changes the same object meanwhile (see useJsonText).
  */
 export function JsonObjectField({
   label,
   hint,
-  value,
-  onChange,
+  state,
+  what,
   issues = [],
   rows = 6,
   testId,
   placeholder,
 }: JsonObjectFieldProps) {
   const id = useId();
-  const [draft, setDraft] = useState(() => text(value));
-  const [seen, setSeen] = useState<unknown>(value);
-  const [error, setError] = useState<string | null>(null);
-  if (!sameJson(seen, value)) {
-    setSeen(value);
-    setDraft(text(value));
-    setError(null);
-  }
-  const edit = (next: string) => {
-    setDraft(next);
-    if (next.trim() === '') {
-      setError(null);
-      setSeen(undefined);
-      onChange(undefined);
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(next);
-    } catch (e) {
-      setError(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      setError('Expected a JSON object ({…}).');
-      return;
-    }
-    setError(null);
-    setSeen(parsed);
-    onChange(parsed as Record<string, unknown>);
-  };
-  const invalid = error !== null || issues.length > 0;
+  const invalid = state.error !== null || issues.length > 0;
   return (
     <div className="json-field">
       <label htmlFor={id}>{label}</label>
@@ -75,19 +58,27 @@ export function JsonObjectField({
       </p>
       <textarea
         id={id}
-        value={draft}
+        value={state.text}
         rows={rows}
         spellCheck={false}
         placeholder={placeholder}
-        onChange={(e) => edit(e.target.value)}
+        onChange={(e) => state.edit(e.target.value)}
         aria-invalid={invalid || undefined}
         aria-describedby={`${id}-hint`}
         data-testid={testId}
       />
-      {error && (
+      {state.error && (
         <p className="error-text" role="alert" data-testid={`${testId}-error`}>
-          {error}
+          {state.error}
         </p>
+      )}
+      {state.error && state.changedElsewhere && (
+        <ChangedElsewhereNote
+          what={what}
+          where="form"
+          onTake={state.takeValue}
+          testId={`${testId}-changed`}
+        />
       )}
       <FieldIssues issues={issues} />
     </div>

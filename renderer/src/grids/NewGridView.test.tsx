@@ -37,13 +37,13 @@ function check(spec: unknown): GridCheck {
   return issues.length > 0 ? { ok: false, issues } : gridCheckFor(spec);
 }
 
-function workbench() {
+function workbench(gridPresets = GRID_PRESETS, checkSpec: (spec: unknown) => GridCheck = check) {
   return new FakeWorkbench({
     'app.info': () => APP_INFO,
-    'grids.presets': () => GRID_PRESETS,
+    'grids.presets': () => gridPresets,
     'presets.list': () => PRESETS,
     'runs.list': () => [runRow(1, { id: 'run-old', name: 'old run' })],
-    'grids.check': ({ spec }) => check(spec),
+    'grids.check': ({ spec }) => checkSpec(spec),
     'grids.start': () => ({ gridId: 'grid-new', cells: 6 }),
   });
 }
@@ -67,6 +67,23 @@ describe('NewGridView', () => {
     expect(screen.getByTestId('grid-estimate').textContent).toMatch(/About 1 min 15 s on 2 workers/);
     await waitFor(() => expect(startButton().disabled).toBe(false));
     expect(startButton().textContent).toBe('Start 3 runs');
+    // The header and the side panel give one estimate, in the same words.
+    expect(screen.getByTestId('grid-check-status').textContent).toBe('Ready: 3 cells, about 1 min 15 s.');
+  });
+
+  it('says a sub-minute grid takes seconds in the header too, never "about 1 min" beside "0.9 s"', async () => {
+    const client = workbench(GRID_PRESETS, (spec) => {
+      const answer = gridCheckFor(spec);
+      return answer.ok && answer.estimate
+        ? { ...answer, estimate: { ...answer.estimate, totalSeconds: 0.9 } }
+        : answer;
+    });
+    renderWithClient(<NewGridView />, client);
+    await screen.findByTestId('grid-cell-count');
+    await waitFor(() =>
+      expect(screen.getByTestId('grid-check-status').textContent).toBe('Ready: 3 cells, about 0.9 s.'),
+    );
+    expect(screen.getByTestId('grid-estimate').textContent).toMatch(/^About 0\.9 s on 2 workers/);
   });
 
   it('edits axes: values as a list, a new axis over a common field, hidden units, a log range', async () => {
@@ -192,5 +209,98 @@ describe('NewGridView', () => {
     const [params] = client.callsOf('grids.start') as { spec: { name: string; axes: unknown[] } }[];
     expect(params.spec.name).toBe('my grid');
     expect(params.spec.axes).toEqual([{ path: 'regularization.l2', values: [0.01, 0.1, 0.5] }]);
+  });
+
+  it('disables Start while the override is not valid JSON, counting it, and keeps the text on form edits', async () => {
+    const client = workbench();
+    renderWithClient(<NewGridView />, client);
+    await screen.findByTestId('grid-cell-count');
+    fireEvent.change(screen.getByTestId('grid-preset-select'), { target: { value: 'e7-grid-optimizer' } });
+    await waitFor(() => expect(startButton().disabled).toBe(false));
+    const override = () => screen.getByTestId('grid-override') as HTMLTextAreaElement;
+    const broken = '{"training": {"epochs": 5}';
+    fireEvent.change(override(), { target: { value: broken } });
+    expect(screen.getByTestId('grid-override-error').textContent).toMatch(/Not valid JSON/);
+    await waitFor(() =>
+      expect(screen.getByTestId('grid-check-status').textContent).toBe('1 problem to fix before starting.'),
+    );
+    expect(startButton().disabled).toBe(true);
+    expect(startButton().textContent).toBe('Start grid');
+
+    // A form field edited meanwhile changes the spec but not the text being typed.
+    fireEvent.change(screen.getByTestId('grid-epochs'), { target: { value: '7' } });
+    fireEvent.change(screen.getByTestId('grid-name'), { target: { value: 'renamed' } });
+    expect(override().value).toBe(broken);
+    expect(screen.getByTestId('grid-override-changed').textContent).toMatch(/Your text is kept/);
+    await waitFor(() => expect(client.callsOf('grids.check').length).toBeGreaterThan(2));
+    expect(screen.getByTestId('grid-check-status').textContent).toBe('1 problem to fix before starting.');
+    expect(startButton().disabled).toBe(true);
+
+    // Finished, it is the override; Start trains with it.
+    fireEvent.change(override(), { target: { value: `${broken}}` } });
+    expect(specJson().override).toEqual({ training: { epochs: 5 } });
+    expect(screen.queryByTestId('grid-override-changed')).toBeNull();
+    await waitFor(() => expect(startButton().disabled).toBe(false));
+    fireEvent.click(startButton());
+    await waitFor(() => expect(client.callsOf('grids.start')).toHaveLength(1));
+    const [params] = client.callsOf('grids.start') as { spec: { override: unknown; name: string } }[];
+    expect(params.spec).toMatchObject({ name: 'renamed', override: { training: { epochs: 5 } } });
+  });
+
+  it('keeps an unfinished grid spec JSON when a form field changes, until the user drops it', async () => {
+    renderWithClient(<NewGridView />, workbench());
+    await screen.findByTestId('grid-cell-count');
+    const json = () => screen.getByTestId('grid-spec-json') as HTMLTextAreaElement;
+    fireEvent.change(json(), { target: { value: '{"name": "half typed' } });
+    fireEvent.change(screen.getByTestId('grid-name'), { target: { value: 'from the form' } });
+    fireEvent.change(screen.getByTestId('grid-repeats'), { target: { value: '2' } });
+    expect(json().value).toBe('{"name": "half typed');
+    expect(screen.getByTestId('grid-spec-json-error').textContent).toMatch(/Not valid JSON/);
+    expect(screen.getByTestId('grid-check-status').textContent).toBe('Fix the JSON to check the grid.');
+    expect(startButton().disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('grid-spec-json-changed-take'));
+    expect(specJson()).toMatchObject({ name: 'from the form', repeats: 2 });
+    expect(screen.queryByTestId('grid-spec-json-error')).toBeNull();
+    await waitFor(() => expect(startButton().disabled).toBe(false));
+  });
+
+  it('drops a preset’s description once the grid is no longer the preset’s, and keeps the user’s own', async () => {
+    const described = GRID_PRESETS.map((p, i) => ({
+      ...p,
+      spec: {
+        ...(p.spec as object),
+        description: i === 0 ? 'E5: L2 on MNIST, 200 epochs.' : 'E7: Iris, 350 epochs.',
+      },
+    }));
+    const client = workbench(described);
+    renderWithClient(<NewGridView />, client);
+    await screen.findByTestId('grid-cell-count');
+    const description = () => (screen.getByTestId('grid-description') as HTMLTextAreaElement).value;
+    expect(description()).toBe('E5: L2 on MNIST, 200 epochs.');
+    // "(none)", then another base: the preset's text does not stay behind.
+    fireEvent.change(screen.getByTestId('grid-preset-select'), { target: { value: '' } });
+    expect(description()).toBe('');
+    expect(specJson().description).toBeUndefined();
+
+    // A renamed preset grid keeps it; one trained for other epochs does not, and is started without it.
+    fireEvent.change(screen.getByTestId('grid-preset-select'), { target: { value: 'e7-grid-optimizer' } });
+    expect(description()).toBe('E7: Iris, 350 epochs.');
+    fireEvent.change(screen.getByTestId('grid-name'), { target: { value: 'longer' } });
+    expect(description()).toBe('E7: Iris, 350 epochs.');
+    fireEvent.change(screen.getByTestId('grid-epochs'), { target: { value: '4000' } });
+    expect(description()).toBe('');
+    expect(screen.getByTestId('grid-description-dropped').textContent).toMatch(/no longer trains/);
+    await waitFor(() => expect(startButton().disabled).toBe(false));
+    fireEvent.click(startButton());
+    await waitFor(() => expect(client.callsOf('grids.start')).toHaveLength(1));
+    const [params] = client.callsOf('grids.start') as { spec: Record<string, unknown> }[];
+    expect(params.spec.description).toBeUndefined();
+    expect(params.spec.override).toEqual({ training: { epochs: 4000 } });
+
+    // Written by the user, a description stays whatever changes.
+    fireEvent.change(screen.getByTestId('grid-preset-select'), { target: { value: 'e7-grid-optimizer' } });
+    fireEvent.change(screen.getByTestId('grid-description'), { target: { value: 'E7, my own words' } });
+    fireEvent.change(screen.getByTestId('grid-base'), { target: { value: 'preset:e2-mlp-sgd-momentum' } });
+    expect(description()).toBe('E7, my own words');
   });
 });

@@ -3,18 +3,20 @@ import { ApiError, type ConfigIssue, type PresetInfo, type RunTableRow } from '.
 import type { GridPresetInfo } from '../../../common/grid/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../client/errors';
-import { formatInteger } from '../common/format';
+import { formatDuration, formatInteger } from '../common/format';
 import { ErrorPanel, LoadingLine } from '../common/LoadState';
 import { useLoad } from '../common/use-load';
 import { getPath, setPath } from '../new-run/config-path';
 import { FieldIssues } from '../new-run/FieldIssues';
 import { formatValueText, parseNumberText } from '../new-run/text-parse';
-import { useSyncedText } from '../new-run/use-synced-text';
+import { parseJsonObject, useJsonText, useSyncedText } from '../new-run/use-synced-text';
+import { ChangedElsewhereNote } from '../new-run/ChangedElsewhereNote';
 import { navigate } from '../routing/use-route';
 import { AxisEditor } from './AxisEditor';
 import { GridCheckPanel } from './GridCheckPanel';
 import { addAxis, placeIssues, removeAxis, setAxis, specAxes, type SpecDraft } from './grid-spec-draft';
-import { JsonObjectField } from './JsonObjectField';
+import { JsonObjectField, optionalObjectText, parseOptionalObject } from './JsonObjectField';
+import { withoutStaleDescription } from './preset-description';
 import { SlurmSection } from './SlurmSection';
 import { readableJson } from './spec-text';
 import { useGridCheck, type GridCheckState } from './use-grid-check';
@@ -63,35 +65,62 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
   const ids = useId();
   const [spec, setSpec] = useState<SpecDraft>(() => initialSpec(gridPresets, presets));
   const [gridPreset, setGridPreset] = useState(gridPresets[0]?.id ?? '');
-  const [jsonText, setJsonText] = useState(() => specText(spec));
-  const [jsonError, setJsonError] = useState<string | null>(null);
+  // The spec the chosen preset gave, while its description is still the preset's own (not edited).
+  const [presetSpec, setPresetSpec] = useState<SpecDraft | null>(() =>
+    gridPresets[0] ? (structuredClone(gridPresets[0].spec) as SpecDraft) : null,
+  );
+  const [descriptionDropped, setDescriptionDropped] = useState(false);
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<{ message: string; issues: ConfigIssue[] } | null>(null);
   const check = useGridCheck(spec);
 
-  // A start error is about the spec it was given: any edit clears it.
+  // A start error is about the spec it was given: any edit clears it. A preset's description goes once
+  // the spec no longer is the preset's (it would be stored with the grid, saying what the grid is not).
   const replaceSpec = (next: SpecDraft) => {
     setStartError(null);
-    setSpec(next);
-    setJsonText(specText(next));
-    setJsonError(null);
+    const fitted = withoutStaleDescription(next, presetSpec);
+    if (fitted !== next) {
+      setPresetSpec(null);
+      setDescriptionDropped(true);
+    }
+    setSpec(fitted);
   };
-  const editJson = (text: string) => {
-    setJsonText(text);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      setJsonError(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      setJsonError('The grid spec must be a JSON object ({…}).');
-      return;
-    }
-    setJsonError(null);
+  const specJson = useJsonText<SpecDraft>(
+    spec,
+    specText,
+    (text) => parseJsonObject(text, 'The grid spec'),
+    replaceSpec,
+  );
+  const overrideJson = useJsonText<Record<string, unknown> | undefined>(
+    spec.override as Record<string, unknown> | undefined,
+    optionalObjectText,
+    (text) => parseOptionalObject(text, 'The override'),
+    (override) => {
+      const next = { ...spec };
+      if (override === undefined) delete next.override;
+      else next.override = override;
+      replaceSpec(next);
+    },
+  );
+  const choosePreset = (id: string) => {
+    setGridPreset(id);
     setStartError(null);
-    setSpec(parsed as SpecDraft);
+    setDescriptionDropped(false);
+    const preset = gridPresets.find((p) => p.id === id);
+    if (!preset) {
+      // "(none)": the spec stays to build on, without the description that was the preset's.
+      const next = { ...spec };
+      if (presetSpec && next.description === presetSpec.description) delete next.description;
+      setPresetSpec(null);
+      setSpec(next);
+      return;
+    }
+    const next = structuredClone(preset.spec) as SpecDraft;
+    // Chosen on purpose: it replaces every box, unfinished JSON included.
+    setPresetSpec(structuredClone(next));
+    setSpec(next);
+    specJson.replace(next);
+    overrideJson.replace(next.override);
   };
 
   const axes = specAxes(spec);
@@ -102,7 +131,9 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
     axes.map((a) => (typeof a.path === 'string' ? a.path : '')),
   );
   const resolvedAxes = check.lastOk && check.lastOk.axes.length === axes.length ? check.lastOk.axes : [];
-  const canStart = check.fresh && result?.ok === true && jsonError === null && !starting;
+  const jsonError = specJson.error;
+  const canStart =
+    check.fresh && result?.ok === true && jsonError === null && overrideJson.error === null && !starting;
 
   const start = async () => {
     setStarting(true);
@@ -139,11 +170,7 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
             id={`${ids}-preset`}
             value={gridPreset}
             data-testid="grid-preset-select"
-            onChange={(e) => {
-              setGridPreset(e.target.value);
-              const preset = gridPresets.find((p) => p.id === e.target.value);
-              if (preset) replaceSpec(structuredClone(preset.spec) as SpecDraft);
-            }}
+            onChange={(e) => choosePreset(e.target.value)}
           >
             <option value="">(none: build it below)</option>
             {gridPresets.map((p) => (
@@ -164,12 +191,12 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
           >
             {starting
               ? 'Starting…'
-              : check.lastOk && current(check)
+              : check.lastOk && current(check) && jsonError === null && overrideJson.error === null
                 ? `Start ${formatInteger(check.lastOk.cells)} runs`
                 : 'Start grid'}
           </button>
           <p className="check-status" role="status" data-testid="grid-check-status">
-            {checkStatus(check, jsonError, issues.length)}
+            {checkStatus(check, jsonError, issues.length + (overrideJson.error === null ? 0 : 1))}
           </p>
         </div>
       </div>
@@ -215,10 +242,19 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
                     const next = { ...spec };
                     if (e.target.value === '') delete next.description;
                     else next.description = e.target.value;
-                    replaceSpec(next);
+                    // Written by the user: theirs to keep, whatever the spec becomes.
+                    setPresetSpec(null);
+                    setDescriptionDropped(false);
+                    setStartError(null);
+                    setSpec(next);
                   }}
                   data-testid="grid-description"
                 />
+                {descriptionDropped && spec.description === undefined && (
+                  <span className="hint" data-testid="grid-description-dropped">
+                    The preset’s description was removed: the grid no longer trains what it describes.
+                  </span>
+                )}
               </div>
             </div>
             <div className={placed.base.length > 0 ? 'form-row has-error' : 'form-row'}>
@@ -291,13 +327,8 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
             <JsonObjectField
               label="Override (JSON)"
               hint='Merged into the base before the axes apply, e.g. a small split and few epochs: {"dataset": {"split": {"train": 2000, "validation": 500, "test": 500}}, "training": {"epochs": 5}}'
-              value={spec.override}
-              onChange={(override) => {
-                const next = { ...spec };
-                if (override === undefined || Object.keys(override).length === 0) delete next.override;
-                else next.override = override;
-                replaceSpec(next);
-              }}
+              state={overrideJson}
+              what="override"
               issues={placed.override}
               testId="grid-override"
             />
@@ -316,8 +347,8 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
             <textarea
               id={`${ids}-json`}
               data-testid="grid-spec-json"
-              value={jsonText}
-              onChange={(e) => editJson(e.target.value)}
+              value={specJson.text}
+              onChange={(e) => specJson.edit(e.target.value)}
               spellCheck={false}
               rows={22}
               aria-invalid={jsonError ? true : undefined}
@@ -326,6 +357,14 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
               <p className="error-text" role="alert" data-testid="grid-spec-json-error">
                 {jsonError}
               </p>
+            )}
+            {jsonError && specJson.changedElsewhere && (
+              <ChangedElsewhereNote
+                what="grid spec"
+                where="form"
+                onTake={specJson.takeValue}
+                testId="grid-spec-json-changed"
+              />
             )}
           </section>
         </div>
@@ -458,5 +497,6 @@ function checkStatus(check: GridCheckState, jsonError: string | null, issueCount
   if (!check.result.ok || issueCount > 0)
     return `${issueCount} problem${issueCount === 1 ? '' : 's'} to fix before starting.`;
   const r = check.result;
-  return `Ready: ${formatInteger(r.cells)} cell${r.cells === 1 ? '' : 's'}${r.estimate ? `, about ${Math.max(1, Math.round(r.estimate.totalSeconds / 60))} min` : ''}.`;
+  // The same figure, in the same words, as the estimate in the side panel (GridCheckPanel).
+  return `Ready: ${formatInteger(r.cells)} cell${r.cells === 1 ? '' : 's'}${r.estimate ? `, about ${formatDuration(r.estimate.totalSeconds)}` : ''}.`;
 }

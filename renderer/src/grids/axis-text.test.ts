@@ -16,6 +16,8 @@ describe('axis value text', () => {
     { path: 'seed', text: '1; 2; 3', values: [1, 2, 3] },
     { path: 'regularization.l2', text: '0.1, abc', values: [0.1, 'abc'] },
     { path: 'regularization.l2', text: '   ', values: [] },
+    // Too large for a number: kept as typed, so the check names it rather than seeing null.
+    { path: 'training.learningRate', text: '0.1, 1e999', values: [0.1, '1e999'] },
   ];
   for (const c of cases) {
     it(`reads ${c.path} "${c.text}"`, () => {

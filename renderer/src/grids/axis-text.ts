@@ -17,7 +17,8 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 function scalar(text: string): unknown {
   const t = text.trim();
-  if (NUMBER.test(t)) return Number(t);
+  // 1e999 stays text: as a number it would be Infinity, which JSON carries as null.
+  if (NUMBER.test(t) && Number.isFinite(Number(t))) return Number(t);
   if (t === 'true' || t === 'false') return t === 'true';
   if (t === 'null') return null;
   return t.replace(/^["']|["']$/g, '');
@@ -37,7 +38,8 @@ export function parseAxisValues(text: string, path: string): unknown[] {
   if (!trimmed.includes(';')) {
     try {
       const parsed: unknown = JSON.parse(`[${trimmed}]`);
-      if (Array.isArray(parsed)) return list ? parsed.map((v) => (typeof v === 'number' ? [v] : v)) : parsed;
+      if (Array.isArray(parsed) && allFinite(parsed))
+        return list ? parsed.map((v) => (typeof v === 'number' ? [v] : v)) : parsed;
     } catch {
       // Not JSON: words such as sgd, adam, or a half-typed value; read below.
     }
@@ -54,6 +56,11 @@ export function formatAxisValues(values: readonly unknown[], path: string): stri
     return values.map((v) => (Array.isArray(v) ? v.map(String).join(' ') : formatScalar(v))).join('; ');
   }
   return values.map(formatScalar).join(', ');
+}
+
+function allFinite(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  return Array.isArray(value) ? value.every(allFinite) : true;
 }
 
 function formatScalar(value: unknown): string {

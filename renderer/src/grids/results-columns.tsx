@@ -1,6 +1,7 @@
 import type { ColumnDef, Row, Table } from '@tanstack/react-table';
 import {
   analysisMetricShort,
+  formatAnalysisSpread,
   formatAnalysisValue,
   type AnalysisMetric,
 } from '../../../common/grid/analysis-value';
@@ -45,14 +46,15 @@ function axisColumn(axis: ResolvedAxis): ColumnDef<ResultRow> {
   };
 }
 
-function statText(stat: RowStat | null, m: AnalysisMetric, row: ResultRow): string {
-  if (stat === null) return MISSING;
+/** The mean, and for a point its spread over seeds: "0.01278", "± 0.00043 (n=1)". */
+function statParts(stat: RowStat | null, m: AnalysisMetric, row: ResultRow): [string, string] {
+  if (stat === null) return [MISSING, ''];
   const text = formatAnalysisValue(stat.mean, m);
-  if (row.kind !== 'point') return text;
-  if (stat.live) return `${text} so far`;
-  const sd = stat.sd === null ? '' : ` ± ${formatAnalysisValue(stat.sd, m)}`;
-  const short = stat.n < row.cells.length ? ` (n=${stat.n})` : '';
-  return `${text}${sd}${short}`;
+  if (row.kind !== 'point') return [text, ''];
+  if (stat.live) return [`${text} so far`, ''];
+  const sd = stat.sd === null ? '' : `± ${formatAnalysisSpread(stat.sd, m)}`;
+  const short = stat.n < row.cells.length ? `(n=${stat.n})` : '';
+  return [text, [sd, short].filter(Boolean).join(' ')];
 }
 
 function metricColumn(m: AnalysisMetric, monitored: boolean): ColumnDef<ResultRow> {
@@ -75,9 +77,20 @@ function metricColumn(m: AnalysisMetric, monitored: boolean): ColumnDef<ResultRo
       const classes = ['num', monitored ? 'monitored' : '', stat?.live ? 'live-value' : '']
         .filter(Boolean)
         .join(' ');
+      const [mean, spread] = statParts(stat, m, row.original);
+      // Mean and spread wrap onto two lines where the column is narrow; the row is tall enough for two.
       return (
-        <span className={classes} title={stat?.live ? 'best so far: still training' : undefined}>
-          {statText(stat, m, row.original)}
+        <span
+          className={`${classes} stat-text`}
+          title={stat?.live ? 'best so far: still training' : spread ? `${mean} ${spread}` : undefined}
+        >
+          {mean}
+          {spread && (
+            <>
+              {' '}
+              <span className="stat-spread">{spread}</span>
+            </>
+          )}
         </span>
       );
     },
@@ -122,6 +135,21 @@ function bestEpochText(row: ResultRow): string {
   const lo = Math.min(...epochs);
   const hi = Math.max(...epochs);
   return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
+/**
+ * Epochs trained of those planned, per run: "200/200", and for a point of seeds "200/200" with "per seed"
+ * (a range where the seeds differ: "150–200/200"), never the sum over seeds.
+ */
+export function epochsText(row: ResultRow): [string, string] {
+  const range = (values: number[]) => {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    return lo === hi ? String(lo) : `${lo}–${hi}`;
+  };
+  const done = range(row.cells.map((c) => c.epochs));
+  const planned = range(row.cells.map((c) => c.epochsPlanned));
+  return [`${done}/${planned}`, row.kind === 'point' ? 'per seed' : ''];
 }
 
 export function resultColumns(
@@ -169,18 +197,30 @@ export function resultColumns(
     ...finalMetrics.map((m) => metricColumn(m, false)),
     {
       id: 'epochs',
-      header: 'Epochs',
+      header: () => (
+        <span title="Epochs trained of those planned, per run (per seed where a point has several)">
+          Epochs
+        </span>
+      ),
       size: 100,
-      accessorFn: (row) => row.cells.reduce((n, c) => n + c.epochs, 0),
+      accessorFn: (row) => row.cells.reduce((n, c) => n + c.epochs, 0) / Math.max(1, row.cells.length),
       cell: ({ row }) => {
         const cells = row.original.cells;
-        const done = cells.reduce((n, c) => n + c.epochs, 0);
-        const planned = cells.reduce((n, c) => n + c.epochsPlanned, 0);
         const stopped = cells.find((c) => c.stopEpoch !== null);
+        const [done, perSeed] = epochsText(row.original);
         return (
-          <span className="num" title={stopped ? `early stop at epoch ${stopped.stopEpoch}` : undefined}>
-            {done}/{planned}
+          <span
+            className="num stat-text"
+            title={stopped ? `early stop at epoch ${stopped.stopEpoch}` : undefined}
+          >
+            {done}
             {stopped ? ' ⏹' : ''}
+            {perSeed && (
+              <>
+                {' '}
+                <span className="stat-spread">{perSeed}</span>
+              </>
+            )}
           </span>
         );
       },

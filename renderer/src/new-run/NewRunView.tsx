@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ConfigIssue, PresetInfo, RunTableRow } from '../../../common/api/contract';
 import { ApiError } from '../../../common/api/contract';
+import type { EpochChoice } from '../../../common/checkpoints/types';
 import { useAppInfo } from '../common/app-info';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../client/errors';
@@ -12,6 +13,8 @@ import { ConfigForm } from './ConfigForm';
 import { setPath } from './config-path';
 import { DatasetPanel } from './DatasetPanel';
 import { FieldIssues } from './FieldIssues';
+import { ForkBanner } from './ForkBanner';
+import { forkIssues, resolveForkEpoch, type ForkSource } from './fork-plan';
 import { assignIssues, switchModelKind, visibleFields, type FormOptionsContext } from './form-spec';
 import { toInputConfig } from './input-config';
 import { configText, JsonEditor, parseConfigText } from './JsonEditor';
@@ -34,30 +37,52 @@ function newestRun(runs: readonly RunTableRow[]): RunTableRow | null {
   return runs.reduce<RunTableRow | null>((a, b) => (a === null || b.createdAt > a.createdAt ? b : a), null);
 }
 
-export function NewRunView() {
+/** `fork`: fork mode, on that run's config, continuing from its kept checkpoint at `epoch`. */
+export function NewRunView({ fork }: { fork?: { runId: string; epoch: EpochChoice } } = {}) {
   const client = useClient();
-  const sources = useLoad(async () => {
-    const [presets, datasets, runs] = await Promise.all([
-      client.call('presets.list', {}),
-      client.call('datasets.list', {}),
-      client.call('runs.list', {}),
-    ]);
-    const newest = newestRun(runs);
-    // The form opens on the last run's config (the usual next step is a variation of it), loaded before
-    // the editor mounts so that it never replaces what the user has begun to type. Unreadable (deleted
-    // meanwhile): the first preset, as with no runs at all.
-    const lastConfig = newest
-      ? await client.call('runs.get', { runId: newest.id }).then(
-          (run) => toInputConfig(run.config),
-          () => null,
-        )
-      : null;
-    return { presets, datasets, newest: lastConfig ? newest : null, lastConfig };
-  }, 'new-run-sources');
+  const sources = useLoad(
+    async () => {
+      const [presets, datasets, runs] = await Promise.all([
+        client.call('presets.list', {}),
+        client.call('datasets.list', {}),
+        client.call('runs.list', {}),
+      ]);
+      if (fork) {
+        const parent = await client.call('runs.get', { runId: fork.runId });
+        const checkpoint = resolveForkEpoch(parent.checkpoints, fork.epoch);
+        if (typeof checkpoint === 'string') throw new Error(`${parent.name}: ${checkpoint}`);
+        const forkSource: ForkSource = {
+          parentId: parent.id,
+          parentName: parent.name,
+          parentConfig: toInputConfig(parent.config),
+          checkpoint,
+        };
+        return { presets, datasets, newest: null, lastConfig: null, forkSource };
+      }
+      const newest = newestRun(runs);
+      // The form opens on the last run's config (the usual next step is a variation of it), loaded before
+      // the editor mounts so that it never replaces what the user has begun to type. Unreadable (deleted
+      // meanwhile): the first preset, as with no runs at all.
+      const lastConfig = newest
+        ? await client.call('runs.get', { runId: newest.id }).then(
+            (run) => toInputConfig(run.config),
+            () => null,
+          )
+        : null;
+      return { presets, datasets, newest: lastConfig ? newest : null, lastConfig, forkSource: null };
+    },
+    `new-run-sources:${fork ? `${fork.runId}:${fork.epoch}` : ''}`,
+  );
 
   if (!sources.data) {
     if (sources.error)
-      return <ErrorPanel title="Could not load presets" message={sources.error} onRetry={sources.reload} />;
+      return (
+        <ErrorPanel
+          title={fork ? 'Could not open the fork' : 'Could not load presets'}
+          message={sources.error}
+          onRetry={sources.reload}
+        />
+      );
     return <LoadingLine text="Loading presets…" />;
   }
   return <NewRunEditor {...sources.data} />;
@@ -69,19 +94,31 @@ interface EditorProps {
   newest: RunTableRow | null;
   /** The newest run's config as the editor takes it; null without runs. */
   lastConfig: Draft | null;
+  /** Fork mode: the parent and the checkpoint the new run continues from. */
+  forkSource: ForkSource | null;
+}
+
+/** A fork's own name by default, so that it is told from its parent in every list. */
+function forkDraft(source: ForkSource): Draft {
+  return {
+    ...structuredClone(source.parentConfig),
+    name: `${source.parentName} · fork @${source.checkpoint.epoch}`,
+  };
 }
 
 /** Mounted once the presets are known, so the first config is there from the first render. */
-function NewRunEditor({ presets, datasets, newest, lastConfig }: EditorProps) {
+function NewRunEditor({ presets, datasets, newest, lastConfig, forkSource }: EditorProps) {
   const client = useClient();
   const { info } = useAppInfo();
   const [source, setSource] = useState(lastConfig ? LAST_RUN : (presets[0]?.id ?? ''));
   const [draft, setDraft] = useState<Draft>(() =>
-    lastConfig
-      ? structuredClone(lastConfig)
-      : presets[0]
-        ? (structuredClone(presets[0].config) as Draft)
-        : FALLBACK_CONFIG,
+    forkSource
+      ? forkDraft(forkSource)
+      : lastConfig
+        ? structuredClone(lastConfig)
+        : presets[0]
+          ? (structuredClone(presets[0].config) as Draft)
+          : FALLBACK_CONFIG,
   );
   // The config as the chosen source gave it, to say when the form no longer is that config.
   const [sourceText, setSourceText] = useState(() => configText(draft));
@@ -145,19 +182,35 @@ function NewRunEditor({ presets, datasets, newest, lastConfig }: EditorProps) {
 
   const fields = useMemo(() => visibleFields(draft), [draft]);
   const result = check.fresh ? check.result : null;
-  const issues = [...(result && !result.ok ? result.issues : []), ...(startError?.issues ?? [])];
+  const issues = [
+    ...(forkSource ? forkIssues(forkSource, draft) : []),
+    ...(result && !result.ok ? result.issues : []),
+    ...(startError?.issues ?? []),
+  ];
   const { byField, general } = assignIssues(issues, fields);
   const context: FormOptionsContext = {
     datasetIds: datasets.map((d) => ({ id: d.id, label: `${d.name} (${d.id})` })),
     backends: info?.availableBackends ?? [],
   };
-  const canStart = check.fresh && result?.ok === true && jsonError === null && !starting && !loadingSource;
+  const canStart =
+    check.fresh &&
+    result?.ok === true &&
+    issues.length === 0 &&
+    jsonError === null &&
+    !starting &&
+    !loadingSource;
 
   const start = async () => {
     setStarting(true);
     setStartError(null);
     try {
-      const { runId } = await client.call('runs.start', { config: draft });
+      const { runId } = forkSource
+        ? await client.call('runs.fork', {
+            runId: forkSource.parentId,
+            epoch: forkSource.checkpoint.epoch,
+            config: draft,
+          })
+        : await client.call('runs.start', { config: draft });
       navigate({ name: 'run', runId });
     } catch (e) {
       setStartError({ message: errorMessage(e), issues: e instanceof ApiError ? (e.body.issues ?? []) : [] });
@@ -168,17 +221,21 @@ function NewRunEditor({ presets, datasets, newest, lastConfig }: EditorProps) {
   return (
     <section className="view new-run-view" aria-labelledby="new-run-heading">
       <div className="view-header">
-        <h1 id="new-run-heading">New run</h1>
+        <h1 id="new-run-heading">{forkSource ? 'New run: fork' : 'New run'}</h1>
       </div>
       <div className="start-bar">
-        <PresetPicker
-          presets={presets}
-          lastRunName={newest?.name ?? null}
-          value={source}
-          edited={configText(draft) !== sourceText}
-          onChange={(value) => void chooseSource(value)}
-          disabled={loadingSource}
-        />
+        {forkSource ? (
+          <ForkBanner source={forkSource} draft={draft} />
+        ) : (
+          <PresetPicker
+            presets={presets}
+            lastRunName={newest?.name ?? null}
+            value={source}
+            edited={configText(draft) !== sourceText}
+            onChange={(value) => void chooseSource(value)}
+            disabled={loadingSource}
+          />
+        )}
         <div className="start-action">
           <button
             type="button"
@@ -187,7 +244,7 @@ function NewRunEditor({ presets, datasets, newest, lastConfig }: EditorProps) {
             disabled={!canStart}
             onClick={() => void start()}
           >
-            {starting ? 'Starting…' : 'Start run'}
+            {starting ? 'Starting…' : forkSource ? 'Start fork' : 'Start run'}
           </button>
           <p className="check-status" role="status" data-testid="check-status">
             {checkStatus(check, jsonError, issues.length)}

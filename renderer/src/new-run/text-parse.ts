@@ -5,10 +5,15 @@
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
+/**
+ * A number where the text is one. A number too large for a double ("1e999", Infinity) stays text: JSON
+ * cannot carry Infinity (it arrives as null), and as text the check can say what is wrong with it.
+ */
 export function parseNumberText(text: string): number | string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  return NUMBER.test(trimmed) ? Number(trimmed) : trimmed;
+  const number = Number(trimmed);
+  return NUMBER.test(trimmed) && Number.isFinite(number) ? number : trimmed;
 }
 
 export function formatValueText(value: unknown): string {

@@ -3,12 +3,13 @@ import type { RunConfig } from '../../../common/config/run-config';
 import type { EarlyStopRecord } from '../../../common/run-types';
 import { formatMetric as formatStoppingMetric } from '../../../common/stopping/format';
 import { METRIC_TEXT } from '../../../common/stopping/monitor';
+import { generalisationGap } from '../../../common/stopping/onset';
 import type { StoppingRule } from '../../../common/stopping/rule-schema';
 import type { EpochMetrics } from '../../../common/types';
 import type { PlotColors } from '../charts/plot-theme';
 import { PlotlyChart } from '../charts/PlotlyChart';
 import { formatDuration, formatMetric, formatPercent } from '../common/format';
-import { DEFAULT_RULE } from '../stopping/rule-choice';
+import { defaultRuleFor } from '../stopping/rule-choice';
 import { RuleControls } from '../stopping/RuleControls';
 import {
   analyseRun,
@@ -37,7 +38,11 @@ interface EarlyStoppingPanelProps {
  * gap. Starts on the run's own rule when it was trained with one.
  */
 export function EarlyStoppingPanel({ epochs, config, earlyStop }: EarlyStoppingPanelProps) {
-  const [rule, setRule] = useState<StoppingRule>(config.training.earlyStopping ?? DEFAULT_RULE);
+  const [rule, setRule] = useState<StoppingRule>(
+    () =>
+      config.training.earlyStopping ??
+      defaultRuleFor(config.dataset.split.validation !== 0 || epochs.some((e) => e.valLoss !== null)),
+  );
   const analysis = useMemo(() => analyseRun(epochs, rule), [epochs, rule]);
   const [logY, setLogY] = useState(false);
 
@@ -160,9 +165,20 @@ function MarkedCurves({
 }
 
 function GapChart({ epochs }: { epochs: readonly EpochMetrics[] }) {
+  const hasGap = useMemo(() => generalisationGap(epochs).some((g) => g.loss !== null), [epochs]);
   const data = useCallback((colors: PlotColors) => gapTraces(epochs, colors), [epochs]);
   const maxEpoch = epochs.at(-1)?.epoch ?? 1;
   const layout = useMemo(() => gapLayout(maxEpoch), [maxEpoch]);
+  if (!hasGap)
+    return (
+      <div data-testid="gap-chart" className="chart-note">
+        <h3>Generalisation gap</h3>
+        <p className="muted" data-testid="gap-none">
+          Nothing to show: the gap is validation minus training, and this run logs no validation metrics (its
+          validation split is empty).
+        </p>
+      </div>
+    );
   return (
     <div data-testid="gap-chart">
       <PlotlyChart

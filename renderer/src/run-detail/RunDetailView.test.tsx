@@ -104,6 +104,29 @@ describe('RunDetailView', () => {
     expect(screen.getByTestId('batch-progress').textContent).toBe('Full batch: one step per epoch');
   });
 
+  it('fetches the backend and start time when the start event was missed (never "backend not chosen yet" while it trains)', async () => {
+    let stored = runDetail({ status: 'queued', startedAt: null, backend: null, epochs: 0 });
+    const client = new FakeWorkbench({
+      'app.info': () => APP_INFO,
+      'runs.get': () => stored,
+      'runs.epochs': () => [{ runId: 'run-live', epochs: [] }],
+    });
+    renderWithClient(<RunDetailView runId="run-live" />, client);
+    expect((await screen.findByTestId('started-at')).textContent).toBe('not yet (queued)');
+    expect(screen.getByTestId('run-backend').textContent).toBe('backend not chosen yet');
+    // The run started while the page was loading: no run.started reaches it, only its epochs.
+    stored = {
+      ...stored,
+      status: 'running',
+      backend: 'wasm',
+      startedAt: '2025-01-01T10:00:05.000Z',
+      epochs: 1,
+    };
+    act(() => client.emit({ type: 'run.epoch', runId: 'run-live', metrics: epoch(1) }));
+    await waitFor(() => expect(screen.getByTestId('run-backend').textContent).toBe('backend wasm'));
+    expect(screen.getByTestId('started-at').textContent).toBe(formatDateTime('2025-01-01T10:00:05.000Z'));
+  });
+
   it('shows why a run diverged, and re-runs it', async () => {
     const client = workbench('diverged', 'loss became NaN at epoch 3');
     renderWithClient(<RunDetailView runId="run-live" />, client);

@@ -1,20 +1,22 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { RunStatus } from '../../../common/types';
-import { useClient } from '../client/client-context';
-import { errorMessage } from '../client/errors';
 import { ErrorPanel, LoadingLine } from '../common/LoadState';
 import { StatusBadge } from '../common/StatusBadge';
 import { TagEditor } from '../common/TagEditor';
-import { routeHref } from '../routing/route';
-import { navigate } from '../routing/use-route';
+import { CheckpointsPanel } from './CheckpointsPanel';
 import { EarlyStoppingPanel } from './EarlyStoppingPanel';
 import { EpochTable } from './EpochTable';
+import { forkHref } from './fork-link';
+import { Lineage } from './Lineage';
 import { ModelPanel } from './ModelPanel';
 import type { RunDetailData } from './live-run';
 import { ProgressPanel } from './ProgressPanel';
 import { ReproRecord } from './ReproRecord';
+import { RunActions } from './RunActions';
+import type { CurveContext } from './run-chart-data';
 import { RunCharts } from './RunCharts';
 import { useLiveRun } from './use-live-run';
+import { useParentRun } from './use-parent-run';
 
 const LIVE: readonly RunStatus[] = ['queued', 'running'];
 const FAILED: readonly RunStatus[] = ['failed', 'diverged', 'interrupted'];
@@ -22,6 +24,18 @@ const FAILED: readonly RunStatus[] = ['failed', 'diverged', 'interrupted'];
 export function RunDetailView({ runId }: { runId: string }) {
   const run = useLiveRun(runId);
   const { detail } = run;
+  const parent = useParentRun(detail);
+  const [pickedEpoch, setPickedEpoch] = useState<number | null>(null);
+  const checkpoints = detail?.checkpoints;
+  const forkEpoch = detail?.parent?.epoch;
+  const context = useMemo<CurveContext>(
+    () => ({
+      parentEpochs: parent?.epochs,
+      forkEpoch,
+      keptEpochs: checkpoints?.map((c) => c.epoch),
+    }),
+    [parent, forkEpoch, checkpoints],
+  );
 
   if (!detail) {
     if (run.error)
@@ -37,9 +51,10 @@ export function RunDetailView({ runId }: { runId: string }) {
           <h1 id="run-heading">{detail.name}</h1>
           <p className="run-meta">
             <StatusBadge status={detail.status} testId="run-status" />
-            <span>backend {detail.backend ?? 'not chosen yet'}</span>
-            <span>
-              {run.epochs.length}/{detail.epochsPlanned ?? '?'} epochs
+            <span data-testid="run-backend">backend {detail.backend ?? 'not chosen yet'}</span>
+            <span data-testid="epochs-done">
+              {run.epochs.at(-1)?.epoch ?? 0}/{detail.epochsPlanned ?? '?'} epochs
+              {detail.parent && ` (from ${detail.parent.epoch + 1}, forked)`}
             </span>
             {detail.earlyStop && (
               <span data-testid="early-stop-badge" title={detail.earlyStop.reason}>
@@ -48,7 +63,7 @@ export function RunDetailView({ runId }: { runId: string }) {
             )}
           </p>
         </div>
-        <RunActions run={detail} />
+        <RunActions run={detail} loggedEpochs={run.epochs.at(-1)?.epoch ?? 0} />
       </header>
 
       {run.error && (
@@ -74,7 +89,24 @@ export function RunDetailView({ runId }: { runId: string }) {
       )}
 
       <Tags run={detail} onSaved={() => void run.reload()} />
-      <RunCharts epochs={run.epochs} status={detail.status} />
+      <Lineage run={detail} parentName={parent?.name ?? null} />
+      <RunCharts
+        epochs={run.epochs}
+        status={detail.status}
+        context={context}
+        onPickKeptEpoch={setPickedEpoch}
+      />
+      {pickedEpoch !== null && (
+        <p className="fork-pick" role="status" data-testid="fork-pick">
+          Epoch {pickedEpoch} keeps its checkpoint.{' '}
+          <a href={forkHref(detail.id, pickedEpoch)} data-testid="fork-picked">
+            Fork from epoch {pickedEpoch}
+          </a>{' '}
+          <button type="button" className="link-button" onClick={() => setPickedEpoch(null)}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {run.epochs.length > 0 && (
         <EarlyStoppingPanel epochs={run.epochs} config={detail.config} earlyStop={detail.earlyStop} />
       )}
@@ -82,8 +114,10 @@ export function RunDetailView({ runId }: { runId: string }) {
 
       <section aria-labelledby="epochs-heading">
         <h2 id="epochs-heading">Epochs</h2>
-        <EpochTable epochs={run.epochs} />
+        <EpochTable epochs={run.epochs} runId={detail.id} checkpoints={detail.checkpoints} />
       </section>
+
+      <CheckpointsPanel run={detail} />
 
       <div className="detail-grid">
         <ReproRecord run={detail} />
@@ -98,40 +132,6 @@ export function RunDetailView({ runId }: { runId: string }) {
         </section>
       </div>
     </article>
-  );
-}
-
-function RunActions({ run }: { run: RunDetailData }) {
-  const client = useClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function rerun() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { runId } = await client.call('runs.rerun', { runId: run.id });
-      navigate({ name: 'run', runId });
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
-  }
-
-  return (
-    <div className="run-actions">
-      <button type="button" data-testid="rerun" onClick={() => void rerun()} disabled={busy}>
-        Re-run identical
-      </button>
-      <a className="button" href={routeHref({ name: 'compare', ids: [run.id] })} data-testid="compare-with">
-        Compare with…
-      </a>
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }
 

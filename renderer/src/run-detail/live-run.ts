@@ -110,18 +110,40 @@ export function applyRunEvent(state: LiveRunState, runId: string, event: ApiEven
   }
 }
 
+/** How many of the latest epochs an estimate reads: recent enough to follow a change of pace. */
+const RECENT_EPOCHS = 10;
+
 /**
- * Seconds left: the mean epoch time so far times the epochs still to train, less the part of the current
- * epoch already done. Null until one epoch has finished (no basis for a guess).
+ * The time an epoch still to come will take: the median of the latest epochs' times, leaving out the run's
+ * first epoch once there are others (it carries the backend's start and the kernels' compilation, often
+ * many times an ordinary epoch, and the epochs still to come pay none of it).
+ */
+export function typicalEpochSeconds(epochs: readonly EpochMetrics[]): number | null {
+  if (epochs.length === 0) return null;
+  const first = Math.min(...epochs.map((e) => e.epoch));
+  const steady = epochs.length > 1 ? epochs.filter((e) => e.epoch !== first) : epochs;
+  const recent = steady
+    .slice(-RECENT_EPOCHS)
+    .map((e) => e.seconds)
+    .sort((a, b) => a - b);
+  const mid = Math.floor(recent.length / 2);
+  return recent.length % 2 === 1 ? recent[mid] : (recent[mid - 1] + recent[mid]) / 2;
+}
+
+/**
+ * Seconds left: a typical epoch's time (typicalEpochSeconds) times the epochs still to train, less the part
+ * of the current epoch already done. Null until one epoch has finished (no basis for a guess).
  */
 export function etaSeconds(
   epochs: readonly EpochMetrics[],
   planned: number | null,
   progress: BatchProgress | null,
 ): number | null {
-  if (!planned || epochs.length === 0) return null;
-  const mean = epochs.reduce((sum, e) => sum + e.seconds, 0) / epochs.length;
+  const perEpoch = typicalEpochSeconds(epochs);
+  if (!planned || perEpoch === null) return null;
   const doneInCurrent = progress && progress.batches > 0 ? progress.batch / progress.batches : 0;
-  const remaining = Math.max(0, planned - epochs.length - doneInCurrent);
-  return mean * remaining;
+  // Counted from the last epoch's number: a fork's epochs are numbered on from its parent's.
+  const last = epochs.at(-1)?.epoch ?? 0;
+  const remaining = Math.max(0, planned - last - doneInCurrent);
+  return perEpoch * remaining;
 }

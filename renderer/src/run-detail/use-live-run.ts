@@ -42,8 +42,14 @@ export function useLiveRun(runId: string): LiveRun {
     void reload();
   }, [reload]);
 
+  // What only the store's answer holds (the backend chosen, the start time) is missing when the page opened
+  // while the run was queued and its start event was missed: its next epoch fetches them.
+  const lacksStart = useRef(false);
+  lacksStart.current = state.detail !== null && state.detail.backend === null;
+
   useClientEvents((event) => {
     setState((current) => applyRunEvent(current, runId, event));
+    if (event.type === 'run.epoch' && event.runId === runId && lacksStart.current) refetch();
     if (event.type === 'runs.changed') refetch();
     // The start time (and backend report) are only in the store's answer: without a refetch a run opened
     // while queued would read "Started —" for as long as it trains.

@@ -192,6 +192,31 @@ describe('RunsView', () => {
     expect(screen.getByTestId('no-match').textContent).toMatch(/no setting called “widht”/);
   });
 
+  it("marks forks and finds a run's forks with parent:ID", async () => {
+    const parentId = '7f3a9c21-0000-4000-8000-000000000001';
+    const rows = [
+      runRow(1, { id: parentId, name: 'base' }),
+      runRow(2, { name: 'lower lr', parent: { runId: parentId, epoch: 20 } }),
+      runRow(3, { name: 'dropout on', parent: { runId: parentId, epoch: 5 } }),
+      runRow(4, { name: 'other fork', parent: { runId: 'aaaa0000-0000-4000-8000-000000000002', epoch: 3 } }),
+    ];
+    renderWithClient(<RunsView />, workbench(rows));
+    await screen.findByTestId('runs-table');
+    const filter = screen.getByLabelText('Filter');
+    fireEvent.change(filter, { target: { value: 'parent:7f3a9c21' } });
+    expect(ids().sort()).toEqual(['run-00002', 'run-00003']);
+    expect(
+      screen
+        .getAllByTestId('fork-mark')
+        .map((m) => m.textContent?.trim())
+        .sort(),
+    ).toEqual(['fork @20', 'fork @5']);
+    fireEvent.change(filter, { target: { value: `parent:${parentId}` } });
+    expect(ids().sort()).toEqual(['run-00002', 'run-00003']);
+    fireEvent.change(filter, { target: { value: 'parent:ffff' } });
+    expect(ids()).toEqual([]);
+  });
+
   it('gives every cut-off cell its whole text as a tooltip, and columns a resize handle', async () => {
     const rows = [
       runRow(1, {

@@ -11,10 +11,11 @@ import { useRunsList } from './use-runs-list';
 import { RunFilterField } from './RunFilterField';
 import { GridNamesProvider, useGridNames } from '../grids/grid-names';
 
-export function RunsView() {
+/** `initialFilter`: from the address (`#/runs?filter=parent:ID`, as a run's lineage links to its forks). */
+export function RunsView({ initialFilter = '' }: { initialFilter?: string } = {}) {
   const runs = useRunsList();
   const gridNames = useGridNames();
-  const [filter, setFilter] = useState('');
+  const [filter, setFilter] = useState(initialFilter);
   const [status, setStatus] = useState<RunStatus | ''>('');
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [editing, setEditing] = useState<RunTableRow | null>(null);
@@ -46,7 +47,9 @@ export function RunsView() {
       <div className="view-header">
         <h1 id="runs-heading">Runs</h1>
         <p className="muted" aria-live="polite">
-          {shown.length === all.length ? `${all.length} runs` : `${shown.length} of ${all.length} runs shown`}
+          {shown.length === all.length
+            ? `${all.length} run${all.length === 1 ? '' : 's'}`
+            : `${shown.length} of ${all.length} run${all.length === 1 ? '' : 's'} shown`}
           {selectedIds.length > 0 && ` · ${selectedIds.length} selected`}
         </p>
       </div>

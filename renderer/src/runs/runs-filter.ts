@@ -54,6 +54,8 @@ const FIELDS: ReadonlyMap<string, Field> = new Map(
     valacc: (row) => numberText(row.bestValAcc),
     bestvalacc: (row) => numberText(row.bestValAcc),
     testacc: (row) => numberText(row.lastTestAcc),
+    // `parent:ID` (any prefix of the id): the runs forked from that run.
+    parent: (row) => row.parent?.runId,
   } satisfies Record<string, Field>),
 );
 
@@ -78,6 +80,7 @@ export const FILTER_KEYS = [
   'tag',
   'valAcc',
   'testAcc',
+  'parent',
 ];
 
 interface Condition {
@@ -108,6 +111,26 @@ function parseTerm(word: string): Term {
 export function unknownFilterKeys(text: string): string[] {
   const words = text.toLowerCase().match(TOKEN) ?? [];
   return words.map(parseTerm).flatMap((t) => (t.kind === 'unknown' ? [t.key] : []));
+}
+
+/**
+ * Comparisons that can match no run as written: `lr<abc` (< and > compare numbers). The filter field says
+ * so, rather than the table silently showing nothing. One sentence per problem, naming the setting.
+ */
+export function filterProblems(text: string): string[] {
+  const words = text.match(TOKEN) ?? [];
+  return words.flatMap((word) => {
+    const term = parseTerm(word.toLowerCase());
+    if (term.kind !== 'condition') return [];
+    const { operator } = term.condition;
+    if (operator !== '<' && operator !== '>' && operator !== '<=' && operator !== '>=') return [];
+    const match = CONDITION.exec(word);
+    const [key, value] = [match?.[1] ?? '', match?.[3] ?? ''];
+    if (numberOf(value) !== null) return [];
+    return [
+      `“${word}”: ${key} ${operator} needs a number (such as ${key}${operator}0.01), and “${value}” is not one.`,
+    ];
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RunEpochs } from '../../../common/api/contract';
 import { legendLabels, type CompareRun } from '../../../common/compare/differing-params';
 import { flattenParams } from '../../../common/config/flatten-params';
 import type { StoppingRunInput } from '../../../common/stopping/across-runs';
+import { defaultRuleFor } from './rule-choice';
 import { StoppingAcrossRuns } from './StoppingAcrossRuns';
 
 /** Compare's runs and epochs as the across-runs analysis takes them: labelled as in the comparison legend. */
@@ -29,5 +30,7 @@ export function CompareStopping({
   epochs: readonly RunEpochs[];
 }) {
   const inputs = useMemo(() => stoppingInputs(runs, epochs), [runs, epochs]);
-  return <StoppingAcrossRuns runs={inputs} />;
+  const hasValidation = inputs.some((run) => run.epochs.some((e) => e.valLoss !== null));
+  const initialRule = useMemo(() => defaultRuleFor(hasValidation), [hasValidation]);
+  return <StoppingAcrossRuns runs={inputs} initialRule={initialRule} />;
 }

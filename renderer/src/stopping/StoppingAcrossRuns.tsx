@@ -225,8 +225,12 @@ function StoppingRowsTable({ rows, axis }: { rows: readonly StoppingRow[]; axis:
             <th scope="col" className="num">
               Test acc kept
             </th>
-            <th scope="col" className="num" title="Test accuracy at the last epoch minus the one kept">
-              Test acc lost
+            <th
+              scope="col"
+              className="num"
+              title="Test accuracy of the epoch kept against the last epoch's: gained where stopping kept the better model, lost where it kept a worse one"
+            >
+              Test acc gained / lost
             </th>
           </tr>
         </thead>
@@ -249,8 +253,8 @@ function StoppingRowsTable({ rows, axis }: { rows: readonly StoppingRow[]; axis:
                 {row.epochsSaved}
               </td>
               <td className="num">{formatPercent(row.testAccAtResult)}</td>
-              <td className="num">
-                {row.testAccLost === null ? MISSING : `${(row.testAccLost * 100).toFixed(2)} pts`}
+              <td className="num" data-col="acc-change">
+                {testAccChangeText(row.testAccLost)}
               </td>
             </tr>
           ))}
@@ -258,4 +262,15 @@ function StoppingRowsTable({ rows, axis }: { rows: readonly StoppingRow[]; axis:
       </table>
     </div>
   );
+}
+
+/**
+ * What stopping did to test accuracy, in words that read right either way: "gained 0.40 pts" where the kept
+ * epoch tests better than the last (testAccLost < 0), "lost 1.20 pts" where it tests worse.
+ */
+export function testAccChangeText(testAccLost: number | null): string {
+  if (testAccLost === null) return MISSING;
+  const points = Math.abs(testAccLost * 100).toFixed(2);
+  if (points === '0.00') return 'no change';
+  return testAccLost < 0 ? `gained ${points} pts` : `lost ${points} pts`;
 }

@@ -29,6 +29,19 @@ export const RULE_KINDS: ReadonlyArray<{
 
 export const DEFAULT_RULE: StoppingRule = earlyStoppingSchema.parse({ rule: 'patience', patience: 10 });
 
+/**
+ * The rule a run's page starts on when the run was trained without one: Keras's patience 10 on the metric a
+ * grid ranks by (common/grid/results.ts defaultMonitor), validation loss where the run has a validation split,
+ * else training loss. Never a metric the run does not log.
+ */
+export function defaultRuleFor(hasValidation: boolean): StoppingRule {
+  return earlyStoppingSchema.parse({
+    rule: 'patience',
+    patience: 10,
+    monitor: hasValidation ? 'valLoss' : 'trainLoss',
+  });
+}
+
 export function choiceOf(rule: StoppingRule): RuleChoice {
   const value = rule.rule === 'patience' ? rule.patience : rule.rule === 'up' ? rule.strips : rule.alpha;
   return {

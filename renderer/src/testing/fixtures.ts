@@ -153,6 +153,7 @@ export function runRow(i: number, overrides: Partial<RunTableRow> = {}): RunTabl
     tags: i % 3 === 0 ? ['sweep'] : [],
     gridId: null,
     gridCell: null,
+    parent: null,
     modelKind: 'mlp',
     hyper: { hidden: '32', optimizer: 'momentum', lr: '0.05' },
     durationSeconds: 12 + i,
