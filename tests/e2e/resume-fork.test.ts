@@ -39,8 +39,9 @@ function lastLine<T>(stdout: string): T {
 
 /**
  * Many batches per epoch, dropout and momentum: a kill lands inside an epoch, and every stream matters. On
- * tfjs's CPU backend, whose kernels compute the same numbers whatever the process did before: on the wasm
- * backend a resumed MNIST run still differs from its twin in the 7th digit (README, "Resume and fork").
+ * tfjs's CPU backend, whose kernels compute the same numbers whatever the process did before; on the wasm
+ * backend with BLAS products too (a test below), while wasm's own kernels (WORKBENCH_BLAS=off) leave a resumed
+ * MNIST run 1e-7 from its twin (README, "How exact").
  */
 function config(epochs: number) {
   const base = smallMnistMlp({ name: 'resumable', epochs });
@@ -111,6 +112,28 @@ describe('resume, extend and fork', () => {
     const tooFew = workbench(['--db', ws.db, 'resume', short.runId, '--epochs', '3']);
     expect(tooFew.stderr.trim()).toMatch(/--epochs 3: run \w+ has logged 4 epochs already/);
     expect(show(ws.db, short.runId).status).toBe('completed');
+  });
+
+  it('on the wasm backend with its matrix products on BLAS (the default path here), an extension in a new process is exact too', () => {
+    const ws = tempWorkspace();
+    const wasm = (epochs: number) => ({
+      ...config(epochs),
+      backend: 'wasm',
+      model: { kind: 'mlp', hiddenUnits: [256], activation: 'relu', init: 'xavier' },
+    });
+    const short = lastLine<{ runId: string }>(
+      workbench(['--db', ws.db, 'run', ws.write('a.json', wasm(2)), '--json']).stdout,
+    );
+    const long = lastLine<{ runId: string }>(
+      workbench(['--db', ws.db, 'run', ws.write('b.json', wasm(4)), '--json']).stdout,
+    );
+    expect(workbench(['--db', ws.db, 'resume', short.runId, '--epochs', '4', '--json']).status).toBe(0);
+    const run = show(ws.db, short.runId) as Shown & {
+      backendReport: { chosen: string; matmul: { path: string } };
+    };
+    expect(run.backendReport.chosen).toBe('wasm');
+    expect(run.backendReport.matmul.path).toBe('blas');
+    expect(metrics(run.epochs)).toEqual(metrics(show(ws.db, long.runId).epochs));
   });
 
   it('an unchanged fork reproduces its parent; a changed one records its parent; shape changes are refused', () => {
