@@ -47,6 +47,7 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'grids.list': true,
   'grids.get': true,
   'grids.cancel': true,
+  'grids.pruneReplay': true,
   'grids.resume': true,
   'grids.slurm': true,
   'archives.export': true,

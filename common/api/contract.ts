@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunConfig } from '../config/run-config';
 import type { ArchiveImportResult, ArchiveManifest, ArchivePreview } from '../archive/manifest';
 import type { GridCheck, GridDetail, GridPresetInfo, GridSummary } from '../grid/types';
+import type { GridPruneReplay } from '../grid/pruning';
 import { slurmOptionsSchema, type SlurmGridResult } from '../grid/slurm';
 import { METRIC_NAMES } from '../types';
 import type { ModelSummary } from '../model/summary';
@@ -138,6 +139,11 @@ export const apiParamSchemas = {
   'grids.get': z.strictObject({ gridId, monitor: metric.optional() }),
   /** Cancels every queued and running cell; finished cells keep their results. */
   'grids.cancel': z.strictObject({ gridId }),
+  /**
+   * What a successive-halving or Hyperband setting would have done on a finished grid: its rungs' decisions,
+   * the epochs it saves, the winners and the regret (common/grid/pruning.ts). Stores nothing.
+   */
+  'grids.pruneReplay': z.strictObject({ gridId, pruning: z.unknown() }),
   /** Continues an unfinished grid: finished cells stay, pending and interrupted ones train. */
   'grids.resume': z.strictObject({ gridId }),
   /**
@@ -273,6 +279,7 @@ export interface ApiResults {
   'grids.list': GridSummary[];
   'grids.get': GridDetail;
   'grids.cancel': { cancelled: number };
+  'grids.pruneReplay': GridPruneReplay;
   'grids.resume': { gridId: string; pending: number };
   'grids.slurm': SlurmGridResult;
   'archives.export': {

@@ -4,6 +4,7 @@ import { APP_VERSION } from '../build-info';
 import { ApiInputError } from '../services/errors';
 import type { ConfigCheckContext } from '../services/config-check';
 import { planGrid } from '../services/grid-planner';
+import { replayGridPruning } from '../services/grid-prune-replay';
 import { getGridDetail, listGridSummaries } from '../services/grid-report';
 import { listGridPresetInfos } from '../services/presets';
 import type { RunQueue } from '../services/run-queue';
@@ -28,6 +29,7 @@ type GridHandlers = Pick<
   | 'grids.list'
   | 'grids.get'
   | 'grids.cancel'
+  | 'grids.pruneReplay'
   | 'grids.resume'
   | 'grids.slurm'
 >;
@@ -61,6 +63,8 @@ export function createGridHandlers(deps: GridHandlerDeps): GridHandlers {
     'grids.list': () => listGridSummaries(store, workers()),
     'grids.get': ({ gridId, monitor }) => getGridDetail(store, gridId, workers(), monitor),
     'grids.cancel': ({ gridId }) => ({ cancelled: queue().cancelGrid(gridId) }),
+    // Reads only: a replay works on a read-only store too.
+    'grids.pruneReplay': ({ gridId, pruning }) => replayGridPruning(store, gridId, pruning),
     'grids.resume': ({ gridId }) => ({ gridId, pending: queue().resumeGrid(gridId) }),
     // The same checked grid, handed to Slurm: stored here as Slurm's, trained by the cluster's array tasks.
     'grids.slurm': ({ spec, options }) => {

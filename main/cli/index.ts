@@ -113,21 +113,25 @@ program
 program
   .command('grid')
   .description(
-    'run a hyperparameter grid (here, or with --slurm as a Slurm array job), or: grid show|resume|cancel ID, grid collect|resubmit DIR',
+    'run a hyperparameter grid (here, or with --slurm as a Slurm array job), or: grid show|resume|cancel|prune-replay ID, grid collect|resubmit DIR',
   )
   .argument(
     '<grid>',
-    'a grid JSON file or a bundled grid preset (e5-grid-l2), or show, resume, cancel, collect, resubmit',
+    'a grid JSON file or a bundled grid preset (e5-grid-l2), or show, resume, cancel, prune-replay, collect, resubmit',
   )
   .argument(
     '[id]',
-    'with show, resume or cancel: a grid id or a unique prefix of one; with collect or resubmit: the job folder',
+    'with show, resume, cancel or prune-replay: a grid id or a unique prefix of one; with collect or resubmit: the job folder',
   )
   .option(
     '--json',
-    'run/resume: one JSON line per finished cell, then {"gridId", "status"}; show: the grid as JSON',
+    'run/resume: one JSON line per finished cell, then {"gridId", "status"}; show, prune-replay: as JSON',
   )
   .option('--csv', 'show: the results table as CSV')
+  .option(
+    '--pruning <json>',
+    'prune-replay: {"kind": "successive-halving"|"hyperband", "monitor", "minEpochs", "reductionFactor"}',
+  )
   .option('--monitor <metric>', 'rank cells by this metric at its best epoch (default valLoss, or trainLoss)')
   .option('--workers <n>', 'training workers (default: one per core)', positiveInteger('--workers'))
   .option(

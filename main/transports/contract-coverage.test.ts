@@ -49,6 +49,7 @@ const PARAMS: Record<ApiMethodName, unknown> = {
   'grids.list': {},
   'grids.get': { gridId: 'no-such-grid' },
   'grids.cancel': { gridId: 'no-such-grid' },
+  'grids.pruneReplay': { gridId: 'no-such-grid', pruning: {} },
   'grids.resume': { gridId: 'no-such-grid' },
   'grids.slurm': { spec: { name: 'incomplete' } },
   'archives.export': { selection: { tag: 'no-such-tag' } },

@@ -22,8 +22,11 @@ import {
   gridTaskCommand,
   type GridSlurmOptions,
 } from './grid-slurm';
+import { gridPruneReplayCommand } from './grid-prune-replay';
 
 export interface GridOptions extends GridSlurmOptions {
+  /** prune-replay: the successive-halving or Hyperband setting, as JSON. */
+  pruning?: string;
   json?: boolean;
   csv?: boolean;
   monitor?: string;
@@ -33,7 +36,8 @@ export interface GridOptions extends GridSlurmOptions {
 }
 
 /**
- * `workbench grid GRID.json [--slurm] | show ID | resume ID | cancel ID | collect DIR | resubmit DIR`, and
+ * `workbench grid GRID.json [--slurm] | show ID | resume ID | cancel ID | prune-replay ID | collect DIR |
+ * resubmit DIR`, and
  * `grid task DIR`, which each Slurm array task runs. Returns the exit code.
  */
 export async function gridCommand(
@@ -48,6 +52,8 @@ export async function gridCommand(
       return gridResumeCommand(requireId(target, id), options);
     case 'cancel':
       return gridCancelCommand(requireId(target, id), options);
+    case 'prune-replay':
+      return gridPruneReplayCommand(requireId(target, id), options);
     case 'collect':
       return gridCollectCommand(requireDir(target, id), options);
     case 'resubmit':

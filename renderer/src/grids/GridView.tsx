@@ -32,6 +32,7 @@ import { stoppingRows } from '../../../common/stopping/across-runs';
 import { earlyStoppingSchema, type StoppingRule } from '../../../common/stopping/rule-schema';
 import { ruleLabel } from '../../../common/stopping/rule-text';
 import { gridStoppingInputs } from './grid-stopping-data';
+import { GridPruning } from './GridPruning';
 import { GridStopping } from './GridStopping';
 import { analysisMeasure, stoppingMeasure, type HeatmapColour } from './heatmap-measure';
 import { useGridEpochs } from './use-grid-epochs';
@@ -238,6 +239,7 @@ function GridPage({ grid, onMonitorChange, onChanged, refreshError }: GridPagePr
         rule={stopping.rule}
         onRuleChange={stopping.setRule}
       />
+      <GridPruning grid={grid} />
     </section>
   );
 }

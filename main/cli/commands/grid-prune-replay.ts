@@ -1,0 +1,79 @@
+import { UserInputError } from '../../../common/errors';
+import { describeCell } from '../../../common/grid/expand';
+import type { GridPruneReplay } from '../../../common/grid/pruning';
+import { METRIC_TEXT } from '../../../common/stopping/monitor';
+import { replayGridPruning } from '../../services/grid-prune-replay';
+import { ApiInputError, ConflictError, NotFoundError } from '../../services/errors';
+import type { GlobalOptions } from '../context';
+import { openContext } from '../context';
+import { fmt, pct, printJson, printTable } from '../output';
+
+export interface PruneReplayOptions extends GlobalOptions {
+  pruning?: string;
+  json?: boolean;
+}
+
+/**
+ * `workbench grid prune-replay GRID_ID --pruning '<json>' [--json]`: what successive halving or Hyperband
+ * would have done on a finished grid, from its logged epochs. Reads only. Returns the exit code.
+ */
+export function gridPruneReplayCommand(id: string, options: PruneReplayOptions): number {
+  if (options.pruning === undefined) {
+    throw new UserInputError(
+      `grid prune-replay: expected --pruning '<json>', e.g. '{"kind": "successive-halving", "monitor": "valLoss", ` +
+        `"minEpochs": 2, "reductionFactor": 3}'`,
+    );
+  }
+  const { store } = openContext(options);
+  try {
+    const grid = store.grids.findGrid(id);
+    if (!grid) throw new UserInputError(`${id}: no grid with this id (see \`workbench grids\`)`);
+    let replay: GridPruneReplay;
+    try {
+      replay = replayGridPruning(store, grid.id, options.pruning);
+    } catch (error) {
+      if (error instanceof ApiInputError || error instanceof ConflictError || error instanceof NotFoundError)
+        throw new UserInputError(error.message);
+      throw error;
+    }
+    if (options.json) {
+      printJson(replay);
+      return 0;
+    }
+    const cells = store.grids.cells(grid.id);
+    const name = (index: number | null) => {
+      if (index === null) return '—';
+      const cell = cells.find((c) => c.index === index);
+      return cell ? `${index} (${describeCell(grid.axes, cell.values)})` : String(index);
+    };
+    const { pruning } = replay;
+    process.stdout.write(
+      `Grid ${grid.id}  ${grid.name}\n` +
+        `pruning  ${pruning.kind}, r = ${pruning.minEpochs}, η = ${pruning.reductionFactor}, ` +
+        `monitor ${METRIC_TEXT[pruning.monitor]} at the rung's epoch; R = ${replay.fullEpochs} epochs\n`,
+    );
+    printTable(
+      ['bracket', 'rung epoch', 'kept', 'pruned', 'ended before', 'rank ρ (rung vs final best)'],
+      replay.rungs.map((r, i) => [
+        String(r.bracket),
+        String(r.epoch),
+        r.kept.join(' ') || '—',
+        r.pruned.join(' ') || '—',
+        r.endedBefore.join(' ') || '—',
+        replay.rankCorrelation[i].rho === null ? '—' : fmt(replay.rankCorrelation[i].rho!),
+      ]),
+    );
+    const regret = replay.regret;
+    process.stdout.write(
+      `epochs   ${replay.epochsTrained} trained of the full grid's ${replay.epochsFull} (saves ${pct(replay.saved)})\n` +
+        `winner   ${name(replay.winner)}; the full grid's: ${name(replay.fullWinner)}` +
+        `${replay.winner === replay.fullWinner ? ' (the same cell)' : ''}\n` +
+        `regret   test accuracy ${regret.testAcc === null ? '—' : pct(regret.testAcc)}, validation loss ` +
+        `${regret.valLoss === null ? '—' : fmt(regret.valLoss)} (the full winner's best against the pruned winner's; ` +
+        `> 0: pruning lost that much)\n`,
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}

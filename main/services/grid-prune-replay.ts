@@ -1,0 +1,50 @@
+import { parsePruning, replayPruning, type GridPruneReplay } from '../../common/grid/pruning';
+import { UserInputError } from '../../common/errors';
+import type { RunStore } from '../store/run-store';
+import { ApiInputError, ConflictError, NotFoundError } from './errors';
+
+/**
+ * What a pruning setting would have done on a finished grid: the grid's logged epochs handed to the pure
+ * replay (common/grid/pruning.ts). Refused, with one line and nothing stored: a grid still training (its
+ * curves are not all there), cells planned for different numbers of epochs (there is no one R), a setting the
+ * grid cannot run.
+ */
+export function replayGridPruning(store: RunStore, gridId: string, rawPruning: unknown): GridPruneReplay {
+  const grid = store.grids.getGrid(gridId);
+  if (!grid) throw new NotFoundError(`no grid with id ${gridId}`);
+  const cells = store.grids.cells(grid.id);
+  const unfinished = cells.filter(
+    (c) => c.status === 'pending' || c.status === 'queued' || c.status === 'running',
+  );
+  if (unfinished.length > 0) {
+    throw new ConflictError(
+      `grid ${grid.id.slice(0, 8)} has ${unfinished.length} cell${unfinished.length === 1 ? '' : 's'} still to ` +
+        `train: a replay needs every epoch of a finished grid`,
+    );
+  }
+  const planned = new Set(cells.map((c) => c.epochsPlanned));
+  if (planned.size !== 1) {
+    throw new ConflictError(
+      `grid ${grid.id.slice(0, 8)}: its cells are planned for ${[...planned].sort((a, b) => a - b).join(', ')} ` +
+        `epochs; pruning needs one number of full epochs (training.epochs the same in every cell)`,
+    );
+  }
+  const [fullEpochs] = planned;
+  const epochs = store.grids.cellEpochs(grid.id);
+  try {
+    const pruning = parsePruning(rawPruning);
+    const replay = replayPruning(
+      pruning,
+      cells.map((c) => ({ index: c.index, epochs: c.runId ? (epochs.get(c.runId) ?? []) : [] })),
+      fullEpochs,
+    );
+    return { gridId: grid.id, ...replay };
+  } catch (error) {
+    if (error instanceof UserInputError) {
+      const path = /^(pruning(?:\.\w+)?)/.exec(error.message)?.[1] ?? 'pruning';
+      const message = error.message.slice(error.message.startsWith(`${path}: `) ? path.length + 2 : 0);
+      throw new ApiInputError([{ path, message }], error.message);
+    }
+    throw error;
+  }
+}

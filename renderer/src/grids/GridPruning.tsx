@@ -1,0 +1,324 @@
+import { useCallback, useId, useMemo, useState } from 'react';
+import {
+  halvingRungs,
+  PRUNING_KINDS,
+  type GridPruneReplay,
+  type PruningKind,
+  type PruningSpec,
+} from '../../../common/grid/pruning';
+import type { GridDetail } from '../../../common/grid/types';
+import { METRIC_TEXT } from '../../../common/stopping/monitor';
+import { METRIC_NAMES, type MetricName } from '../../../common/types';
+import type { PlotColors } from '../charts/plot-theme';
+import { PlotlyChart } from '../charts/PlotlyChart';
+import { useClient } from '../client/client-context';
+import { errorMessage } from '../client/errors';
+import { formatPercent } from '../common/format';
+import {
+  cellLabel,
+  pruningLabel,
+  rungBarLayout,
+  rungBarTraces,
+  tradeoffLayout,
+  tradeoffTraces,
+} from './pruning-chart-data';
+
+const KIND_TEXT: Record<PruningKind, string> = {
+  'successive-halving': 'Successive halving',
+  hyperband: 'Hyperband',
+};
+
+/** The full epochs of a grid whose cells all plan the same number, else null (pruning needs one R). */
+export function fullEpochsOf(grid: GridDetail): number | null {
+  const planned = new Set(grid.results.map((r) => r.epochsPlanned));
+  return planned.size === 1 ? [...planned][0] : null;
+}
+
+/** A few settings worth comparing on a grid of R epochs: successive halving and Hyperband, η 2 and 3. */
+export function commonSettings(monitor: MetricName, fullEpochs: number, cells: number): PruningSpec[] {
+  const out: PruningSpec[] = [];
+  for (const reductionFactor of [2, 3]) {
+    if (reductionFactor > cells) continue;
+    for (const minEpochs of [1, 2, 4]) {
+      if (minEpochs >= fullEpochs || halvingRungs(minEpochs, reductionFactor, fullEpochs).length === 0)
+        continue;
+      out.push({ kind: 'successive-halving', monitor, minEpochs, reductionFactor });
+    }
+    out.push({ kind: 'hyperband', monitor, minEpochs: 1, reductionFactor });
+  }
+  return out;
+}
+
+/**
+ * The grid view's Pruning section: what successive halving or Hyperband would have done on this finished
+ * grid, from its logged epochs (`grids.pruneReplay`): each rung's decision, the cells as bars to the epoch
+ * each would reach, the epochs saved against the full grid, whether the eventual best cell survives, and every
+ * setting tried so far on one chart of epochs saved against accuracy lost, to choose a setting on evidence.
+ */
+export function GridPruning({ grid }: { grid: GridDetail }) {
+  const id = useId();
+  const client = useClient();
+  const fullEpochs = fullEpochsOf(grid);
+  const finished = grid.status !== 'running' && grid.results.every((r) => r.status !== 'pending');
+  const [kind, setKind] = useState<PruningKind>('successive-halving');
+  const [monitor, setMonitor] = useState<MetricName>(grid.monitor);
+  const [minEpochs, setMinEpochs] = useState(() => String(Math.max(1, Math.floor((fullEpochs ?? 2) / 9))));
+  const [eta, setEta] = useState('3');
+  const [replays, setReplays] = useState<GridPruneReplay[]>([]);
+  const [shownIndex, setShownIndex] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const replay = useCallback(
+    async (settings: readonly PruningSpec[]) => {
+      setBusy(true);
+      setError(null);
+      try {
+        const answers: GridPruneReplay[] = [];
+        for (const pruning of settings)
+          answers.push(await client.call('grids.pruneReplay', { gridId: grid.id, pruning }));
+        // The latest first; a setting replayed again replaces its earlier answer.
+        const key = (r: GridPruneReplay) => JSON.stringify(r.pruning);
+        const keys = new Set(answers.map(key));
+        setReplays((current) => [...answers, ...current.filter((c) => !keys.has(key(c)))]);
+        setShownIndex(0);
+      } catch (e) {
+        setError(errorMessage(e));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [client, grid.id],
+  );
+
+  const submit = () =>
+    void replay([{ kind, monitor, minEpochs: Number(minEpochs), reductionFactor: Number(eta) }]);
+  const shown = replays[shownIndex] ?? null;
+
+  return (
+    <section className="panel grid-pruning" aria-labelledby={`${id}-heading`} data-testid="grid-pruning">
+      <div className="panel-header">
+        <h2 id={`${id}-heading`}>Pruning</h2>
+        <p className="muted">
+          What successive halving or Hyperband would have done here, replayed on the epochs every cell logged.
+        </p>
+      </div>
+      {!finished || fullEpochs === null ? (
+        <p className="hint" data-testid="pruning-unavailable">
+          {!finished
+            ? 'A replay needs every epoch of a finished grid: it is offered once every cell has ended.'
+            : 'The cells are planned for different numbers of epochs: pruning needs one number of full epochs.'}
+        </p>
+      ) : (
+        <>
+          <form
+            className="toolbar pruning-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              submit();
+            }}
+          >
+            <label>
+              Kind{' '}
+              <select
+                value={kind}
+                onChange={(e) => setKind(e.target.value as PruningKind)}
+                data-testid="pruning-kind"
+              >
+                {PRUNING_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {KIND_TEXT[k]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Monitor{' '}
+              <select
+                value={monitor}
+                onChange={(e) => setMonitor(e.target.value as MetricName)}
+                data-testid="pruning-monitor"
+              >
+                {METRIC_NAMES.map((m) => (
+                  <option key={m} value={m}>
+                    {METRIC_TEXT[m]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              First rung r (epochs){' '}
+              <input
+                type="number"
+                min={1}
+                step={1}
+                value={minEpochs}
+                onChange={(e) => setMinEpochs(e.target.value)}
+                data-testid="pruning-min-epochs"
+                className="narrow"
+              />
+            </label>
+            <label>
+              η{' '}
+              <input
+                type="number"
+                min={2}
+                step="any"
+                value={eta}
+                onChange={(e) => setEta(e.target.value)}
+                data-testid="pruning-eta"
+                className="narrow"
+              />
+            </label>
+            <button type="submit" disabled={busy} data-testid="pruning-replay">
+              Replay
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void replay(commonSettings(monitor, fullEpochs, grid.results.length))}
+              data-testid="pruning-common"
+            >
+              Compare common settings
+            </button>
+          </form>
+          <p className="hint">
+            Full epochs R = {fullEpochs} (training.epochs). At each rung every surviving cell is ranked by{' '}
+            {METRIC_TEXT[monitor]} at the rung&apos;s epoch and the best 1/η go on (ties by cell index): the
+            same decisions a live pruned grid of this setting makes, on any number of workers.
+          </p>
+          {error && (
+            <p className="error-text" role="alert" data-testid="pruning-error">
+              {error}
+            </p>
+          )}
+          {shown && <ReplayResult grid={grid} replay={shown} />}
+          {replays.length > 1 && (
+            <SettingsTried replays={replays} shownIndex={shownIndex} onShow={setShownIndex} />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function ReplayResult({ grid, replay }: { grid: GridDetail; replay: GridPruneReplay }) {
+  const traces = useCallback((colors: PlotColors) => rungBarTraces(grid, replay, colors), [grid, replay]);
+  const layout = useMemo(() => rungBarLayout(grid, replay), [grid, replay]);
+  const same = replay.winner === replay.fullWinner;
+  return (
+    <div data-testid="pruning-result">
+      <h3>{pruningLabel(replay.pruning)}</h3>
+      <dl className="facts">
+        <div className="fact-pair">
+          <dt>Epochs</dt>
+          <dd data-testid="pruning-saved">
+            {replay.epochsTrained} trained of the full grid&apos;s {replay.epochsFull}: saves{' '}
+            {formatPercent(replay.saved)}
+          </dd>
+        </div>
+        <div className="fact-pair">
+          <dt>Winner</dt>
+          <dd data-testid="pruning-winner">
+            {cellLabel(grid, replay.winner)}
+            {same
+              ? ', the full grid’s winner too'
+              : `; the full grid’s: ${cellLabel(grid, replay.fullWinner)}`}
+          </dd>
+        </div>
+        <div className="fact-pair">
+          <dt>Cost</dt>
+          <dd data-testid="pruning-regret">
+            test accuracy {replay.regret.testAcc === null ? '—' : formatPercent(replay.regret.testAcc)} lost,
+            validation loss {replay.regret.valLoss === null ? '—' : replay.regret.valLoss.toPrecision(3)}{' '}
+            higher (the pruned winner&apos;s best epoch against the full winner&apos;s)
+          </dd>
+        </div>
+      </dl>
+      <PlotlyChart
+        data={traces}
+        layout={layout}
+        label="Each cell as a bar to the epoch it would reach; the rungs as dotted lines"
+        className="pruning-chart"
+      />
+      <table className="data-table" data-testid="pruning-rungs">
+        <thead>
+          <tr>
+            <th scope="col">Bracket</th>
+            <th scope="col">Rung epoch</th>
+            <th scope="col">Go on</th>
+            <th scope="col">Pruned</th>
+            <th scope="col">Ended before</th>
+            <th scope="col">Rank ρ, rung vs final best</th>
+          </tr>
+        </thead>
+        <tbody>
+          {replay.rungs.map((rung, i) => (
+            <tr key={`${rung.bracket}-${rung.epoch}`} data-testid="pruning-rung">
+              <td>{rung.bracket}</td>
+              <td>{rung.epoch}</td>
+              <td>{rung.kept.join(', ') || '—'}</td>
+              <td>{rung.pruned.join(', ') || '—'}</td>
+              <td>{rung.endedBefore.join(', ') || '—'}</td>
+              <td>{replay.rankCorrelation[i]?.rho?.toFixed(2) ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SettingsTried({
+  replays,
+  shownIndex,
+  onShow,
+}: {
+  replays: readonly GridPruneReplay[];
+  shownIndex: number;
+  onShow: (index: number) => void;
+}) {
+  const traces = useCallback((colors: PlotColors) => tradeoffTraces(replays, colors), [replays]);
+  const layout = useMemo(() => tradeoffLayout(), []);
+  return (
+    <div data-testid="pruning-settings">
+      <h3>Settings tried</h3>
+      <PlotlyChart
+        data={traces}
+        layout={layout}
+        label="Epochs saved against test accuracy lost, one point per setting tried"
+        className="pruning-tradeoff"
+      />
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Setting</th>
+            <th scope="col">Saves</th>
+            <th scope="col">Test acc lost</th>
+            <th scope="col">Same winner</th>
+            <th scope="col" aria-label="Show" />
+          </tr>
+        </thead>
+        <tbody>
+          {replays.map((r, i) => (
+            <tr key={JSON.stringify(r.pruning)} data-testid="pruning-setting">
+              <td>{pruningLabel(r.pruning)}</td>
+              <td>{formatPercent(r.saved)}</td>
+              <td>{r.regret.testAcc === null ? '—' : formatPercent(r.regret.testAcc)}</td>
+              <td>{r.winner === r.fullWinner ? 'yes' : 'no'}</td>
+              <td>
+                {i === shownIndex ? (
+                  <span className="muted">shown</span>
+                ) : (
+                  <button type="button" className="link-button" onClick={() => onShow(i)}>
+                    Show
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
