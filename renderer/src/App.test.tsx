@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from './App';
 import { THEME_STORAGE_KEY } from './common/theme';
@@ -30,6 +30,37 @@ describe('App shell', () => {
     expect(screen.getByTestId('nav-compare').getAttribute('href')).toBe('#/compare');
     expect((await screen.findByTestId('status-line')).textContent).toContain('Backend wasm');
     expect(screen.getByTestId('status-line').textContent).toContain('transport http');
+  });
+
+  it('says when an address names no page, and shows the runs', async () => {
+    window.location.hash = '#/datasets';
+    render(<App client={client()} />);
+    await screen.findByText('only run');
+    expect(screen.getByTestId('route-not-found').textContent).toBe(
+      'There is no page at #/datasets: showing the runs instead.',
+    );
+    window.location.hash = '#/runs';
+    await waitFor(() => expect(screen.queryByTestId('route-not-found')).toBeNull());
+  });
+
+  it('says where wasm’s matrix products run, as workbench doctor does', async () => {
+    const blas = {
+      ...APP_INFO,
+      backend: {
+        ...APP_INFO.backend,
+        matmul: {
+          path: 'blas' as const,
+          reason: 'BLAS addon native/blas/build/Release/workbench_blas.node',
+          library: 'OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH (core SkylakeX, 1 thread)',
+        },
+      },
+    };
+    render(<App client={new FakeWorkbench({ 'app.info': () => blas, 'runs.list': () => [] })} />);
+    await waitFor(() =>
+      expect(screen.getByTestId('status-line').textContent).toMatch(
+        /^Backend wasm \(wasm 4\.22\.0\), matrix products on BLAS \(OpenBLAS 0\.3\.21\) · transport http/,
+      ),
+    );
   });
 
   it('toggles the theme and remembers the choice', async () => {

@@ -44,8 +44,8 @@ function Shell() {
         ? `grid:${route.gridId}`
         : route.name === 'new' && route.fork
           ? `fork:${route.fork.runId}:${route.fork.epoch}`
-          : route.name === 'runs' && route.filter
-            ? `runs:${route.filter}`
+          : route.name === 'runs' && (route.filter || route.notFound)
+            ? `runs:${route.filter ?? ''}:${route.notFound ?? ''}`
             : route.name;
   const firstView = useRef(true);
   // After navigating, keyboard and screen-reader users continue at the new view, not at the old link.
@@ -76,7 +76,16 @@ function Shell() {
 function View({ route }: { route: Route }) {
   switch (route.name) {
     case 'runs':
-      return <RunsView initialFilter={route.filter} />;
+      return (
+        <>
+          {route.notFound && (
+            <p className="hint-box not-found" role="alert" data-testid="route-not-found">
+              There is no page at <code>{route.notFound}</code>: showing the runs instead.
+            </p>
+          )}
+          <RunsView initialFilter={route.filter} />
+        </>
+      );
     case 'new':
       return <NewRunView fork={route.fork} />;
     case 'run':

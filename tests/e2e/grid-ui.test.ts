@@ -211,6 +211,22 @@ describe('grids in the browser UI', () => {
     expect(await page.getByTestId('importance-seeds').innerText()).toMatch(/One seed per point/);
     await page.locator('.heatmap-table summary').click();
     await page.getByTestId('grid-results').scrollIntoViewIfNeeded();
+    // At 1440 px every column header reads in full ("Best epoc" once did).
+    const clipped = await page.locator('[data-testid="grid-results"] thead th').evaluateAll((ths) =>
+      ths
+        // The selection column's header is a checkbox with a label for screen readers only.
+        .filter((th) => th.getAttribute('data-column') !== 'select')
+        .filter((th) => {
+          // The text's own width against the room the cell gives it (a button clips without overflowing).
+          const range = document.createRange();
+          range.selectNodeContents(th);
+          const style = getComputedStyle(th);
+          const room = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          return range.getBoundingClientRect().width > room + 0.5;
+        })
+        .map((th) => th.textContent),
+    );
+    expect(clipped).toEqual([]);
     await screenshot('grid');
     await screenshot('grid-full', true);
   });

@@ -189,7 +189,8 @@ export function resultColumns(
     {
       id: 'bestEpoch',
       header: 'Best epoch',
-      size: 84,
+      // Room for the header and its sort mark at 1440 px.
+      size: 104,
       accessorFn: (row) => meanSd(row.cells.map((c) => c.bestEpoch))?.mean,
       sortUndefined: 'last',
       cell: ({ row }) => <span className="num">{bestEpochText(row.original)}</span>,

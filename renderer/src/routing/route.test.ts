@@ -29,7 +29,10 @@ describe('routes', () => {
     expect(parseRoute('#/grids/new')).toEqual({ name: 'new-grid' });
     expect(parseRoute('#/grids/g-12')).toEqual({ name: 'grid', gridId: 'g-12' });
     expect(parseRoute('#/archives')).toEqual({ name: 'archives' });
-    expect(parseRoute('#/nowhere')).toEqual({ name: 'runs' });
+    // An address that names no view shows the runs, and says which address it was.
+    expect(parseRoute('#/nowhere')).toEqual({ name: 'runs', notFound: '#/nowhere' });
+    expect(parseRoute('#/datasets?x=1')).toEqual({ name: 'runs', notFound: '#/datasets?x=1' });
+    expect(parseRoute('#/')).toEqual({ name: 'runs' });
   });
 
   it('round-trips through hrefs', () => {

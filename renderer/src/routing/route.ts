@@ -2,8 +2,11 @@ import { parseEpochChoice, type EpochChoice } from '../../../common/checkpoints/
 
 /** The views, addressed by the URL hash so that reloads, back/forward and bookmarks work in both transports. */
 export type Route =
-  /** `filter`: the Runs filter's text, e.g. `parent:ID` from a run's lineage. */
-  | { name: 'runs'; filter?: string }
+  /**
+   * `filter`: the Runs filter's text, e.g. `parent:ID` from a run's lineage. `notFound`: the address asked
+   * for, when it names no view (the runs are shown instead, and say so).
+   */
+  | { name: 'runs'; filter?: string; notFound?: string }
   /** `fork`: New run in fork mode, on that run's config, continuing from its checkpoint at `epoch`. */
   | { name: 'new'; fork?: { runId: string; epoch: EpochChoice } }
   | { name: 'run'; runId: string }
@@ -38,7 +41,8 @@ export function parseRoute(hash: string): Route {
   if (grid) return { name: 'grid', gridId: decodeURIComponent(grid[1]) };
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run) return { name: 'run', runId: decodeURIComponent(run[1]) };
-  return { name: 'runs' };
+  if (path === '' || path === '/runs') return { name: 'runs' };
+  return { name: 'runs', notFound: `#${raw}` };
 }
 
 export function routeHref(route: Route): string {
