@@ -173,6 +173,11 @@ describe('bad input: one line naming the field', () => {
     expect(() => replayPruning(parsePruning({ ...base, reductionFactor: 4 }), grid, 3)).toThrow(
       "pruning.reductionFactor: 4 is more than the grid's 3 cells: the first rung would keep one cell of fewer than η",
     );
+    expect(() =>
+      replayPruning(parsePruning({ ...base, kind: 'hyperband', reductionFactor: 2, minEpochs: 2 }), grid, 3),
+    ).toThrow(
+      /^pruning\.minEpochs: Hyperband with r = 2 and η = 2 has a single bracket without rungs on 3 epochs/,
+    );
     const noValidation = grid.map((c) => ({ ...c, epochs: c.epochs.map((e) => ({ ...e, valLoss: null })) }));
     expect(() => replayPruning(parsePruning(base), noValidation, 3)).toThrow(
       'pruning.monitor: valLoss (validation loss) is never logged by these cells (the split it needs is empty)',

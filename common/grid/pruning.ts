@@ -62,6 +62,16 @@ export function pruningIssues(spec: PruningSpec, fullEpochs: number, cells: numb
         `(training.epochs): no rung would sit before the end`,
     );
   }
+  if (
+    spec.kind === 'hyperband' &&
+    spec.minEpochs < fullEpochs &&
+    Math.floor(Math.log(fullEpochs / spec.minEpochs) / Math.log(spec.reductionFactor) + 1e-9) === 0
+  ) {
+    issues.push(
+      `pruning.minEpochs: Hyperband with r = ${spec.minEpochs} and η = ${spec.reductionFactor} has a single ` +
+        `bracket without rungs on ${fullEpochs} epochs (R/r is below η): it would prune nothing; lower r or η`,
+    );
+  }
   if (cells < spec.reductionFactor) {
     issues.push(
       `pruning.reductionFactor: ${spec.reductionFactor} is more than the grid's ${cells} cell${cells === 1 ? '' : 's'}: ` +
@@ -85,8 +95,8 @@ export function halvingRungs(minEpochs: number, eta: number, fullEpochs: number)
 /**
  * Hyperband's brackets (Li et al. 2018, Algorithm 1) with the resource counted in units of r = minEpochs:
  * s_max = ⌊log_η(R/r)⌋, B = (s_max + 1)·R/r; bracket s starts n_s = ⌈B/(R/r) · η^s/(s + 1)⌉ cells at
- * R·η^(−s) epochs and halves them at R·η^(−s)·η^i, i = 0…s − 1. Bracket s_max is successive halving from r;
- * bracket 0 trains every one of its cells to R.
+ * R·η^(−s) epochs and halves them at R·η^(−s)·η^i, i = 0…s − 1. Bracket s_max starts at R·η^(−s_max), which
+ * is r only where R/r is a power of η; bracket 0 trains every one of its cells to R.
  */
 export function hyperbandBrackets(minEpochs: number, eta: number, fullEpochs: number): Bracket[] {
   const units = fullEpochs / minEpochs;

@@ -13,9 +13,8 @@ export function replayGridPruning(store: RunStore, gridId: string, rawPruning: u
   const grid = store.grids.getGrid(gridId);
   if (!grid) throw new NotFoundError(`no grid with id ${gridId}`);
   const cells = store.grids.cells(grid.id);
-  const unfinished = cells.filter(
-    (c) => c.status === 'pending' || c.status === 'queued' || c.status === 'running',
-  );
+  // Interrupted cells are unfinished too: `grid resume` trains them on, and their curves are cut short.
+  const unfinished = cells.filter((c) => ['pending', 'queued', 'running', 'interrupted'].includes(c.status));
   if (unfinished.length > 0) {
     throw new ConflictError(
       `grid ${grid.id.slice(0, 8)} has ${unfinished.length} cell${unfinished.length === 1 ? '' : 's'} still to ` +

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GridPruneReplay } from '../../common/grid/pruning';
 import { replayPruning } from '../../common/grid/pruning';
 import type { EpochMetrics } from '../../common/types';
+import Database from 'better-sqlite3';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../support/browser';
@@ -137,6 +138,20 @@ describe('grid prune-replay', () => {
     );
     expect(refused({ ...sha, reductionFactor: 7 })).toMatch(
       /^workbench: pruning\.reductionFactor: 7 is more than the grid's 6 cells/,
+    );
+    // A cell cut short by a crash is not a finished cell: `grid resume` would train it on.
+    const copy = `${ws.db}.interrupted.db`;
+    copyFileSync(ws.db, copy);
+    const conn = new Database(copy);
+    conn
+      .prepare(
+        `UPDATE runs SET status = 'interrupted' WHERE id = (SELECT run_id FROM grid_cells WHERE grid_id = ? AND idx = 0)`,
+      )
+      .run(gridId);
+    conn.close();
+    const cut = workbench(['--db', copy, 'grid', 'prune-replay', gridId, '--pruning', JSON.stringify(sha)]);
+    expect(cut.stderr.trim()).toMatch(
+      /^workbench: grid \w+ has 1 cell still to train: a replay needs every epoch/,
     );
     const missing = workbench(['--db', ws.db, 'grid', 'prune-replay', gridId]);
     expect(missing.stderr).toMatch(/^workbench: grid prune-replay: expected --pruning '<json>'/);

@@ -31,7 +31,13 @@ export async function serveWorkbench(
   child.stdout.on('data', (c: string) => (out += c));
   child.stderr.on('data', (c: string) => (out += c));
   // 'close', not 'exit': the output a process wrote before it exited may still be on its way after 'exit'.
-  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  let closed = false;
+  const exited = new Promise<number | null>((res) =>
+    child.on('close', (code) => {
+      closed = true;
+      res(code);
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
       const match = /Experiment Workbench: (http\S+)/.exec(out);
@@ -63,7 +69,7 @@ export async function serveWorkbench(
           if (pattern.test(out)) {
             clearInterval(look);
             resolve(out);
-          } else if (child.exitCode !== null || Date.now() - started > timeoutMs) {
+          } else if (closed || Date.now() - started > timeoutMs) {
             clearInterval(look);
             reject(new Error(`workbench serve never printed ${String(pattern)}: ${out}`));
           }

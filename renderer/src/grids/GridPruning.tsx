@@ -44,7 +44,9 @@ export function commonSettings(monitor: MetricName, fullEpochs: number, cells: n
         continue;
       out.push({ kind: 'successive-halving', monitor, minEpochs, reductionFactor });
     }
-    out.push({ kind: 'hyperband', monitor, minEpochs: 1, reductionFactor });
+    // Hyperband needs R/r ≥ η for a bracket with a rung.
+    if (fullEpochs >= reductionFactor)
+      out.push({ kind: 'hyperband', monitor, minEpochs: 1, reductionFactor });
   }
   return out;
 }
@@ -202,6 +204,25 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
   );
 }
 
+/** Signed so it reads right: a negative loss of accuracy is a gain (the monitor ranked by another metric). */
+export function regretText(regret: GridPruneReplay['regret']): string {
+  const acc = regret.testAcc;
+  const loss = regret.valLoss;
+  const accText =
+    acc === null
+      ? 'test accuracy —'
+      : acc < 0
+        ? `test accuracy ${formatPercent(-acc)} gained`
+        : `test accuracy ${formatPercent(acc)} lost`;
+  const lossText =
+    loss === null
+      ? 'validation loss —'
+      : loss < 0
+        ? `validation loss ${(-loss).toPrecision(3)} lower`
+        : `validation loss ${loss.toPrecision(3)} higher`;
+  return `${accText}, ${lossText}`;
+}
+
 function ReplayResult({ grid, replay }: { grid: GridDetail; replay: GridPruneReplay }) {
   const traces = useCallback((colors: PlotColors) => rungBarTraces(grid, replay, colors), [grid, replay]);
   const layout = useMemo(() => rungBarLayout(grid, replay), [grid, replay]);
@@ -229,9 +250,7 @@ function ReplayResult({ grid, replay }: { grid: GridDetail; replay: GridPruneRep
         <div className="fact-pair">
           <dt>Cost</dt>
           <dd data-testid="pruning-regret">
-            test accuracy {replay.regret.testAcc === null ? '—' : formatPercent(replay.regret.testAcc)} lost,
-            validation loss {replay.regret.valLoss === null ? '—' : replay.regret.valLoss.toPrecision(3)}{' '}
-            higher (the pruned winner&apos;s best epoch against the full winner&apos;s)
+            {regretText(replay.regret)} (the pruned winner&apos;s best epoch against the full winner&apos;s)
           </dd>
         </div>
       </dl>

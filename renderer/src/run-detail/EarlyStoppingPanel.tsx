@@ -41,7 +41,10 @@ export function EarlyStoppingPanel({ epochs, config, earlyStop }: EarlyStoppingP
   const [rule, setRule] = useState<StoppingRule>(
     () =>
       config.training.earlyStopping ??
-      defaultRuleFor(config.dataset.split.validation !== 0 || epochs.some((e) => e.valLoss !== null)),
+      // What the epochs logged decides once there are any; before the first, the split the config asks for.
+      defaultRuleFor(
+        epochs.length > 0 ? epochs.some((e) => e.valLoss !== null) : config.dataset.split.validation !== 0,
+      ),
   );
   const analysis = useMemo(() => analyseRun(epochs, rule), [epochs, rule]);
   const [logY, setLogY] = useState(false);
