@@ -88,4 +88,7 @@ export interface DatasetInfo {
   officialTest: number;
   fingerprint: string;
   description?: string;
+  /** Imported datasets: when, and the bytes their arrays take in the store. */
+  importedAt?: string;
+  bytes?: number;
 }

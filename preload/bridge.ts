@@ -24,6 +24,9 @@ export const BRIDGE_CHANNELS: typeof IPC_CHANNELS = {
 const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'app.info': true,
   'datasets.list': true,
+  'datasets.inspect': true,
+  'datasets.import': true,
+  'datasets.delete': true,
   'presets.list': true,
   'config.check': true,
   'runs.list': true,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunConfig } from '../config/run-config';
 import type { ArchiveImportResult, ArchiveManifest, ArchivePreview } from '../archive/manifest';
 import type { GridCheck, GridDetail, GridPresetInfo, GridSummary } from '../grid/types';
+import type { DatasetPreview } from '../datasets/preview';
 import type { GridPruneReplay } from '../grid/pruning';
 import { slurmOptionsSchema, type SlurmGridResult } from '../grid/slurm';
 import { METRIC_NAMES } from '../types';
@@ -69,6 +70,27 @@ export const apiParamSchemas = {
   /** Versions, database path, backend chain, worker count. */
   'app.info': z.strictObject({}),
   'datasets.list': z.strictObject({}),
+  /** What an uploaded dataset file holds (shape, classes, counts, samples) and every problem; stores nothing. */
+  'datasets.inspect': z.strictObject({
+    transferId,
+    labelsTransferId: transferId.optional(),
+    labelColumn: z.string({ error: 'expected a column name' }).min(1).max(200).optional(),
+  }),
+  /** Imports an uploaded dataset file under a name, after the same validation as `workbench import`. */
+  'datasets.import': z.strictObject({
+    transferId,
+    labelsTransferId: transferId.optional(),
+    labelColumn: z.string({ error: 'expected a column name' }).min(1).max(200).optional(),
+    name: z
+      .string({ error: 'expected a dataset name' })
+      .trim()
+      .min(1, { error: 'expected a dataset name' })
+      .max(200),
+  }),
+  /** Deletes an imported dataset; the runs that used it stay (and are returned, to be named). */
+  'datasets.delete': z.strictObject({
+    datasetId: z.string({ error: 'expected a dataset id' }).trim().min(1).max(128),
+  }),
   /** Bundled presets E1–E9 with their raw JSON, as a starting point for a new run. */
   'presets.list': z.strictObject({}),
   /** Validates a config without starting it: per-field issues, or the resolved config and model summary. */
@@ -251,6 +273,9 @@ export interface RunEpochs {
 export interface ApiResults {
   'app.info': AppInfo;
   'datasets.list': DatasetInfo[];
+  'datasets.inspect': DatasetPreview;
+  'datasets.import': DatasetInfo;
+  'datasets.delete': { datasetId: string; runs: { id: string; name: string }[] };
   'presets.list': PresetInfo[];
   'config.check': ConfigCheck;
   'runs.list': RunTableRow[];

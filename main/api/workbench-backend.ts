@@ -9,6 +9,7 @@ import { RunStore } from '../store/run-store';
 import type { ApiBackend, ApiBackendOptions } from './backend-types';
 import { TransferStore } from '../services/transfers';
 import { createArchiveHandlers } from './archive-handlers';
+import { createDatasetHandlers } from './dataset-handlers';
 import { EventHub } from './event-hub';
 import { createGridHandlers } from './grid-handlers';
 import { createInfoHandlers } from './info-handlers';
@@ -62,6 +63,7 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
         ...createRunHandlers({ store, queue, events, checks, runtimeVersions: runtime }),
         ...createGridHandlers({ store, queue, events, checks }),
         ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: false }),
+        ...createDatasetHandlers({ store, transfers, events, readOnly: false }),
         ...createContinuationHandlers({ store, queue, events, checks }),
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
         ...createModelExportHandlers({ store, transfers, cacheDir: options.cacheDir }),
@@ -117,6 +119,7 @@ async function createReadOnlyBackend(options: ApiBackendOptions): Promise<ApiBac
         ...createGridHandlers({ store, queue: null, events, checks }),
         // Exporting from what is looked at is reading; importing into it is refused.
         ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: true }),
+        ...createDatasetHandlers({ store, transfers, events, readOnly: true }),
         ...createContinuationHandlers({ store, queue: null, events, checks }),
         // Evaluating and exporting a kept model only read the store.
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),

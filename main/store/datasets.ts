@@ -25,10 +25,13 @@ interface DatasetRow {
   fingerprint: string;
   scale_max: number;
   official_test: number;
+  created_at: string;
+  bytes: number | null;
 }
 
 const DATASET_COLUMNS = `id, name, source_file, format, dtype, shape, classes, class_names, examples, fingerprint,
-  scale_max, official_test`;
+  scale_max, official_test, created_at,
+  (SELECT length(a.x) + length(a.y) FROM dataset_arrays a WHERE a.dataset_id = datasets.id) AS bytes`;
 
 /** The id an imported dataset gets from its name: lowercase ASCII letters, digits and single dashes. */
 export function datasetIdFromName(name: string): string {
@@ -135,6 +138,8 @@ function toInfo(row: DatasetRow): DatasetInfo {
     officialTest: row.official_test,
     fingerprint: row.fingerprint,
     description: `Imported from ${fileNameOf(row.source_file)} (${row.format})`,
+    importedAt: row.created_at,
+    bytes: row.bytes ?? 0,
   };
 }
 

@@ -26,6 +26,9 @@ import { fakeIpc, tempRendererDir, TEST_CACHE_DIR } from './test-support';
 const PARAMS: Record<ApiMethodName, unknown> = {
   'app.info': {},
   'datasets.list': {},
+  'datasets.inspect': { transferId: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
+  'datasets.import': { transferId: 'AAAAAAAAAAAAAAAAAAAAAAAA', name: 'none' },
+  'datasets.delete': { datasetId: 'no-such-dataset' },
   'presets.list': {},
   'config.check': { config: { name: 'incomplete' } },
   'runs.list': {},

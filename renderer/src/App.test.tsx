@@ -33,11 +33,11 @@ describe('App shell', () => {
   });
 
   it('says when an address names no page, and shows the runs', async () => {
-    window.location.hash = '#/datasets';
+    window.location.hash = '#/nowhere';
     render(<App client={client()} />);
     await screen.findByText('only run');
     expect(screen.getByTestId('route-not-found').textContent).toBe(
-      'There is no page at #/datasets: showing the runs instead.',
+      'There is no page at #/nowhere: showing the runs instead.',
     );
     window.location.hash = '#/runs';
     await waitFor(() => expect(screen.queryByTestId('route-not-found')).toBeNull());

@@ -11,6 +11,7 @@ import { GridView } from './grids/GridView';
 import { NewGridView } from './grids/NewGridView';
 import { NewRunView } from './new-run/NewRunView';
 import { RunDetailView } from './run-detail/RunDetailView';
+import { DatasetsView } from './datasets/DatasetsView';
 import { RunsView } from './runs/RunsView';
 import type { Route } from './routing/route';
 import { useRoute } from './routing/use-route';
@@ -100,5 +101,7 @@ function View({ route }: { route: Route }) {
       return <GridView gridId={route.gridId} />;
     case 'archives':
       return <ArchivesView />;
+    case 'datasets':
+      return <DatasetsView />;
   }
 }

@@ -1,3 +1,4 @@
+import type { DatasetInfo } from '../../../common/types';
 import { useMemo, useState } from 'react';
 import type { ConfigIssue, PresetInfo, RunTableRow } from '../../../common/api/contract';
 import { ApiError } from '../../../common/api/contract';
@@ -90,7 +91,7 @@ export function NewRunView({ fork }: { fork?: { runId: string; epoch: EpochChoic
 
 interface EditorProps {
   presets: PresetInfo[];
-  datasets: { id: string; name: string }[];
+  datasets: Pick<DatasetInfo, 'id' | 'name' | 'classes' | 'source'>[];
   newest: RunTableRow | null;
   /** The newest run's config as the editor takes it; null without runs. */
   lastConfig: Draft | null;
@@ -189,7 +190,11 @@ function NewRunEditor({ presets, datasets, newest, lastConfig, forkSource }: Edi
   ];
   const { byField, general } = assignIssues(issues, fields);
   const context: FormOptionsContext = {
-    datasetIds: datasets.map((d) => ({ id: d.id, label: `${d.name} (${d.id})` })),
+    // Imported datasets say what they hold, so one picks the right import among several.
+    datasetIds: datasets.map((d) => ({
+      id: d.id,
+      label: `${d.name} (${d.id}, ${d.classes} classes${d.source === 'imported' ? ', imported' : ''})`,
+    })),
     backends: info?.availableBackends ?? [],
   };
   const canStart =

@@ -31,7 +31,8 @@ describe('routes', () => {
     expect(parseRoute('#/archives')).toEqual({ name: 'archives' });
     // An address that names no view shows the runs, and says which address it was.
     expect(parseRoute('#/nowhere')).toEqual({ name: 'runs', notFound: '#/nowhere' });
-    expect(parseRoute('#/datasets?x=1')).toEqual({ name: 'runs', notFound: '#/datasets?x=1' });
+    expect(parseRoute('#/somewhere?x=1')).toEqual({ name: 'runs', notFound: '#/somewhere?x=1' });
+    expect(parseRoute('#/datasets')).toEqual({ name: 'datasets' });
     expect(parseRoute('#/')).toEqual({ name: 'runs' });
   });
 

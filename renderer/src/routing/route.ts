@@ -15,7 +15,8 @@ export type Route =
   | { name: 'grids' }
   | { name: 'new-grid' }
   | { name: 'grid'; gridId: string }
-  | { name: 'archives' };
+  | { name: 'archives' }
+  | { name: 'datasets' };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -37,6 +38,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/grids') return { name: 'grids' };
   if (path === '/grids/new') return { name: 'new-grid' };
   if (path === '/archives') return { name: 'archives' };
+  if (path === '/datasets') return { name: 'datasets' };
   const grid = /^\/grids\/([^/]+)$/.exec(path);
   if (grid) return { name: 'grid', gridId: decodeURIComponent(grid[1]) };
   const run = /^\/runs\/([^/]+)$/.exec(path);
@@ -71,6 +73,8 @@ export function routeHref(route: Route): string {
       return `#/grids/${encodeURIComponent(route.gridId)}`;
     case 'archives':
       return '#/archives';
+    case 'datasets':
+      return '#/datasets';
   }
 }
 

@@ -16,6 +16,7 @@ const NAV: readonly NavItem[] = [
   { name: 'new', href: '#/new', label: 'New run', testId: 'nav-new', writes: true },
   { name: 'compare', href: '#/compare', label: 'Compare', testId: 'nav-compare' },
   { name: 'grids', href: '#/grids', label: 'Grids', testId: 'nav-grids' },
+  { name: 'datasets', href: '#/datasets', label: 'Datasets', testId: 'nav-datasets' },
   { name: 'archives', href: '#/archives', label: 'Archives', testId: 'nav-archives' },
 ];
 
