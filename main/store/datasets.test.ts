@@ -74,6 +74,9 @@ describe('imported datasets', () => {
       officialTest: 0,
       fingerprint: 'sha256:shapes',
       description: 'Imported from shapes.npz (npz)',
+      importedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      // 50 examples of 4 × 4 uint8 and 50 int32 labels, as stored.
+      bytes: 50 * 16 + 50 * 4,
     });
     store.close();
     store = RunStore.open(dbPath);
