@@ -25,6 +25,7 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'app.info': true,
   'datasets.list': true,
   'datasets.inspect': true,
+  'datasets.preview': true,
   'datasets.import': true,
   'datasets.delete': true,
   'presets.list': true,

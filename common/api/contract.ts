@@ -87,6 +87,10 @@ export const apiParamSchemas = {
       .min(1, { error: 'expected a dataset name' })
       .max(200),
   }),
+  /** What a stored dataset (built-in or imported) holds: counts per class, value range, samples or rows. */
+  'datasets.preview': z.strictObject({
+    datasetId: z.string({ error: 'expected a dataset id' }).trim().min(1).max(128),
+  }),
   /** Deletes an imported dataset; the runs that used it stay (and are returned, to be named). */
   'datasets.delete': z.strictObject({
     datasetId: z.string({ error: 'expected a dataset id' }).trim().min(1).max(128),
@@ -274,6 +278,7 @@ export interface ApiResults {
   'app.info': AppInfo;
   'datasets.list': DatasetInfo[];
   'datasets.inspect': DatasetPreview;
+  'datasets.preview': DatasetPreview;
   'datasets.import': DatasetInfo;
   'datasets.delete': { datasetId: string; runs: { id: string; name: string }[] };
   'presets.list': PresetInfo[];

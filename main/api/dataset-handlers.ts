@@ -1,10 +1,12 @@
 import type { ApiEvent, ApiHandlers } from '../../common/api/contract';
+import { findDataset, loadDataset } from '../datasets/catalog';
 import {
   deleteImportedDataset,
   importDatasetTransfer,
   inspectDatasetTransfer,
+  previewStoredDataset,
 } from '../services/dataset-imports';
-import { ConflictError } from '../services/errors';
+import { ConflictError, NotFoundError } from '../services/errors';
 import type { TransferStore } from '../services/transfers';
 import type { RunStore } from '../store/run-store';
 import type { EventHub } from './event-hub';
@@ -15,9 +17,13 @@ export interface DatasetHandlerDeps {
   events: EventHub<ApiEvent>;
   /** A store that is only looked at: previews work, imports and deletes are refused. */
   readOnly: boolean;
+  cacheDir: string;
 }
 
-type DatasetHandlers = Pick<ApiHandlers, 'datasets.inspect' | 'datasets.import' | 'datasets.delete'>;
+type DatasetHandlers = Pick<
+  ApiHandlers,
+  'datasets.inspect' | 'datasets.preview' | 'datasets.import' | 'datasets.delete'
+>;
 
 /** Importing datasets from uploaded files, and deleting imported ones. */
 export function createDatasetHandlers(deps: DatasetHandlerDeps): DatasetHandlers {
@@ -28,6 +34,12 @@ export function createDatasetHandlers(deps: DatasetHandlerDeps): DatasetHandlers
   };
   return {
     'datasets.inspect': (request) => inspectDatasetTransfer(transfers, request),
+    'datasets.preview': ({ datasetId }) => {
+      if (!findDataset(datasetId, store, { cacheDir: deps.cacheDir })) {
+        throw new NotFoundError(`no dataset with id ${datasetId}`);
+      }
+      return previewStoredDataset(loadDataset(datasetId, store, { cacheDir: deps.cacheDir }));
+    },
     'datasets.import': (request) => {
       writable();
       const dataset = importDatasetTransfer(store, transfers, request);

@@ -63,7 +63,7 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
         ...createRunHandlers({ store, queue, events, checks, runtimeVersions: runtime }),
         ...createGridHandlers({ store, queue, events, checks }),
         ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: false }),
-        ...createDatasetHandlers({ store, transfers, events, readOnly: false }),
+        ...createDatasetHandlers({ store, transfers, events, readOnly: false, cacheDir: options.cacheDir }),
         ...createContinuationHandlers({ store, queue, events, checks }),
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
         ...createModelExportHandlers({ store, transfers, cacheDir: options.cacheDir }),
@@ -119,7 +119,7 @@ async function createReadOnlyBackend(options: ApiBackendOptions): Promise<ApiBac
         ...createGridHandlers({ store, queue: null, events, checks }),
         // Exporting from what is looked at is reading; importing into it is refused.
         ...createArchiveHandlers({ store, transfers, events, cacheDir: options.cacheDir, readOnly: true }),
-        ...createDatasetHandlers({ store, transfers, events, readOnly: true }),
+        ...createDatasetHandlers({ store, transfers, events, readOnly: true, cacheDir: options.cacheDir }),
         ...createContinuationHandlers({ store, queue: null, events, checks }),
         // Evaluating and exporting a kept model only read the store.
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),

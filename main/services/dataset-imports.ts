@@ -7,7 +7,7 @@ import type { DatasetInfo } from '../../common/types';
 import { isBuiltinDatasetId } from '../datasets/builtins';
 import { defaultDatasetName, parseDatasetFile, type ParseDatasetOptions } from '../datasets/import-dataset';
 import { datasetIdFromName } from '../datasets/slug';
-import type { ParsedDataset } from '../datasets/types';
+import type { LoadedDataset, ParsedDataset } from '../datasets/types';
 import type { RunStore } from '../store/run-store';
 import { ApiInputError, ConflictError, NotFoundError } from './errors';
 import type { TransferStore } from './transfers';
@@ -95,6 +95,77 @@ function csvColumns(file: string): string[] | undefined {
   return first === '' ? undefined : first.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
 }
 
+/** The arrays a preview describes: a parsed file's or a stored dataset's. */
+interface PreviewArrays {
+  x: Uint8Array | Float32Array;
+  y: Int32Array | Uint8Array;
+  shape: number[];
+  classes: number;
+  classNames?: string[];
+  format: DatasetPreview['format'];
+}
+
+/** Counts, value range, and a few examples per class (image data) or the first rows (tabular). */
+function describeArrays(d: PreviewArrays): Omit<DatasetPreview, 'files' | 'suggestedName' | 'problems'> {
+  const counts = new Array<number>(d.classes).fill(0);
+  for (const label of d.y) counts[label] += 1;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of d.x) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const features = d.shape.reduce((a, b) => a * b, 1);
+  const example = (i: number) => Array.from(d.x.subarray(i * features, (i + 1) * features));
+  const image = d.shape.length >= 2;
+  const samples: { label: number; values: number[] }[] = [];
+  if (image) {
+    const taken = new Array<number>(d.classes).fill(0);
+    for (let i = 0; i < d.y.length && samples.length < SAMPLES_PER_CLASS * d.classes; i += 1) {
+      const label = d.y[i];
+      if (taken[label] >= SAMPLES_PER_CLASS) continue;
+      taken[label] += 1;
+      samples.push({ label, values: example(i) });
+    }
+  }
+  const dtype: DatasetPreview['dtype'] = d.x instanceof Uint8Array ? 'uint8' : 'float32';
+  return {
+    format: d.format,
+    examples: d.y.length,
+    classes: d.classes,
+    ...(d.classNames ? { classNames: d.classNames } : {}),
+    shape: d.shape,
+    dtype,
+    valueRange: { min: d.y.length === 0 ? 0 : min, max: d.y.length === 0 ? 0 : max },
+    classCounts: counts,
+    ...(image
+      ? { samples: samples.sort((a, b) => a.label - b.label) }
+      : {
+          rows: Array.from({ length: Math.min(PREVIEW_ROWS, d.y.length) }, (_, i) => ({
+            label: d.y[i],
+            values: example(i),
+          })),
+        }),
+  };
+}
+
+/** What a stored dataset (built-in or imported) holds, as a file's preview shows it. */
+export function previewStoredDataset(dataset: LoadedDataset): DatasetPreview {
+  return {
+    files: [],
+    suggestedName: dataset.info.name,
+    problems: [],
+    ...describeArrays({
+      x: dataset.x,
+      y: dataset.y,
+      shape: dataset.info.shape,
+      classes: dataset.info.classes,
+      ...(dataset.info.classNames ? { classNames: dataset.info.classNames } : {}),
+      format: null,
+    }),
+  };
+}
+
 /** What the file holds and every problem the import's validation finds; stores nothing. */
 export function inspectDatasetTransfer(
   transfers: TransferStore,
@@ -118,45 +189,10 @@ export function inspectDatasetTransfer(
       if (error instanceof UserInputError) return { ...base, problems: [error.message] };
       throw error;
     }
-    const counts = new Array<number>(parsed.classes).fill(0);
-    for (const label of parsed.y) counts[label] += 1;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of parsed.x) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const features = parsed.shape.reduce((a, b) => a * b, 1);
-    const example = (i: number) => Array.from(parsed.x.subarray(i * features, (i + 1) * features));
-    const image = parsed.shape.length >= 2;
-    const samples: { label: number; values: number[] }[] = [];
-    if (image) {
-      const taken = new Array<number>(parsed.classes).fill(0);
-      for (let i = 0; i < parsed.y.length && samples.length < SAMPLES_PER_CLASS * parsed.classes; i += 1) {
-        const label = parsed.y[i];
-        if (taken[label] >= SAMPLES_PER_CLASS) continue;
-        taken[label] += 1;
-        samples.push({ label, values: example(i) });
-      }
-    }
-    const rows = image
-      ? undefined
-      : Array.from({ length: Math.min(PREVIEW_ROWS, parsed.y.length) }, (_, i) => ({
-          label: parsed.y[i],
-          values: example(i),
-        }));
     return {
       ...base,
-      format: parsed.format,
       ...(isCsv && request.labelColumn ? { labelColumn: request.labelColumn } : {}),
-      examples: parsed.y.length,
-      classes: parsed.classes,
-      ...(parsed.classNames ? { classNames: parsed.classNames } : {}),
-      shape: parsed.shape,
-      dtype: parsed.dtype,
-      valueRange: { min, max },
-      classCounts: counts,
-      ...(image ? { samples: samples.sort((a, b) => a.label - b.label) } : { rows }),
+      ...describeArrays({ ...parsed, format: parsed.format }),
     };
   });
 }

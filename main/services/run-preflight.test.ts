@@ -24,7 +24,7 @@ describe('preflightRun', () => {
     [
       'an unknown dataset',
       { dataset: { id: 'cifar', split: { train: 10 } } },
-      /dataset\.id: unknown dataset "cifar" \(known: mnist/,
+      /dataset\.id: unknown dataset "cifar": it is not in this store .*pick one of mnist/,
     ],
     [
       'a split larger than the data',

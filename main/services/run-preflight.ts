@@ -14,7 +14,8 @@ export function preflightRun(config: RunConfig, store: ImportedDatasetStore, cac
   if (!dataset) {
     const datasets = listDatasets(store, { cacheDir });
     throw new UserInputError(
-      `dataset.id: unknown dataset "${config.dataset.id}" (known: ${datasets.map((d) => d.id).join(', ')})`,
+      `dataset.id: unknown dataset "${config.dataset.id}": it is not in this store (deleted, or imported into ` +
+        `another); import it again, or pick one of ${datasets.map((d) => d.id).join(', ')}`,
     );
   }
   let split: ReturnType<typeof computeSplit>;

@@ -29,6 +29,7 @@ const PARAMS: Record<ApiMethodName, unknown> = {
   'datasets.inspect': { transferId: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
   'datasets.import': { transferId: 'AAAAAAAAAAAAAAAAAAAAAAAA', name: 'none' },
   'datasets.delete': { datasetId: 'no-such-dataset' },
+  'datasets.preview': { datasetId: 'no-such-dataset' },
   'presets.list': {},
   'config.check': { config: { name: 'incomplete' } },
   'runs.list': {},

@@ -129,6 +129,13 @@ describe('Datasets view (browser)', () => {
     await json.fill(JSON.stringify(config, null, 2));
     const start = page.getByTestId('start-run');
     await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);
+    // What the dataset looks like, one example a class, beside its facts.
+    await expect
+      .poll(() => page.getByTestId('class-thumbnails').getByTestId('dataset-sample').count(), {
+        timeout: 20_000,
+      })
+      .toBe(10);
+    expect(await page.getByTestId('dataset-info').textContent()).toContain('notmnist-small');
     await start.click();
     await page.waitForURL(/#\/runs\/[0-9a-f-]+$/, { timeout: 20_000 });
     const runId = decodeURIComponent(page.url().split('#/runs/')[1]);
@@ -141,6 +148,12 @@ describe('Datasets view (browser)', () => {
     await row.waitFor({ timeout: 30_000 });
     expect(await row.getByTestId('dataset-runs').textContent()).toBe('1');
     expect(await page.locator('[data-dataset-id="mnist"]').getByTestId('dataset-delete').count()).toBe(0);
+    // A built-in dataset shows what it holds too.
+    await page.locator('[data-dataset-id="iris"]').getByTestId('dataset-show').click();
+    const shown = page.getByTestId('dataset-shown');
+    await shown.getByTestId('dataset-rows').waitFor({ timeout: 20_000 });
+    expect(await shown.getByTestId('preview-examples').textContent()).toBe('150');
+    expect(await shown.getByTestId('preview-class-counts').locator('td').allTextContents()).toContain('50');
     await row.getByTestId('dataset-delete').click();
     expect(await row.getByTestId('dataset-delete-confirm').textContent()).toContain(
       '1 run used it: letters.',
@@ -152,7 +165,9 @@ describe('Datasets view (browser)', () => {
     );
     // The run stays; re-running it is refused with the reason.
     expect((await api<RunDetail>('runs.get', { runId })).status).toBe('completed');
-    await expect(api('runs.rerun', { runId })).rejects.toThrow(/unknown dataset "notmnist-small"/);
+    await expect(api('runs.rerun', { runId })).rejects.toThrow(
+      /unknown dataset "notmnist-small": it is not in this store \(deleted, or imported into another\)/,
+    );
   });
 
   it('refuses a file that is not what its name says, and a ragged CSV, naming the problem; nothing stored', async () => {

@@ -13,7 +13,7 @@ export function DatasetPreviewPanel({ preview }: { preview: DatasetPreview }) {
   return (
     <div className="dataset-preview" data-testid="dataset-preview">
       <p>
-        <strong>{preview.files.join(' + ')}</strong>
+        <strong>{preview.files.length > 0 ? preview.files.join(' + ') : preview.suggestedName}</strong>
         {preview.format && <span className="muted"> ({preview.format})</span>}
       </p>
       {preview.problems.length > 0 ? (

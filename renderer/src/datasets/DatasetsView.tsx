@@ -257,6 +257,17 @@ function DatasetTable({
   const [confirming, setConfirming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [deleted, setDeleted] = useState<string | null>(null);
+  const [shown, setShown] = useState<{ id: string; preview: DatasetPreview | null } | null>(null);
+  const show = async (id: string) => {
+    setShown({ id, preview: null });
+    try {
+      const preview = await client.call('datasets.preview', { datasetId: id });
+      setShown((current) => (current?.id === id ? { id, preview } : current));
+    } catch (e) {
+      setError(errorMessage(e));
+      setShown(null);
+    }
+  };
   const usedBy = (id: string) => runs.filter((r) => r.datasetId === id);
 
   const remove = async (dataset: DatasetInfo) => {
@@ -330,6 +341,14 @@ function DatasetTable({
                   {using.length}
                 </td>
                 <td>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => void show(d.id)}
+                    data-testid="dataset-show"
+                  >
+                    What it holds
+                  </button>{' '}
                   {d.source === 'imported' && !readOnly && confirming !== d.id && (
                     <button type="button" onClick={() => setConfirming(d.id)} data-testid="dataset-delete">
                       Delete…
@@ -369,6 +388,16 @@ function DatasetTable({
           })}
         </tbody>
       </table>
+      {shown && (
+        <div data-testid="dataset-shown">
+          <h3>{datasets.find((d) => d.id === shown.id)?.name ?? shown.id}</h3>
+          {shown.preview ? (
+            <DatasetPreviewPanel preview={shown.preview} />
+          ) : (
+            <p className="muted">Reading…</p>
+          )}
+        </div>
+      )}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import type { DatasetInfo } from '../../../common/types';
 import { formatInteger, formatShape } from '../common/format';
+import { ClassThumbnails } from '../datasets/ClassThumbnails';
 
 export function DatasetPanel({ dataset }: { dataset: DatasetInfo }) {
   return (
@@ -30,6 +31,7 @@ export function DatasetPanel({ dataset }: { dataset: DatasetInfo }) {
         </dd>
       </dl>
       {dataset.description && <p className="muted">{dataset.description}</p>}
+      <ClassThumbnails dataset={dataset} />
     </section>
   );
 }
