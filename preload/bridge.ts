@@ -45,6 +45,7 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'checkpoints.prune': true,
   'models.evaluate': true,
   'models.export': true,
+  'models.firstLayer': true,
   'grids.presets': true,
   'grids.check': true,
   'grids.start': true,

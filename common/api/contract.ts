@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunConfig } from '../config/run-config';
 import type { ArchiveImportResult, ArchiveManifest, ArchivePreview } from '../archive/manifest';
 import type { GridCheck, GridDetail, GridPresetInfo, GridSummary } from '../grid/types';
+import type { FirstLayerPictures } from '../checkpoints/first-layer';
 import type { DatasetPreview } from '../datasets/preview';
 import type { GridPruneReplay } from '../grid/pruning';
 import { slurmOptionsSchema, type SlurmGridResult } from '../grid/slurm';
@@ -154,6 +155,8 @@ export const apiParamSchemas = {
     epoch: epochChoice.optional(),
     format: z.enum(['npz', 'tfjs'], { error: 'expected "npz" or "tfjs"' }),
   }),
+  /** A kept model's first weighted layer as pictures: each unit's incoming weights, or each filter. */
+  'models.firstLayer': z.strictObject({ runId, epoch: epochChoice.optional() }),
   /** Bundled grid presets (E3, E5, E6, E7) with their raw JSON. */
   'grids.presets': z.strictObject({}),
   /** Expands and checks every cell of a grid spec without storing anything; `spec` is checked with gridSpecSchema. */
@@ -303,6 +306,7 @@ export interface ApiResults {
   };
   'models.evaluate': ModelEvaluation;
   'models.export': { transferId: string; fileName: string; bytes: number };
+  'models.firstLayer': FirstLayerPictures;
   'grids.presets': GridPresetInfo[];
   'grids.check': GridCheck;
   'grids.start': { gridId: string; cells: number };

@@ -5,6 +5,7 @@ import { NotFoundError } from '../services/errors';
 import { encodeNpz } from '../services/models/export-npz';
 import { exportFileName, readModelExport } from '../services/models/export-model';
 import { tfjsFiles, zipTfjsFiles } from '../services/models/export-tfjs';
+import { firstLayerPictures } from '../services/models/first-layer';
 import type { TransferStore } from '../services/transfers';
 import type { RunStore } from '../store/run-store';
 
@@ -15,12 +16,16 @@ export interface ModelExportHandlerDeps {
   cacheDir?: string;
 }
 
-type ModelExportHandlers = Pick<ApiHandlers, 'models.export'>;
+type ModelExportHandlers = Pick<ApiHandlers, 'models.export' | 'models.firstLayer'>;
 
 /** A kept model written as .npz or a zipped tfjs LayersModel to a transfer the client downloads or saves. */
 export function createModelExportHandlers(deps: ModelExportHandlerDeps): ModelExportHandlers {
   const { store, transfers } = deps;
   return {
+    'models.firstLayer': ({ runId, epoch }) => {
+      if (!store.getRun(runId)) throw new NotFoundError(`no run with id ${runId}`);
+      return firstLayerPictures(store, runId, { epoch, cacheDir: deps.cacheDir });
+    },
     'models.export': ({ runId, epoch, format }) => {
       if (!store.getRun(runId)) throw new NotFoundError(`no run with id ${runId}`);
       // Everything is read and encoded before the transfer is reserved: an error leaves no file.

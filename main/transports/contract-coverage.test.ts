@@ -47,6 +47,7 @@ const PARAMS: Record<ApiMethodName, unknown> = {
   'checkpoints.prune': { runIds: ['no-such-run'], keep: 'best' },
   'models.evaluate': { runId: 'no-such-run' },
   'models.export': { runId: 'no-such-run', format: 'npz' },
+  'models.firstLayer': { runId: 'no-such-run' },
   'grids.presets': {},
   'grids.check': { spec: { name: 'incomplete' } },
   'grids.start': { spec: { name: 'incomplete' } },

@@ -8,6 +8,7 @@ import { EarlyStoppingPanel } from './EarlyStoppingPanel';
 import { EpochTable } from './EpochTable';
 import { forkHref } from './fork-link';
 import { Lineage } from './Lineage';
+import { FirstLayerPanel } from './FirstLayerPanel';
 import { ModelPanel } from './ModelPanel';
 import type { RunDetailData } from './live-run';
 import { ProgressPanel } from './ProgressPanel';
@@ -111,6 +112,7 @@ export function RunDetailView({ runId }: { runId: string }) {
         <EarlyStoppingPanel epochs={run.epochs} config={detail.config} earlyStop={detail.earlyStop} />
       )}
       <ModelPanel run={detail} epochs={run.epochs} />
+      <FirstLayerPanel run={detail} />
 
       <section aria-labelledby="epochs-heading">
         <h2 id="epochs-heading">Epochs</h2>
