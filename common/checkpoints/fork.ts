@@ -88,3 +88,17 @@ export function withSetting(config: object, path: string, value: unknown): Recor
 }
 
 const OPTIONAL_OBJECTS = new Set(['regularization.dropout', 'training.earlyStopping']);
+
+/**
+ * Whether two model summaries have the same tensors (each weighted layer's name and parameter count): a
+ * dataset of another input shape or class count gives the same config other tensors, which a fork cannot
+ * continue. The service refuses such a fork; New run flags it as it is typed.
+ */
+export function sameTensors(
+  a: { layers: readonly { name: string; params: number }[] },
+  b: { layers: readonly { name: string; params: number }[] },
+): boolean {
+  const signature = (m: typeof a) =>
+    JSON.stringify(m.layers.filter((l) => l.params > 0).map((l) => [l.name, l.params]));
+  return signature(a) === signature(b);
+}

@@ -1,4 +1,4 @@
-import { changedPaths, tensorChangingPaths } from '../../common/checkpoints/fork';
+import { changedPaths, sameTensors, tensorChangingPaths } from '../../common/checkpoints/fork';
 import type { EpochChoice, RunParent } from '../../common/checkpoints/types';
 import { formatConfigIssues } from '../../common/config/config-issues';
 import { parseRunConfigIssues } from '../../common/config/config-issues';
@@ -175,13 +175,4 @@ function readChecked(store: RunStore, runId: string, epoch: number) {
 function lastLoggedEpoch(store: RunStore, runId: string): number {
   const summaries = store.getRun(runId)?.summaries ?? [];
   return summaries.reduce((n, s) => Math.max(n, s.lastEpoch), 0);
-}
-
-function sameTensors(
-  a: { layers: { name: string; params: number; outputShape?: number[] }[] },
-  b: { layers: { name: string; params: number; outputShape?: number[] }[] },
-): boolean {
-  const sig = (m: typeof a) =>
-    JSON.stringify(m.layers.filter((l) => l.params > 0).map((l) => [l.name, l.params]));
-  return sig(a) === sig(b);
 }

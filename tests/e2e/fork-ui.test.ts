@@ -129,6 +129,14 @@ describe('Fork from here (browser)', () => {
     expect(await page.getByTestId('start-run').isDisabled()).toBe(true);
     expect(await page.locator('.new-run-view').textContent()).toContain('model.hiddenUnits cannot change');
     await hidden.fill('32');
+    // So is a dataset of another shape (Iris: 4 features, 3 classes), named before anything is sent.
+    const dataset = page.getByRole('combobox', { name: 'Dataset', exact: true });
+    await dataset.selectOption('iris');
+    await expect
+      .poll(() => page.locator('.new-run-view').textContent(), { timeout: 20_000 })
+      .toContain('gives it other tensors than "mnist" did');
+    expect(await page.getByTestId('start-run').isDisabled()).toBe(true);
+    await dataset.selectOption('mnist');
 
     const start = page.getByTestId('start-run');
     await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);

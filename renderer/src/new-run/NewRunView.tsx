@@ -57,6 +57,7 @@ export function NewRunView({ fork }: { fork?: { runId: string; epoch: EpochChoic
           parentName: parent.name,
           parentConfig: toInputConfig(parent.config),
           checkpoint,
+          parentModel: parent.config.model,
         };
         return { presets, datasets, newest: null, lastConfig: null, forkSource };
       }
@@ -91,7 +92,7 @@ export function NewRunView({ fork }: { fork?: { runId: string; epoch: EpochChoic
 
 interface EditorProps {
   presets: PresetInfo[];
-  datasets: Pick<DatasetInfo, 'id' | 'name' | 'classes' | 'source'>[];
+  datasets: Pick<DatasetInfo, 'id' | 'name' | 'classes' | 'source' | 'shape'>[];
   newest: RunTableRow | null;
   /** The newest run's config as the editor takes it; null without runs. */
   lastConfig: Draft | null;
@@ -184,7 +185,7 @@ function NewRunEditor({ presets, datasets, newest, lastConfig, forkSource }: Edi
   const fields = useMemo(() => visibleFields(draft), [draft]);
   const result = check.fresh ? check.result : null;
   const issues = [
-    ...(forkSource ? forkIssues(forkSource, draft) : []),
+    ...(forkSource ? forkIssues(forkSource, draft, datasets) : []),
     ...(result && !result.ok ? result.issues : []),
     ...(startError?.issues ?? []),
   ];

@@ -20,7 +20,18 @@ const parentConfig = {
   model: { kind: 'mlp', hiddenUnits: [16], activation: 'relu' },
   training: { optimizer: 'adam', learningRate: 0.01, batchSize: 16, epochs: 10 },
 };
-const source: ForkSource = { parentId: 'p', parentName: 'base', parentConfig, checkpoint: KEPT[0] };
+const DATASETS = [
+  { id: 'iris', shape: [4], classes: 3 },
+  { id: 'iris-copy', shape: [4], classes: 3 },
+  { id: 'mnist', shape: [28, 28, 1], classes: 10 },
+];
+const source: ForkSource = {
+  parentId: 'p',
+  parentName: 'base',
+  parentConfig,
+  checkpoint: KEPT[0],
+  parentModel: { kind: 'mlp', hiddenUnits: [16], activation: 'relu', init: 'xavier' },
+};
 
 describe('fork plan', () => {
   it('resolves best, last and epoch numbers to kept checkpoints, naming the kept ones otherwise', () => {
@@ -48,5 +59,20 @@ describe('fork plan', () => {
         message: "expected more than 3: a fork from epoch 3 counts its epochs with the parent's",
       },
     ]);
+  });
+
+  it('names a dataset whose shape or class count gives the model other tensors, and lets one alike through', () => {
+    const mnist = { ...parentConfig, dataset: { ...parentConfig.dataset, id: 'mnist' } };
+    expect(forkIssues(source, mnist, DATASETS)).toEqual([
+      {
+        path: 'dataset.id',
+        message:
+          'a fork keeps the model it starts from: this dataset\'s input shape or class count gives it other tensors than "iris" did',
+      },
+    ]);
+    const irisCopy = { ...parentConfig, dataset: { ...parentConfig.dataset, id: 'iris-copy' } };
+    expect(forkIssues(source, irisCopy, DATASETS)).toEqual([]);
+    // Without the datasets' shapes (still loading) the service is left to refuse it.
+    expect(forkIssues(source, mnist)).toEqual([]);
   });
 });
