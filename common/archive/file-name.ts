@@ -1,3 +1,5 @@
+import { slugify } from '../text/slug';
+
 /**
  * The name an exported archive is offered under: a grid's archive under the grid's name
  * ("e5-small-2025-03-04.wbx"), a tag's under the tag ("workbench-tag-moved-2025-03-04.wbx"), chosen runs
@@ -8,14 +10,7 @@ export type ArchiveSubject = { grid: string } | { tag: string } | { runs: true }
 
 /** "E5 small (λ × lr)" → "e5-small-l-lr"; "" where nothing usable is left. */
 export function fileSlug(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
+  return slugify(name).slice(0, 80).replace(/-+$/, '');
 }
 
 export function archiveFileName(subject: ArchiveSubject, date: Date): string {

@@ -1,13 +1,8 @@
-import { useState, type DragEvent } from 'react';
+import { useFileDrop } from '../common/use-file-drop';
 import { useReadOnly } from '../shell/read-only';
 import { ExportFromStore } from './ExportFromStore';
 import { ImportArchive } from './ImportArchive';
 import { useArchiveImport } from './use-archive-import';
-
-/** A drag carries files (not text or a link being dragged around the page). */
-function carriesFiles(e: DragEvent): boolean {
-  return [...e.dataTransfer.types].includes('Files');
-}
 
 /**
  * Archives (`#/archives`): import a run archive (file picker, or a file dropped anywhere on the view) with
@@ -16,31 +11,17 @@ function carriesFiles(e: DragEvent): boolean {
 export function ArchivesView() {
   const readOnly = useReadOnly();
   const flow = useArchiveImport();
-  const [dragging, setDragging] = useState(false);
+  const drop = useFileDrop((files) => {
+    if (files[0]) void flow.open(files[0]);
+  });
+  const dragging = drop.dragging;
 
   return (
     <section
       className={`view archives-view${dragging ? ' dropping' : ''}`}
       aria-labelledby="archives-heading"
       data-testid="archives-view"
-      onDragOver={(e) => {
-        if (!carriesFiles(e)) return;
-        // Without preventDefault the browser would open the file instead of handing it to the drop.
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-        setDragging(true);
-      }}
-      onDragLeave={(e) => {
-        // Leaving for a child element is not leaving the view.
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
-      }}
-      onDrop={(e) => {
-        if (!carriesFiles(e)) return;
-        e.preventDefault();
-        setDragging(false);
-        const file = e.dataTransfer.files[0];
-        if (file) void flow.open(file);
-      }}
+      {...drop.handlers}
     >
       <div className="view-header">
         <h1 id="archives-heading">Archives</h1>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { DatasetPreview } from '../../../common/datasets/preview';
 import type { RunListItem } from '../../../common/run-types';
 import type { DatasetInfo } from '../../../common/types';
@@ -6,6 +6,7 @@ import { formatBytes } from '../../../common/checkpoints/size-text';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../client/errors';
 import { formatDateTime, formatInteger, formatShape } from '../common/format';
+import { useFileDrop } from '../common/use-file-drop';
 import { useReadOnly } from '../shell/read-only';
 import { DatasetPreviewPanel } from './DatasetPreviewPanel';
 
@@ -72,7 +73,6 @@ function ImportDataset({ onImported }: { onImported: () => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [imported, setImported] = useState<DatasetInfo | null>(null);
-  const [dragging, setDragging] = useState(false);
 
   const inspect = async (ids: Picked['transferIds'], labelColumn?: string) => {
     const preview = await client.call('datasets.inspect', {
@@ -149,27 +149,15 @@ function ImportDataset({ onImported }: { onImported: () => Promise<void> }) {
     }
   };
 
-  const carriesFiles = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
+  const drop = useFileDrop((files) => void open(files));
+  const dragging = drop.dragging;
   const problems = picked?.preview.problems.length ?? 0;
   return (
     <section
       className={`panel dataset-import${dragging ? ' dropping' : ''}`}
       aria-labelledby="dataset-import-heading"
       data-testid="dataset-import"
-      onDragOver={(e) => {
-        if (!carriesFiles(e)) return;
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
-      }}
-      onDrop={(e) => {
-        if (!carriesFiles(e)) return;
-        e.preventDefault();
-        setDragging(false);
-        void open([...e.dataTransfer.files]);
-      }}
+      {...drop.handlers}
     >
       <h2 id="dataset-import-heading">Import a dataset</h2>
       <p className="hint">
