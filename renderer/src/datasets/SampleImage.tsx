@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'react';
+import { examplePixels, imageShape } from '../model-eval/example-image';
 
 /**
- * One example drawn as a grey-scale picture, its values mapped from the dataset's range to black…white.
- * `shape` is the example's: [h, w] or [h, w, 1]; other channel counts take the first channel.
+ * One example drawn as a picture (grey, or colour for three channels), its values mapped from `range` to
+ * black…white, so that every picture of a set shares one scale. `shape` is the example's: [h, w] or [h, w, c].
  */
 export function SampleImage({
   values,
@@ -17,19 +18,15 @@ export function SampleImage({
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [height, width] = shape;
-  const channels = shape.length > 2 ? shape.slice(2).reduce((a, b) => a * b, 1) : 1;
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     // jsdom (component tests) has no canvas: the element stays, labelled, and empty.
-    if (!context) return;
-    const image = context.createImageData(width, height);
-    const span = range.max - range.min || 1;
-    for (let i = 0; i < width * height; i += 1) {
-      const v = Math.round(((values[i * channels] - range.min) / span) * 255);
-      image.data.set([v, v, v, 255], i * 4);
-    }
-    context.putImageData(image, 0, 0);
-  }, [values, width, height, channels, range.min, range.max]);
+    const image = imageShape(shape.length === 2 ? shape : shape.slice(0, 3));
+    if (!context || !image) return;
+    const data = context.createImageData(image.width, image.height);
+    data.data.set(examplePixels(values, image, range));
+    context.putImageData(data, 0, 0);
+  }, [values, shape, range]);
   return (
     <canvas
       ref={canvas}

@@ -18,15 +18,22 @@ export function imageShape(shape: readonly number[]): ImageShape | null {
 }
 
 /** RGBA bytes (height × width × 4) of one example, grey for one channel. */
-export function examplePixels(input: readonly number[], shape: ImageShape): Uint8ClampedArray {
+export function examplePixels(
+  input: readonly number[],
+  shape: ImageShape,
+  range?: { min: number; max: number },
+): Uint8ClampedArray {
   let min = Infinity;
   let max = -Infinity;
   for (const v of input) {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const byte =
-    min >= 0 && max <= 1
+  // A range given (a dataset's, or ± the largest weight) maps onto black…white for every image alike.
+  const span = range ? range.max - range.min || 1 : 0;
+  const byte = range
+    ? (v: number) => ((v - range.min) / span) * 255
+    : min >= 0 && max <= 1
       ? (v: number) => v * 255
       : min >= 0 && max <= 255
         ? (v: number) => v
