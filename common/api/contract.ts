@@ -91,6 +91,12 @@ export const apiParamSchemas = {
   /** What a stored dataset (built-in or imported) holds: counts per class, value range, samples or rows. */
   'datasets.preview': z.strictObject({
     datasetId: z.string({ error: 'expected a dataset id' }).trim().min(1).max(128),
+    samplesPerClass: z
+      .number({ error: 'expected a whole number from 1 to 8' })
+      .int({ error: 'expected a whole number from 1 to 8' })
+      .min(1, { error: 'expected a whole number from 1 to 8' })
+      .max(8, { error: 'expected a whole number from 1 to 8' })
+      .optional(),
   }),
   /** Deletes an imported dataset; the runs that used it stay (and are returned, to be named). */
   'datasets.delete': z.strictObject({

@@ -34,11 +34,14 @@ export function createDatasetHandlers(deps: DatasetHandlerDeps): DatasetHandlers
   };
   return {
     'datasets.inspect': (request) => inspectDatasetTransfer(transfers, request),
-    'datasets.preview': ({ datasetId }) => {
+    'datasets.preview': ({ datasetId, samplesPerClass }) => {
       if (!findDataset(datasetId, store, { cacheDir: deps.cacheDir })) {
         throw new NotFoundError(`no dataset with id ${datasetId}`);
       }
-      return previewStoredDataset(loadDataset(datasetId, store, { cacheDir: deps.cacheDir }));
+      return previewStoredDataset(
+        loadDataset(datasetId, store, { cacheDir: deps.cacheDir }),
+        samplesPerClass,
+      );
     },
     'datasets.import': (request) => {
       writable();

@@ -72,6 +72,17 @@ describe('datasets from uploaded files', () => {
       { label: 1, values: [3, 4.25] },
       { label: 0, values: [5, 6] },
     ]);
+    // The default label column is named too, and float32 values read as written.
+    const plain = upload('plain.csv', 'a,b,label\n0.1,2,0\n0.3,4,1\n');
+    expect(inspectDatasetTransfer(transfers, { transferId: plain })).toMatchObject({
+      columns: ['a', 'b', 'label'],
+      labelColumn: 'label',
+      valueRange: { min: 0.1, max: 4 },
+      rows: [
+        { label: 0, values: [0.1, 2] },
+        { label: 1, values: [0.3, 4] },
+      ],
+    });
     const bad = upload('bad.csv', 'a,label\n1,0\nx,1\n');
     const refused = inspectDatasetTransfer(transfers, { transferId: bad });
     expect(refused.problems).toHaveLength(1);

@@ -6,6 +6,7 @@ import { UserInputError } from '../../common/errors';
 import type { DatasetInfo } from '../../common/types';
 import { isBuiltinDatasetId } from '../datasets/builtins';
 import { defaultDatasetName, parseDatasetFile, type ParseDatasetOptions } from '../datasets/import-dataset';
+import { csvHeader } from '../datasets/formats/csv';
 import { datasetIdFromName } from '../datasets/slug';
 import type { LoadedDataset, ParsedDataset } from '../datasets/types';
 import type { RunStore } from '../store/run-store';
@@ -89,12 +90,6 @@ function parseNamed(
   }
 }
 
-function csvColumns(file: string): string[] | undefined {
-  const text = readFileSync(file, 'utf8');
-  const first = text.split(/\r?\n/, 1)[0] ?? '';
-  return first === '' ? undefined : first.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
-}
-
 /** The arrays a preview describes: a parsed file's or a stored dataset's. */
 interface PreviewArrays {
   x: Uint8Array | Float32Array;
@@ -106,7 +101,10 @@ interface PreviewArrays {
 }
 
 /** Counts, value range, and a few examples per class (image data) or the first rows (tabular). */
-function describeArrays(d: PreviewArrays): Omit<DatasetPreview, 'files' | 'suggestedName' | 'problems'> {
+function describeArrays(
+  d: PreviewArrays,
+  samplesPerClass = SAMPLES_PER_CLASS,
+): Omit<DatasetPreview, 'files' | 'suggestedName' | 'problems'> {
   const counts = new Array<number>(d.classes).fill(0);
   for (const label of d.y) counts[label] += 1;
   let min = Infinity;
@@ -116,14 +114,16 @@ function describeArrays(d: PreviewArrays): Omit<DatasetPreview, 'files' | 'sugge
     if (v > max) max = v;
   }
   const features = d.shape.reduce((a, b) => a * b, 1);
-  const example = (i: number) => Array.from(d.x.subarray(i * features, (i + 1) * features));
+  // float32 values shown as the numbers they were written as (0.1, not 0.10000000149011612).
+  const shown = d.x instanceof Float32Array ? (v: number) => Number(v.toPrecision(7)) : (v: number) => v;
+  const example = (i: number) => Array.from(d.x.subarray(i * features, (i + 1) * features), shown);
   const image = d.shape.length >= 2;
   const samples: { label: number; values: number[] }[] = [];
   if (image) {
     const taken = new Array<number>(d.classes).fill(0);
-    for (let i = 0; i < d.y.length && samples.length < SAMPLES_PER_CLASS * d.classes; i += 1) {
+    for (let i = 0; i < d.y.length && samples.length < samplesPerClass * d.classes; i += 1) {
       const label = d.y[i];
-      if (taken[label] >= SAMPLES_PER_CLASS) continue;
+      if (taken[label] >= samplesPerClass) continue;
       taken[label] += 1;
       samples.push({ label, values: example(i) });
     }
@@ -136,7 +136,7 @@ function describeArrays(d: PreviewArrays): Omit<DatasetPreview, 'files' | 'sugge
     ...(d.classNames ? { classNames: d.classNames } : {}),
     shape: d.shape,
     dtype,
-    valueRange: { min: d.y.length === 0 ? 0 : min, max: d.y.length === 0 ? 0 : max },
+    valueRange: { min: d.y.length === 0 ? 0 : shown(min), max: d.y.length === 0 ? 0 : shown(max) },
     classCounts: counts,
     ...(image
       ? { samples: samples.sort((a, b) => a.label - b.label) }
@@ -149,20 +149,29 @@ function describeArrays(d: PreviewArrays): Omit<DatasetPreview, 'files' | 'sugge
   };
 }
 
-/** What a stored dataset (built-in or imported) holds, as a file's preview shows it. */
-export function previewStoredDataset(dataset: LoadedDataset): DatasetPreview {
+/**
+ * What a stored dataset (built-in or imported) holds, as a file's preview shows it; `samplesPerClass` (up to
+ * eight) for a caller that draws fewer, such as New run's one thumbnail a class.
+ */
+export function previewStoredDataset(
+  dataset: LoadedDataset,
+  samplesPerClass = SAMPLES_PER_CLASS,
+): DatasetPreview {
   return {
     files: [],
     suggestedName: dataset.info.name,
     problems: [],
-    ...describeArrays({
-      x: dataset.x,
-      y: dataset.y,
-      shape: dataset.info.shape,
-      classes: dataset.info.classes,
-      ...(dataset.info.classNames ? { classNames: dataset.info.classNames } : {}),
-      format: null,
-    }),
+    ...describeArrays(
+      {
+        x: dataset.x,
+        y: dataset.y,
+        shape: dataset.info.shape,
+        classes: dataset.info.classes,
+        ...(dataset.info.classNames ? { classNames: dataset.info.classNames } : {}),
+        format: null,
+      },
+      Math.min(samplesPerClass, SAMPLES_PER_CLASS),
+    ),
   };
 }
 
@@ -174,13 +183,13 @@ export function inspectDatasetTransfer(
   return withNamedFiles(transfers, request, (files) => {
     const suggestedName = defaultDatasetName(files.names[0]) || 'dataset';
     const isCsv = /\.csv$/i.test(files.names[0]);
-    const columns = isCsv ? csvColumns(files.main) : undefined;
+    const header = isCsv ? csvHeader(readFileSync(files.main), request.labelColumn) : undefined;
     const base: DatasetPreview = {
       files: files.names,
       format: null,
       suggestedName,
       problems: [],
-      ...(columns ? { columns } : {}),
+      ...(header ? { columns: header.columns } : {}),
     };
     let parsed: ParsedDataset;
     try {
@@ -191,7 +200,8 @@ export function inspectDatasetTransfer(
     }
     return {
       ...base,
-      ...(isCsv && request.labelColumn ? { labelColumn: request.labelColumn } : {}),
+      // The column taken as the label, asked for or the default: the preview names the others by it.
+      ...(header?.labelColumn ? { labelColumn: header.labelColumn } : {}),
       ...describeArrays({ ...parsed, format: parsed.format }),
     };
   });

@@ -160,6 +160,9 @@ describe('Datasets view (browser)', () => {
     );
     await row.getByTestId('dataset-delete-yes').click();
     await page.getByTestId('dataset-deleted').waitFor();
+    expect(await page.getByTestId('dataset-deleted').textContent()).toBe(
+      'Deleted notMNIST small. The run that used it stays; re-running it is refused.',
+    );
     expect((await api<DatasetInfo[]>('datasets.list', {})).some((d) => d.id === 'notmnist-small')).toBe(
       false,
     );

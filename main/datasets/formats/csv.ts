@@ -76,6 +76,28 @@ export function readCsv(input: Uint8Array | string, options: CsvReadOptions = {}
   return { ...base, labels: { dtype: 'int32', shape: [rows.length], data: labels }, classNames };
 }
 
+/**
+ * The header's columns and the one taken as the label (as readCsv takes it), read by the same parser;
+ * undefined for a file without a usable header (readCsv says what is wrong with it).
+ */
+export function csvHeader(
+  input: Uint8Array | string,
+  labelColumn?: string,
+): { columns: string[]; labelColumn: string | undefined } | undefined {
+  let header: string[] | undefined;
+  try {
+    header = parseRecords(input)[0]?.record;
+  } catch {
+    return undefined;
+  }
+  if (!header || header.length === 0) return undefined;
+  try {
+    return { columns: header, labelColumn: header[findLabelColumn(header, labelColumn)] };
+  } catch {
+    return { columns: header, labelColumn: undefined };
+  }
+}
+
 function parseRecords(input: Uint8Array | string): CsvRecord[] {
   try {
     // With `info`, csv-parse returns {record, info} objects, which its typings do not express.
@@ -93,7 +115,8 @@ function parseRecords(input: Uint8Array | string): CsvRecord[] {
   }
 }
 
-function findLabelColumn(header: string[], requested: string | undefined): number {
+/** The label column's index: the one asked for (exact, then ignoring case), else label/class/target/y, else the last. */
+export function findLabelColumn(header: string[], requested: string | undefined): number {
   const columns = header.map((name) => `"${name}"`).join(', ');
   if (requested !== undefined) {
     const exact = header.indexOf(requested);

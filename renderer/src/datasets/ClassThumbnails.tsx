@@ -11,15 +11,17 @@ export function ClassThumbnails({ dataset }: { dataset: DatasetInfo }) {
   const client = useClient();
   const image = dataset.shape.length >= 2;
   const preview = useLoad(
-    () => (image ? client.call('datasets.preview', { datasetId: dataset.id }) : Promise.resolve(null)),
+    () =>
+      image
+        ? client.call('datasets.preview', { datasetId: dataset.id, samplesPerClass: 1 })
+        : Promise.resolve(null),
     `${dataset.id}:${dataset.fingerprint}`,
   );
   const data = preview.data;
   if (!image || !data?.samples || !data.shape) return null;
-  const firsts = data.samples.filter((s, i, all) => all.findIndex((t) => t.label === s.label) === i);
   return (
     <div className="class-thumbnails" data-testid="class-thumbnails">
-      {firsts.map((s) => (
+      {data.samples.map((s) => (
         <SampleImage
           key={s.label}
           values={s.values}

@@ -265,7 +265,9 @@ function DatasetTable({
       setDeleted(
         `Deleted ${dataset.name}.` +
           (result.runs.length > 0
-            ? ` ${result.runs.length} run${result.runs.length === 1 ? '' : 's'} that used it stay; re-running them is refused.`
+            ? result.runs.length === 1
+              ? ' The run that used it stays; re-running it is refused.'
+              : ` The ${result.runs.length} runs that used it stay; re-running them is refused.`
             : ''),
       );
       setConfirming(null);
@@ -378,7 +380,6 @@ function DatasetTable({
       </table>
       {shown && (
         <div data-testid="dataset-shown">
-          <h3>{datasets.find((d) => d.id === shown.id)?.name ?? shown.id}</h3>
           {shown.preview ? (
             <DatasetPreviewPanel preview={shown.preview} />
           ) : (

@@ -106,4 +106,23 @@ describe('the grid view’s Pruning section', () => {
       /^pruning\.minEpochs: 9 is not below/,
     );
   });
+
+  it('keeps the setting the form names shown among common settings, and hides an earlier result after a refusal', async () => {
+    const client = workbench();
+    renderWithClient(<GridPruning grid={grid} />, client);
+    fireEvent.change(screen.getByTestId('pruning-kind'), { target: { value: 'hyperband' } });
+    fireEvent.change(screen.getByTestId('pruning-min-epochs'), { target: { value: '1' } });
+    fireEvent.click(screen.getByTestId('pruning-common'));
+    await waitFor(() => expect(screen.getAllByTestId('pruning-setting').length).toBeGreaterThan(3));
+    expect(within(screen.getByTestId('pruning-result')).getByRole('heading').textContent).toBe(
+      'Hyperband, r = 1, η = 3',
+    );
+    // r beyond R: refused, and the earlier result no longer stands under the error as if it answered it.
+    fireEvent.change(screen.getByTestId('pruning-min-epochs'), { target: { value: '20' } });
+    fireEvent.click(screen.getByTestId('pruning-replay'));
+    expect((await screen.findByTestId('pruning-error')).textContent).toMatch(
+      /^pruning\.minEpochs: 20 is not below/,
+    );
+    expect(screen.queryByTestId('pruning-result')).toBeNull();
+  });
 });

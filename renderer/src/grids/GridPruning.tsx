@@ -72,7 +72,7 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
   const [busy, setBusy] = useState(false);
 
   const replay = useCallback(
-    async (settings: readonly PruningSpec[]) => {
+    async (settings: readonly PruningSpec[], show: PruningSpec = settings[0]) => {
       setBusy(true);
       setError(null);
       try {
@@ -82,8 +82,10 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
         // The latest first; a setting replayed again replaces its earlier answer.
         const key = (r: GridPruneReplay) => JSON.stringify(r.pruning);
         const keys = new Set(answers.map(key));
+        // The setting the form names stays the one shown when it is among those replayed.
+        const wanted = answers.findIndex((a) => JSON.stringify(a.pruning) === JSON.stringify(show));
         setReplays((current) => [...answers, ...current.filter((c) => !keys.has(key(c)))]);
-        setShownIndex(0);
+        setShownIndex(Math.max(0, wanted));
       } catch (e) {
         setError(errorMessage(e));
       } finally {
@@ -93,8 +95,13 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
     [client, grid.id],
   );
 
-  const submit = () =>
-    void replay([{ kind, monitor, minEpochs: Number(minEpochs), reductionFactor: Number(eta) }]);
+  const formSpec = (): PruningSpec => ({
+    kind,
+    monitor,
+    minEpochs: Number(minEpochs),
+    reductionFactor: Number(eta),
+  });
+  const submit = () => void replay([formSpec()]);
   const shown = replays[shownIndex] ?? null;
 
   return (
@@ -178,7 +185,9 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
             <button
               type="button"
               disabled={busy}
-              onClick={() => void replay(commonSettings(monitor, fullEpochs, grid.results.length))}
+              onClick={() =>
+                void replay(commonSettings(monitor, fullEpochs, grid.results.length), formSpec())
+              }
               data-testid="pruning-common"
             >
               Compare common settings
@@ -194,7 +203,8 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
               {error}
             </p>
           )}
-          {shown && <ReplayResult grid={grid} replay={shown} />}
+          {/* After a refusal the earlier result would read as the answer to the setting refused. */}
+          {shown && !error && <ReplayResult grid={grid} replay={shown} />}
           {replays.length > 1 && (
             <SettingsTried replays={replays} shownIndex={shownIndex} onShow={setShownIndex} />
           )}
