@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunConfig } from '../config/run-config';
 import type { ArchiveImportResult, ArchiveManifest, ArchivePreview } from '../archive/manifest';
 import type { GridCheck, GridDetail, GridPresetInfo, GridSummary } from '../grid/types';
-import type { FirstLayerPictures } from '../checkpoints/first-layer';
+import type { FirstLayerAnswer } from '../checkpoints/first-layer';
 import type { DatasetPreview } from '../datasets/preview';
 import type { GridPruneReplay } from '../grid/pruning';
 import { slurmOptionsSchema, type SlurmGridResult } from '../grid/slurm';
@@ -312,7 +312,7 @@ export interface ApiResults {
   };
   'models.evaluate': ModelEvaluation;
   'models.export': { transferId: string; fileName: string; bytes: number };
-  'models.firstLayer': FirstLayerPictures;
+  'models.firstLayer': FirstLayerAnswer;
   'grids.presets': GridPresetInfo[];
   'grids.check': GridCheck;
   'grids.start': { gridId: string; cells: number };

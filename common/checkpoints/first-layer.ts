@@ -1,5 +1,6 @@
 /** A kept model's first weighted layer as pictures (`models.firstLayer`, the run page's First layer panel). */
 export interface FirstLayerPictures {
+  drawable: true;
   runId: string;
   epoch: number;
   layer: string;
@@ -15,3 +16,16 @@ export interface FirstLayerPictures {
 }
 
 export const MAX_FIRST_LAYER_TILES = 64;
+
+/**
+ * A first layer with no picture to draw (a dense layer on tabular features). An answer, not an error: the run
+ * page asks for every run and shows the panel only where there is something to show.
+ */
+export interface FirstLayerNotDrawable {
+  drawable: false;
+  runId: string;
+  epoch: number;
+  reason: string;
+}
+
+export type FirstLayerAnswer = FirstLayerPictures | FirstLayerNotDrawable;

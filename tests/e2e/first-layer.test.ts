@@ -104,7 +104,7 @@ describe('first-layer pictures', () => {
     }
   });
 
-  it('refuses with one line where there is no picture: a first layer on tabular data', async () => {
+  it('answers, with the reason, where there is no picture: a first layer on tabular data', async () => {
     const iris = {
       name: 'iris',
       seed: 1,
@@ -119,8 +119,30 @@ describe('first-layer pictures', () => {
         timeout: 60_000,
       })
       .toBe('completed');
-    await expect(callServed(served, 'models.firstLayer', { runId: id })).rejects.toThrow(
+    const answer = await callServed<{ drawable: boolean; reason?: string }>(served, 'models.firstLayer', {
+      runId: id,
+    });
+    expect(answer.drawable).toBe(false);
+    expect(answer.reason).toMatch(
       /its first layer takes 4 features of shape \[4\], not an image: there is no picture of a unit's weights/,
     );
+    // The run page asks for every run; for this one it shows no First layer panel and logs no error.
+    const { browser, context } = await launchChromium();
+    try {
+      const page = await context.newPage();
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      await page.goto(served.url);
+      const asked = page.waitForResponse((r) => r.url().endsWith('/models.firstLayer'));
+      await page.goto(`${served.origin}/#/runs/${id}`);
+      expect((await asked).status()).toBe(200);
+      await page.getByTestId('model-panel').waitFor();
+      await expect.poll(() => page.getByTestId('first-layer').count()).toBe(0);
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

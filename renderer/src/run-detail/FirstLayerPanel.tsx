@@ -16,15 +16,20 @@ export function FirstLayerPanel({ run }: { run: RunDetail }) {
   const client = useClient();
   const kept = run.checkpoints;
   const [epoch, setEpoch] = useState<number | null>(null);
-  const chosen = epoch ?? kept.find((c) => c.kinds.includes('best'))?.epoch ?? kept.at(-1)?.epoch ?? null;
+  const picked = epoch !== null && kept.some((c) => c.epoch === epoch) ? epoch : null;
+  const defaultKind = kept.some((c) => c.kinds.includes('best')) ? 'best' : 'last';
+  const chosen = picked ?? kept.find((c) => c.kinds.includes(defaultKind))?.epoch ?? null;
+  // Unless an epoch was picked, ask by kind: a live run replaces its best checkpoint between this page's
+  // reload and the call, and a number read a moment ago may no longer be kept.
   const pictures = useLoad(
     () =>
-      chosen === null
+      kept.length === 0
         ? Promise.resolve(null)
-        : client.call('models.firstLayer', { runId: run.id, epoch: chosen }),
-    `${run.id}:${chosen ?? ''}:${kept.length}`,
+        : client.call('models.firstLayer', { runId: run.id, epoch: picked ?? defaultKind }),
+    `${run.id}:${picked ?? defaultKind}:${kept.map((c) => `${c.epoch}/${c.sha256}`).join(',')}`,
   );
-  if (kept.length === 0) return null;
+  // A dense layer on tabular features has no picture: the panel stays away rather than show an empty box.
+  if (kept.length === 0 || pictures.data?.drawable === false) return null;
   const data = pictures.data;
   return (
     <section className="panel first-layer" aria-labelledby="first-layer-heading" data-testid="first-layer">
