@@ -93,12 +93,12 @@ export interface CheckpointCostContext {
 }
 
 /** Epochs 2… of a run: one epoch event to the next, those that started after both runs trained a batch. */
-function epochIntervals(run: QueuedRun, from: number): number[] {
+export function epochIntervals(run: QueuedRun, from: number): number[] {
   const ends = run.stamps.epochEnds;
   return ends.slice(1).flatMap((end, i) => (ends[i] >= from ? [end - ends[i]] : []));
 }
 
-async function runPair(
+export async function runPair(
   ctx: CheckpointCostContext,
   config: (policy: RunConfig['checkpoints']) => RunConfig,
   epochs: number,

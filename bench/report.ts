@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import { CHECKPOINT_COST_TARGET_PCT, type CheckpointCostResults, type ModelCost } from './checkpoint-cost';
 import type { ModelFlops } from './flops';
+import type { LayerStatsCostResults } from './layer-stats-cost';
 import { kernelNote, type KernelRow } from './kernels';
 import type { MachineInfo } from './machine';
 import { GRID_METHOD, gridTables, type GridScaleResults } from './grid-scale';
@@ -341,7 +342,7 @@ function mdEscape(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-function mdTable(head: string[], rows: string[][]): string[] {
+export function mdTable(head: string[], rows: string[][]): string[] {
   return [
     `| ${head.map(mdEscape).join(' | ')} |`,
     `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
@@ -544,6 +545,8 @@ export interface CheckpointReport {
   cost: CheckpointCostResults | { skipped: string } | null;
   resume: ResumeLatencyResults | { skipped: string } | null;
   store: StoreGrowthResults | { skipped: string } | null;
+  /** The layer statistics' cost (layer-stats-cost.ts): a section of its own in the Markdown. */
+  layers: LayerStatsCostResults | { skipped: string } | null;
 }
 
 /** What a section says about the run that wrote it, so that it can be rewritten on its own. */
@@ -565,7 +568,7 @@ export const fmtMB = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes <
 
 const isSkipped = <T extends object>(x: T | { skipped: string }): x is { skipped: string } => 'skipped' in x;
 
-function metaLine(meta: SectionMeta): string {
+export function metaLine(meta: SectionMeta): string {
   const m = meta.machine;
   return (
     `Measured ${fmtDate(meta.date)} with \`${meta.command}\`${meta.quick ? ' (quick: fewer repetitions)' : ''} on ` +
@@ -628,7 +631,7 @@ export function checkpointTargets(c: CheckpointReport): Target[] {
   return out;
 }
 
-const splitText = (s: { train: number; validation: number; test: number }) =>
+export const splitText = (s: { train: number; validation: number; test: number }) =>
   `${fmtInt(s.train)} / ${fmtInt(s.validation)} / ${fmtInt(s.test)}`;
 
 function costTables(cost: CheckpointCostResults): { head: string[]; rows: string[][] }[] {

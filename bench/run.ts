@@ -18,6 +18,8 @@ import type { LoadedDataset } from '../main/datasets/types';
 import { RunStore } from '../main/store/run-store';
 import { buildDriftNote, ensureProductWorker, newestSource } from './builds';
 import { measureCheckpointCost, type CheckpointCostPlan } from './checkpoint-cost';
+import { measureLayerStatsCost, type LayerStatsPlan } from './layer-stats-cost';
+import { layerStatsConsole, layerStatsMarkdown } from './layer-stats-report';
 import { engineKernel, kernelNote, peerKernels, type KernelRow } from './kernels';
 import { measureResumeLatency, type ResumePlan } from './resume-latency';
 import { measureStoreGrowth, type StorePlan } from './store-growth';
@@ -100,9 +102,13 @@ const QUICK_GRID: GridPlan = {
   mnist: { cells: 8, epochs: 2, trainRows: 3000, reps: 1 },
 };
 
-/** Checkpoint write cost, resume latency, store growth (checkpoint-cost.ts, resume-latency.ts, store-growth.ts). */
+/**
+ * Checkpoint write cost, resume latency, store growth (checkpoint-cost.ts, resume-latency.ts, store-growth.ts),
+ * and the layer statistics' cost (layer-stats-cost.ts), measured the same way.
+ */
 interface CheckpointPlan {
   cost: CheckpointCostPlan;
+  layers: LayerStatsPlan;
   resume: ResumePlan;
   store: StorePlan;
 }
@@ -111,6 +117,10 @@ const FULL_CHECKPOINTS: CheckpointPlan = {
   // The CNN on a 10 000-example part of E4's split: an epoch of the whole split takes minutes on two cores,
   // and the ratio a smaller epoch gives is the larger (the checkpoint's cost does not shrink with the data).
   cost: {
+    mlp: { epochs: 6, pairs: 3 },
+    cnn: { epochs: 3, pairs: 2, split: { train: 10_000, validation: 2_000, test: 2_000 } },
+  },
+  layers: {
     mlp: { epochs: 6, pairs: 3 },
     cnn: { epochs: 3, pairs: 2, split: { train: 10_000, validation: 2_000, test: 2_000 } },
   },
@@ -123,12 +133,16 @@ const QUICK_CHECKPOINTS: CheckpointPlan = {
     mlp: { epochs: 3, pairs: 1 },
     cnn: { epochs: 2, pairs: 1, split: { train: 2000, validation: 500, test: 500 } },
   },
+  layers: {
+    mlp: { epochs: 3, pairs: 1 },
+    cnn: { epochs: 2, pairs: 1, split: { train: 2000, validation: 500, test: 500 } },
+  },
   resume: { epochs: 1, reps: 1 },
   store: { epochs: 2, split: { train: 500, validation: 100, test: 100 } },
 };
 
 /** What `--only` selects: sections that run (and are written) on their own. */
-const SECTIONS = ['kernels', 'checkpoint-cost', 'resume', 'store'] as const;
+const SECTIONS = ['kernels', 'checkpoint-cost', 'resume', 'store', 'layer-stats'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const TARGETS = { mlpPerWorker: 3500, scaling: 1.8, cnnVsTorch: 2, overheadPct: 1 };
@@ -508,7 +522,7 @@ async function main(): Promise<void> {
     );
     const checkpoints = await phase('checkpoints', () =>
       measureCheckpointSections({
-        sections: ['checkpoint-cost', 'resume', 'store'],
+        sections: ['checkpoint-cost', 'resume', 'store', 'layer-stats'],
         plan: checkpointPlan,
         presets,
         fingerprint: loaded.info.fingerprint,
@@ -580,9 +594,23 @@ async function main(): Promise<void> {
     };
     log();
     log(consoleReport(results));
+    if (checkpoints.layers) log(layerStatsConsole(checkpoints.layers).join('\n'));
     if (markdownFile) {
       mkdirSync(dirname(markdownFile), { recursive: true });
-      const report = markdownReport(results);
+      const layerSection = checkpoints.layers
+        ? [
+            '',
+            ...layerStatsMarkdown(checkpoints.layers, {
+              date: results.date,
+              command: results.command,
+              machine: results.machine,
+              load: results.load,
+              quick: results.quick,
+            }),
+            '',
+          ].join('\n')
+        : '';
+      const report = markdownReport(results) + layerSection;
       writeFileSync(markdownFile, report + keptSections(markdownFile, report));
       log(`Wrote ${markdownFile}`);
     }
@@ -607,10 +635,11 @@ async function measureCheckpointSections(options: {
   quiet: ReturnType<typeof createQuiet>;
 }): Promise<CheckpointReport> {
   const { sections, plan, tmp, quiet, fingerprint } = options;
-  const report: CheckpointReport = { cost: null, resume: null, store: null };
+  const report: CheckpointReport = { cost: null, resume: null, store: null, layers: null };
   const wanted = (s: Section) => sections.includes(s);
-  if (!wanted('checkpoint-cost') && !wanted('resume') && !wanted('store')) return report;
+  if (!(['checkpoint-cost', 'resume', 'store', 'layer-stats'] as const).some(wanted)) return report;
   const skip = (skipped: string) => {
+    if (wanted('layer-stats')) report.layers = { skipped };
     if (wanted('checkpoint-cost')) report.cost = { skipped };
     if (wanted('resume')) report.resume = { skipped };
     if (wanted('store')) report.store = { skipped };
@@ -639,6 +668,11 @@ async function measureCheckpointSections(options: {
   };
   if (wanted('checkpoint-cost')) {
     report.cost = await attempt(() => measureCheckpointCost({ ...shared, presets, plan: plan.cost, quiet }));
+  }
+  if (wanted('layer-stats')) {
+    report.layers = await attempt(() =>
+      measureLayerStatsCost({ ...shared, presets, layerPlan: plan.layers, quiet }),
+    );
   }
   if (wanted('resume')) {
     report.resume = await attempt(() =>
@@ -686,6 +720,7 @@ async function runSelected(options: {
         quiet: options.quiet,
       });
       log(checkpointConsole(report).join('\n'));
+      if (report.layers) log(layerStatsConsole(report.layers).join('\n'));
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -693,7 +728,9 @@ async function runSelected(options: {
   meta.load.after = loadAverage();
   const sections: string[][] = [];
   if (kernels) sections.push(kernelsMarkdown(kernels, meta));
-  if (report) sections.push(checkpointMarkdown(report, meta));
+  if (report && (report.cost || report.resume || report.store))
+    sections.push(checkpointMarkdown(report, meta));
+  if (report?.layers) sections.push(layerStatsMarkdown(report.layers, meta));
   if (options.markdownFile) {
     const file = options.markdownFile;
     const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';

@@ -34,6 +34,7 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'runs.get': true,
   'runs.epochs': true,
   'runs.epochColumns': true,
+  'runs.layers': true,
   'runs.start': true,
   'runs.rerun': true,
   'runs.cancel': true,

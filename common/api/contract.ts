@@ -3,6 +3,7 @@ import type { RunConfig } from '../config/run-config';
 import type { ArchiveImportResult, ArchiveManifest, ArchivePreview } from '../archive/manifest';
 import type { GridCheck, GridDetail, GridPresetInfo, GridSummary } from '../grid/types';
 import type { FirstLayerAnswer } from '../checkpoints/first-layer';
+import type { RunLayerStats } from '../layers/layer-stats';
 import type { DatasetPreview } from '../datasets/preview';
 import type { GridPruneReplay } from '../grid/pruning';
 import { slurmOptionsSchema, type SlurmGridResult } from '../grid/slurm';
@@ -112,6 +113,8 @@ export const apiParamSchemas = {
   'runs.epochs': z.strictObject({ runIds }),
   /** The same epochs as columns (one array per field): the compact form for views over many runs. */
   'runs.epochColumns': z.strictObject({ runIds }),
+  /** Per-layer statistics, epoch by epoch: norms, update ratios, kernel histograms, dead units. */
+  'runs.layers': z.strictObject({ runId }),
   'runs.start': z.strictObject({ config: z.unknown() }),
   /** Starts a new run with the stored (resolved) config of an existing one. */
   'runs.rerun': z.strictObject({ runId }),
@@ -295,6 +298,7 @@ export interface ApiResults {
   'runs.list': RunTableRow[];
   'runs.get': RunDetail & { versions: Record<string, string | null> };
   'runs.epochs': RunEpochs[];
+  'runs.layers': RunLayerStats;
   'runs.epochColumns': RunEpochColumns[];
   'runs.start': { runId: string };
   'runs.rerun': { runId: string };

@@ -240,6 +240,11 @@ export const runConfigSchema = z.strictObject({
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   /** Which epochs keep their weights (see common/checkpoints/policy.ts); default best and last. */
   checkpoints: checkpointPolicySchema,
+  /**
+   * Per-layer weight and gradient norms, update ratios, kernel histograms and dead units each epoch
+   * (common/layers/layer-stats.ts). On by default: they cost about 1 % of an epoch (docs/benchmarks.md).
+   */
+  layerStats: z.boolean({ error: 'expected true or false' }).default(true),
 });
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;

@@ -16,6 +16,7 @@ import { createInfoHandlers } from './info-handlers';
 import { createContinuationHandlers } from './continuation-handlers';
 import { createModelEvaluateHandlers } from './model-evaluate-handlers';
 import { createModelExportHandlers } from './model-export-handlers';
+import { createLayerStatsHandlers } from './layer-stats-handlers';
 import { createRunHandlers } from './run-handlers';
 import { relayQueueEvents } from './training-events';
 import { appVersions, runtimeVersions } from './versions';
@@ -67,6 +68,7 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
         ...createContinuationHandlers({ store, queue, events, checks }),
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
         ...createModelExportHandlers({ store, transfers, cacheDir: options.cacheDir }),
+        ...createLayerStatsHandlers({ store }),
       },
       subscribe: (listener) => events.subscribe(listener),
       transfers,
@@ -124,6 +126,7 @@ async function createReadOnlyBackend(options: ApiBackendOptions): Promise<ApiBac
         // Evaluating and exporting a kept model only read the store.
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
         ...createModelExportHandlers({ store, transfers, cacheDir: options.cacheDir }),
+        ...createLayerStatsHandlers({ store }),
       },
       subscribe: (listener) => events.subscribe(listener),
       transfers,

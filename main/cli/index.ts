@@ -16,6 +16,7 @@ import { collectMetric, plotCommand, type PlotOptions } from './commands/plot';
 import { runCommand } from './commands/run';
 import { forkCommand, resumeCommand, type ForkOptions } from './commands/continue-run';
 import { checkpointsCommand, pruneCommand, type PruneOptions } from './commands/checkpoints';
+import { layersCommand } from './commands/layers';
 import { evaluateCommand, type EvaluateOptions } from './commands/evaluate';
 import { parseEpochChoice, type EpochChoice } from '../../common/checkpoints/types';
 import { runsCommand, showCommand } from './commands/runs';
@@ -245,6 +246,18 @@ program
   .option('--json', 'one JSON object per epoch, then {"runId", "status"}')
   .action(async (runId: string, opts: Omit<ForkOptions, 'db'>) =>
     exitWith(await forkCommand(runId, { ...globals(), ...opts })),
+  );
+
+program
+  .command('layers')
+  .description('per-layer statistics of a run, epoch by epoch: norms, update ratios, histograms, dead units')
+  .argument('<runId>', 'the run (id or unique prefix)')
+  .option(
+    '--json',
+    '{"runId", "layers": [{"name", "kind", "params", "epochs": [{"epoch", "weightNorm", …}]}]}',
+  )
+  .action((runId: string, opts: { json?: boolean }) =>
+    exitWith(layersCommand(runId, { ...globals(), ...opts })),
   );
 
 const checkpoints = program

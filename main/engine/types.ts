@@ -1,4 +1,5 @@
 import type { TrainingState } from '../../common/checkpoints/training-state';
+import type { EpochLayerStats } from '../../common/layers/layer-stats';
 import type { EarlyStopRecord } from '../../common/run-types';
 import type { EpochMetrics } from '../../common/types';
 
@@ -8,9 +9,10 @@ export type { SplitArrays, TrainingData } from '../datasets/types';
 export interface TrainCallbacks {
   /**
    * After each epoch. `state()` hands out the training state after it (weights, optimizer slots, random
-   * streams), computed only when called: a run that keeps no checkpoint pays nothing.
+   * streams), computed only when called: a run that keeps no checkpoint pays nothing. `layers`: the
+   * epoch's per-layer statistics, null where the config's `layerStats` is false.
    */
-  onEpoch(metrics: EpochMetrics, state: () => TrainingState): void;
+  onEpoch(metrics: EpochMetrics, state: () => TrainingState, layers: EpochLayerStats | null): void;
   /** Polled once per batch; true stops the run before the next batch. */
   shouldStop(): boolean;
   onBatch?(epoch: number, batch: number, batches: number): void;

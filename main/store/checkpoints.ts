@@ -10,7 +10,7 @@ import {
 import type { EncodedState } from '../../common/checkpoints/training-state';
 import type { CheckpointInfo, EpochChoice } from '../../common/checkpoints/types';
 import { UserInputError } from '../../common/errors';
-import type { EpochMetrics, MetricName } from '../../common/types';
+import type { MetricName } from '../../common/types';
 import type { EpochRepository } from './epochs';
 
 /**
@@ -105,11 +105,6 @@ export class CheckpointRepository {
   private readonly selectRunBytes: Database.Statement<[string], { bytes: number | null }>;
   private readonly selectStoreBytes: Database.Statement<[], { bytes: number | null; n: number }>;
   private readonly selectBytesByRun: Database.Statement<[], { run_id: string; bytes: number }>;
-  private readonly appendTransaction: (
-    runId: string,
-    metrics: EpochMetrics,
-    checkpoint: EpochCheckpoint | null,
-  ) => void;
   private readonly pruneTransaction: (runIds: readonly string[], keep: PruneKeep) => PruneResult;
 
   constructor(
@@ -157,15 +152,6 @@ export class CheckpointRepository {
       SELECT run_id, SUM(weights_bytes + COALESCE(optimizer_bytes, 0)) AS bytes
       FROM checkpoints GROUP BY run_id`);
 
-    const append = db.transaction(
-      (runId: string, metrics: EpochMetrics, checkpoint: EpochCheckpoint | null) => {
-        // Savepoint inside this transaction: the epoch and its checkpoint commit together or not at all.
-        this.epochs.appendEpoch(runId, metrics);
-        if (checkpoint && keepsAny(checkpoint.policy)) this.keep(runId, metrics.epoch, checkpoint);
-      },
-    );
-    this.appendTransaction = (...args) => append.immediate(...args);
-
     const prune = db.transaction((runIds: readonly string[], keep: PruneKeep): PruneResult => {
       const result: PruneResult = { runs: 0, checkpointsDeleted: 0, bytesDeleted: 0 };
       const setFlags = db.prepare(
@@ -191,15 +177,12 @@ export class CheckpointRepository {
   }
 
   /**
-   * Logs the epoch and keeps its state as the policy says, in one transaction: once this returns, both are on
-   * disk; if it throws, neither is.
+   * Keeps the state of a just-logged epoch as the policy says. Call it inside the transaction that logged the
+   * epoch (RunStore.appendEpoch): the epoch and its checkpoint commit together or not at all.
    */
-  appendEpoch(runId: string, metrics: EpochMetrics, checkpoint: EpochCheckpoint | null): void {
-    this.appendTransaction(runId, metrics, checkpoint);
-  }
-
-  private keep(runId: string, epoch: number, checkpoint: EpochCheckpoint): void {
+  keepEpoch(runId: string, epoch: number, checkpoint: EpochCheckpoint): void {
     const { policy, monitor, state } = checkpoint;
+    if (!keepsAny(policy)) return;
     // The summaries were updated with this epoch a moment ago, by the rule every view uses (ties: earliest).
     const summary = this.epochs.getSummaries(runId).find((s) => s.metric === monitor);
     const best = keepsBest(policy) && summary?.bestEpoch === epoch;

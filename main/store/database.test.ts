@@ -38,6 +38,7 @@ describe('openDatabase', () => {
       'experiments',
       'grid_cells',
       'grids',
+      'layer_stats',
       'metric_summaries',
       'params',
       'runs',

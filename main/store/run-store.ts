@@ -19,6 +19,8 @@ import { openVerifiedArchive } from './archive/open-archive';
 import { writeArchive } from './archive/write-archive';
 import { copyImportedDatasets } from './dataset-copy';
 import { CheckpointRepository, type EpochCheckpoint } from './checkpoints';
+import { LayerStatsRepository } from './layer-stats';
+import type { EpochLayerStats, RunLayerStats } from '../../common/layers/layer-stats';
 import { GridRepository } from './grids';
 import { RunContinuationRepository, type RequeueInput } from './run-continuation';
 import { RunRepository, type RunTableEntry } from './runs';
@@ -55,6 +57,13 @@ export class RunStore {
   private readonly gridRepo: GridRepository;
   private readonly checkpointRepo: CheckpointRepository;
   private readonly continuation: RunContinuationRepository;
+  private readonly layerStatsRepo: LayerStatsRepository;
+  private readonly appendTransaction: (
+    runId: string,
+    metrics: EpochMetrics,
+    checkpoint: EpochCheckpoint | null,
+    layers: EpochLayerStats | null,
+  ) => void;
   private readonly readRunDetail: (idOrUniquePrefix: string) => RunDetail | undefined;
 
   private constructor(
@@ -67,6 +76,20 @@ export class RunStore {
     this.datasets = new ImportedDatasetRepository(db, now);
     this.checkpointRepo = new CheckpointRepository(db, this.epochs, now);
     this.continuation = new RunContinuationRepository(db);
+    this.layerStatsRepo = new LayerStatsRepository(db);
+    const append = db.transaction(
+      (
+        runId: string,
+        metrics: EpochMetrics,
+        checkpoint: EpochCheckpoint | null,
+        layers: EpochLayerStats | null,
+      ) => {
+        this.epochs.appendEpoch(runId, metrics);
+        if (checkpoint) this.checkpointRepo.keepEpoch(runId, metrics.epoch, checkpoint);
+        if (layers) this.layerStatsRepo.insert(runId, metrics.epoch, layers);
+      },
+    );
+    this.appendTransaction = (...args) => append.immediate(...args);
     this.gridRepo = new GridRepository(db, this.runs, now, {
       checkpoints: this.checkpointRepo,
       continuation: this.continuation,
@@ -132,11 +155,21 @@ export class RunStore {
   }
 
   /**
-   * One transaction: the epoch, the updated summaries and, with `checkpoint`, the state after it as its policy
-   * keeps it. Once it returns, all of it survives kill -9; if it throws, none of it was written.
+   * One transaction: the epoch, the updated summaries, with `checkpoint` the state after it as its policy keeps
+   * it, and with `layers` its per-layer statistics. Once it returns, all of it survives kill -9; if it throws, none of it was written.
    */
-  appendEpoch(runId: string, metrics: EpochMetrics, checkpoint: EpochCheckpoint | null = null): void {
-    this.checkpointRepo.appendEpoch(runId, metrics, checkpoint);
+  appendEpoch(
+    runId: string,
+    metrics: EpochMetrics,
+    checkpoint: EpochCheckpoint | null = null,
+    layers: EpochLayerStats | null = null,
+  ): void {
+    this.appendTransaction(runId, metrics, checkpoint, layers);
+  }
+
+  /** The run's per-layer statistics, epoch by epoch (no layers where it logged none). */
+  layerStats(runId: string): RunLayerStats {
+    return this.layerStatsRepo.forRun(runId);
   }
 
   /** Kept checkpoints: list, read (hash-checked), prune (see CheckpointRepository). */

@@ -272,8 +272,17 @@ describe('workbench grid', () => {
     const ws = tempWorkspace();
     const file = ws.write('grid.json', irisGrid(600));
     const first = spawnWorkbench(['--db', ws.db, 'grid', file, '--json', '--workers', '2']);
-    // Two cells finished (each line is a finished cell): kill the process with the next two mid-training.
+    // Two cells finished (each line is a finished cell), and a started one has logged an epoch: kill the process
+    // with the next two mid-training. Waits for that epoch rather than assume it: on a busy machine the kill
+    // could otherwise land before any started cell has a checkpoint to continue from.
     const finishedLines = await first.waitForLines(2);
+    const gridOf = (JSON.parse(finishedLines[0]) as CellLine).gridId;
+    await expect
+      .poll(() => gridRuns(ws.db, gridOf).some((r) => r.status === 'running' && r.epochs > 0), {
+        timeout: 60_000,
+        interval: 50,
+      })
+      .toBe(true);
     first.child.kill('SIGKILL');
     await first.exited;
     const before = finishedLines.map((l) => JSON.parse(l) as CellLine);

@@ -49,7 +49,7 @@ export function forwardLayers(
   let h = x;
   // Whether h is still the input, perhaps flattened.
   let onInput = true;
-  for (const layer of layers) {
+  for (const [index, layer] of layers.entries()) {
     const first = onInput;
     onInput &&= layer.kind === 'flatten';
     switch (layer.kind) {
@@ -82,6 +82,7 @@ export function forwardLayers(
         break;
       case 'activation':
         h = applyActivation(h, layer.activation);
+        extras.onActivation?.(index, h);
         break;
       case 'batchNorm':
         h = batchNorm(layer, h, training, extras.batchStatistics);

@@ -93,6 +93,11 @@ export interface ForwardExtras {
    * them). Left out, the moving statistics are not touched (gradient checks, look-ahead evaluations).
    */
   batchStatistics?: BatchStatistics[];
+  /**
+   * Called with each activation layer's output (its index in `layers`), inside the caller's tidy: the layer
+   * statistics count inactive units on a probe batch this way (../inspect/layer-watch.ts).
+   */
+  onActivation?(layerIndex: number, output: tf.Tensor): void;
 }
 
 export interface Model {

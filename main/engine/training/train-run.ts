@@ -3,12 +3,13 @@ import type { RunConfig } from '../../../common/config/run-config';
 import { deriveSeed } from '../../../common/random';
 import { stopsAfter } from '../../../common/stopping/evaluate';
 import type { EpochMetrics } from '../../../common/types';
+import { LayerWatch } from '../inspect/layer-watch';
 import { buildModel } from '../model/build-model';
 import { SEED_STREAMS } from '../model/seed-streams';
 import type { BatchStatistics, Model } from '../model/types';
 import { createOptimizer } from '../optim/create-optimizer';
 import { learningRateAt } from '../optim/lr-schedule';
-import type { Optimizer } from '../optim/types';
+import type { EvaluateGradient, Optimizer } from '../optim/types';
 import type { TrainCallbacks, TrainingData, TrainOutcome, TrainStart } from '../types';
 import { createBatchSource, type BatchSource } from './batch-source';
 import { validateSplit } from './batches';
@@ -35,7 +36,13 @@ function trainBatch(
   source: BatchSource,
   order: Int32Array | null,
   index: number,
-  context: { epoch: number; learningRate: number; seed: number; settings: ObjectiveSettings },
+  context: {
+    epoch: number;
+    learningRate: number;
+    seed: number;
+    settings: ObjectiveSettings;
+    tap?: (evaluate: EvaluateGradient) => EvaluateGradient;
+  },
 ): tf.Scalar {
   const batch = source.batch(order, index);
   const statistics: BatchStatistics[] = [];
@@ -47,7 +54,7 @@ function trainBatch(
       context.settings,
       statistics,
     );
-    const loss = optimizer.step(evaluate, context.learningRate);
+    const loss = optimizer.step(context.tap ? context.tap(evaluate) : evaluate, context.learningRate);
     if (statistics.length > 0) model.applyBatchStatistics(statistics);
     return loss;
   } finally {
@@ -99,9 +106,12 @@ export async function trainRun(
   });
   let optimizer: Optimizer | null = null;
   let source: BatchSource | null = null;
+  let layerWatch: LayerWatch | null = null;
   const watch = new LossWatch();
   try {
     validateData(data, model);
+    // Before any saved weights go back in: its histogram edges come from the seed's initial kernels.
+    if (config.layerStats) layerWatch = new LayerWatch(model, data.train);
     const sizes = chunkSizes(config.model, model.inputShape, data.classes);
     optimizer = createOptimizer(
       training,
@@ -124,6 +134,7 @@ export async function trainRun(
       if (start.state.optimizer)
         restoreOptimizer(model, optimizer, training.optimizer, start.state.optimizer);
     }
+    layerWatch?.begin();
     const history: EpochMetrics[] = start ? start.history.filter((m) => m.epoch < firstEpoch) : [];
     const trained = optimizer;
     const stateAfter = (epoch: number) => () =>
@@ -135,8 +146,9 @@ export async function trainRun(
       const order = source.orderFor(epoch);
       for (let index = 0; index < batches; index++) {
         if (callbacks.shouldStop()) return { status: 'cancelled', epochs: epoch - 1 };
+        const tap = index === batches - 1 ? layerWatch?.tapLastBatch.bind(layerWatch) : undefined;
         watch.add(
-          trainBatch(model, optimizer, source, order, index, { epoch, learningRate, seed, settings }),
+          trainBatch(model, optimizer, source, order, index, { epoch, learningRate, seed, settings, tap }),
         );
         const bad = watch.due(index === batches - 1) ? watch.firstNonFinite() : null;
         if (bad !== null) return diverged(bad, epoch);
@@ -160,7 +172,7 @@ export async function trainRun(
         lr: learningRate,
         seconds: (performance.now() - started) / 1000,
       };
-      callbacks.onEpoch(metrics, stateAfter(epoch));
+      callbacks.onEpoch(metrics, stateAfter(epoch), layerWatch?.afterEpoch(epoch) ?? null);
       await yieldToEventLoop();
       if (training.earlyStopping) {
         history.push(metrics);
@@ -179,6 +191,7 @@ export async function trainRun(
     return { status: 'completed', epochs: training.epochs };
   } finally {
     watch.dispose();
+    layerWatch?.dispose();
     source?.dispose();
     optimizer?.dispose();
     model.dispose();

@@ -93,13 +93,13 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
       config,
       data,
       {
-        onEpoch(metrics, state) {
+        onEpoch(metrics, state, layers) {
           try {
             if (keepsAny(policy)) encoded = encodeTrainingState(state(), encoded);
             const checkpoint = encoded
               ? { policy, monitor: bestCheckpointMonitor(config, metrics), state: encoded }
               : null;
-            store.appendEpoch(runId, metrics, checkpoint);
+            store.appendEpoch(runId, metrics, checkpoint, layers);
           } catch (err) {
             // Ends the run: SQLite rolled this epoch back; the ones before it are committed and stay.
             throw asStorageFault(err, `logging epoch ${metrics.epoch}`);

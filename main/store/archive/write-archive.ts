@@ -91,6 +91,7 @@ function fill(db: Database.Database, input: ArchiveWriteInput): ArchiveManifest 
           FROM src.grid_cells WHERE grid_id IN (SELECT grid_id FROM temp.selg);
         INSERT INTO main.params SELECT * FROM src.params WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.epoch_metrics SELECT * FROM src.epoch_metrics WHERE run_id IN (SELECT run_id FROM temp.sel);
+        INSERT INTO main.layer_stats SELECT * FROM src.layer_stats WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.metric_summaries SELECT * FROM src.metric_summaries
           WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.datasets SELECT * FROM src.datasets

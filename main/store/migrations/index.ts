@@ -3,6 +3,7 @@ import { initialMigration } from './001-initial';
 import { gridsQueueLivenessMigration } from './002-grids-queue-liveness';
 import { gridRunnerMigration } from './003-grid-runner';
 import { checkpointsMigration } from './004-checkpoints';
+import { layerStatsMigration } from './005-layer-stats';
 
 /** Every migration, in order. Append only: a released migration is never edited, only followed by a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = [
   gridsQueueLivenessMigration,
   gridRunnerMigration,
   checkpointsMigration,
+  layerStatsMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,7 @@ import { EpochTable } from './EpochTable';
 import { forkHref } from './fork-link';
 import { Lineage } from './Lineage';
 import { FirstLayerPanel } from './FirstLayerPanel';
+import { LayersPanel } from './LayersPanel';
 import { ModelPanel } from './ModelPanel';
 import type { RunDetailData } from './live-run';
 import { ProgressPanel } from './ProgressPanel';
@@ -112,6 +113,7 @@ export function RunDetailView({ runId }: { runId: string }) {
         <EarlyStoppingPanel epochs={run.epochs} config={detail.config} earlyStop={detail.earlyStop} />
       )}
       <ModelPanel run={detail} epochs={run.epochs} />
+      <LayersPanel run={detail} />
       <FirstLayerPanel run={detail} />
 
       <section aria-labelledby="epochs-heading">

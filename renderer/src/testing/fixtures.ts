@@ -68,6 +68,7 @@ export function mlpConfig(overrides: Partial<RunConfig> = {}): RunConfig {
     regularization: { l2: 0, l2Convention: 'half', l2Covers: 'weights' },
     backend: 'auto',
     checkpoints: 'best-and-last',
+    layerStats: true,
     ...overrides,
   };
 }

@@ -54,9 +54,9 @@ export async function recordRun(
     {
       shouldStop: callbacks.shouldStop ?? (() => false),
       onBatch: callbacks.onBatch,
-      onEpoch: (m, state) => {
+      onEpoch: (m, state, layers) => {
         epochs.push(m);
-        callbacks.onEpoch?.(m, state);
+        callbacks.onEpoch?.(m, state, layers);
       },
     },
     start,

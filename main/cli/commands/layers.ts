@@ -1,0 +1,55 @@
+import { UserInputError } from '../../../common/errors';
+import { inactiveMeaning, type RunLayerStats } from '../../../common/layers/layer-stats';
+import { openContext, type GlobalOptions } from '../context';
+import { printJson, printTable } from '../output';
+
+export interface LayersOptions extends GlobalOptions {
+  json?: boolean;
+}
+
+const num = (v: number | null) => (v === null || Number.isNaN(v) ? '–' : v.toPrecision(4));
+const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
+
+/** `workbench layers RUN_ID`: the run's per-layer statistics, epoch by epoch. */
+export function layersCommand(runId: string, options: LayersOptions): number {
+  const { store } = openContext(options);
+  try {
+    const run = store.getRun(runId);
+    if (!run) throw new UserInputError(`${runId}: no run with this id (see \`workbench runs\`)`);
+    const stats: RunLayerStats = store.layerStats(run.id);
+    if (options.json) {
+      printJson(stats);
+      return 0;
+    }
+    if (stats.layers.length === 0) {
+      process.stdout.write(
+        `run ${run.id.slice(0, 8)} (${run.name}) logged no layer statistics` +
+          (run.config.layerStats === false ? ' (its config has "layerStats": false)' : '') +
+          '\n',
+      );
+      return 0;
+    }
+    for (const layer of stats.layers) {
+      const dead = layer.activation
+        ? `dead: ${layer.activation} units ${inactiveMeaning(layer.activation)} on all ${layer.probeExamples} probe examples`
+        : 'no activation follows (output layer)';
+      process.stdout.write(
+        `\n${layer.name} (${layer.kind}, ${layer.params.toLocaleString('en-US')} params; ${dead})\n`,
+      );
+      printTable(
+        ['epoch', '‖W‖', '‖∇W‖ last batch', 'update ratio', 'median w', 'dead'],
+        layer.epochs.map((e) => [
+          e.epoch,
+          num(e.weightNorm),
+          num(e.gradNorm),
+          num(e.updateRatio),
+          num(e.percentiles[4]),
+          pct(e.deadFraction),
+        ]),
+      );
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
