@@ -719,7 +719,7 @@ async function runSelected(options: {
         tmp,
         quiet: options.quiet,
       });
-      log(checkpointConsole(report).join('\n'));
+      if (report.cost || report.resume || report.store) log(checkpointConsole(report).join('\n'));
       if (report.layers) log(layerStatsConsole(report.layers).join('\n'));
     }
   } finally {

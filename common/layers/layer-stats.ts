@@ -113,15 +113,19 @@ const FINE_BINS = 1024;
 
 /** Values at LAYER_PERCENTILES, read from a 1024-bin histogram over [min, max] with linear interpolation. */
 export function percentilesOf(values: ArrayLike<number>): number[] {
-  const n = values.length;
-  if (n === 0) return LAYER_PERCENTILES.map(() => NaN);
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  return percentilesWithin(values, min, max);
+}
+
+function percentilesWithin(values: ArrayLike<number>, min: number, max: number): number[] {
+  const n = values.length;
+  if (n === 0 || !(max >= min)) return LAYER_PERCENTILES.map(() => NaN);
   if (min === max) return LAYER_PERCENTILES.map(() => min);
   const width = (max - min) / FINE_BINS;
   const counts = new Float64Array(FINE_BINS);
@@ -154,4 +158,58 @@ export function differenceNorm(a: ArrayLike<number>, b: ArrayLike<number>): numb
     sum += d * d;
   }
   return Math.sqrt(sum);
+}
+
+export interface KernelSummary {
+  norm: number;
+  /** ‖values − previous‖. */
+  moved: number;
+  histogram: KernelHistogram;
+  percentiles: number[];
+}
+
+/**
+ * frobeniusNorm, differenceNorm, histogramOf and percentilesOf of one kernel in two passes over it instead of
+ * six: a layer of E2 holds 784 000 weights, read once per epoch.
+ */
+export function summariseKernel(
+  values: ArrayLike<number>,
+  previous: ArrayLike<number>,
+  edges: readonly number[],
+): KernelSummary {
+  const n = values.length;
+  const bins = edges.length - 1;
+  const counts = new Array<number>(bins).fill(0);
+  const lo = edges[0];
+  const hi = edges[bins];
+  const width = (hi - lo) / bins;
+  let below = 0;
+  let above = 0;
+  let sum = 0;
+  let moved = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    sum += v * v;
+    const d = v - previous[i];
+    moved += d * d;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v < lo) below += 1;
+    else if (v > hi) above += 1;
+    else if (v === hi) counts[bins - 1] += 1;
+    else {
+      let b = Math.min(bins - 1, Math.floor((v - lo) / width));
+      while (b > 0 && v < edges[b]) b -= 1;
+      while (b < bins - 1 && v >= edges[b + 1]) b += 1;
+      counts[b] += 1;
+    }
+  }
+  return {
+    norm: Math.sqrt(sum),
+    moved: Math.sqrt(moved),
+    histogram: { edges: [...edges], counts, below, above },
+    percentiles: percentilesWithin(values, min, max),
+  };
 }

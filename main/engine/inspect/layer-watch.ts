@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Activation } from '../../../common/config/run-config';
 import {
-  differenceNorm,
   frobeniusNorm,
   histogramEdges,
-  histogramOf,
   INACTIVE_SLOPE,
-  percentilesOf,
   PROBE_EXAMPLES,
+  summariseKernel,
   type EpochLayerStats,
   type LayerInfo,
 } from '../../../common/layers/layer-stats';
@@ -128,9 +126,9 @@ export class LayerWatch {
     const dead = this.deadFractions();
     return this.layers.map((watched, i) => {
       const values = copyOf(watched.layer.kernel.variable);
-      const weightNorm = frobeniusNorm(values);
-      const updateRatio =
-        watched.previousNorm > 0 ? differenceNorm(values, watched.previous) / watched.previousNorm : null;
+      const summary = summariseKernel(values, watched.previous, watched.edges);
+      const weightNorm = summary.norm;
+      const updateRatio = watched.previousNorm > 0 ? summary.moved / watched.previousNorm : null;
       watched.previous = values;
       watched.previousNorm = weightNorm;
       return {
@@ -140,8 +138,8 @@ export class LayerWatch {
           weightNorm,
           gradNorm: gradNorms[i] ?? null,
           updateRatio,
-          histogram: histogramOf(values, watched.edges),
-          percentiles: percentilesOf(values),
+          histogram: summary.histogram,
+          percentiles: summary.percentiles,
           deadFraction: dead[i],
         },
       };

@@ -32,7 +32,7 @@ export function Lineage({ run, parentName }: { run: RunDetailData; parentName: s
           <p>
             {run.children.length === 1 ? 'One fork' : `${run.children.length} forks`} of this run{' '}
             <a href={routeHref({ name: 'runs', filter: `parent:${short}` })} data-testid="children-filter">
-              (parent:{short} in Runs)
+              (list them in Runs: <code>parent:{short}</code>)
             </a>
             {run.children.length > 1 && (
               <>

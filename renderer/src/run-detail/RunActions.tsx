@@ -112,7 +112,9 @@ export function RunActions({ run, loggedEpochs }: { run: RunDetailData; loggedEp
           <span id="extend-hint" className={extendProblem ? 'error-text' : 'muted'}>
             {extendProblem
               ? `Expected ${extendProblem}.`
-              : `Epochs ${loggedEpochs + 1}… are added to this run.`}
+              : extendTarget === loggedEpochs + 1
+                ? `Epoch ${extendTarget} is added to this run.`
+                : `Epochs ${loggedEpochs + 1}–${extendTarget} are added to this run.`}
           </span>
         </form>
       )}
