@@ -18,6 +18,7 @@ import { ForkBanner } from './ForkBanner';
 import { forkIssues, resolveForkEpoch, type ForkSource } from './fork-plan';
 import { assignIssues, switchModelKind, visibleFields, type FormOptionsContext } from './form-spec';
 import { toInputConfig } from './input-config';
+import { variationOf } from './variation-name';
 import { configText, JsonEditor, parseConfigText } from './JsonEditor';
 import { ModelSummaryPanel } from './ModelSummaryPanel';
 import { LAST_RUN, PresetPicker } from './PresetPicker';
@@ -67,7 +68,7 @@ export function NewRunView({ fork }: { fork?: { runId: string; epoch: EpochChoic
       // meanwhile): the first preset, as with no runs at all.
       const lastConfig = newest
         ? await client.call('runs.get', { runId: newest.id }).then(
-            (run) => toInputConfig(run.config),
+            (run) => variationOf(toInputConfig(run.config)),
             () => null,
           )
         : null;
@@ -173,8 +174,9 @@ function NewRunEditor({ presets, datasets, newest, lastConfig, forkSource }: Edi
     setLoadingSource(true);
     try {
       const run = await client.call('runs.get', { runId: newest.id });
-      replaceDraft(toInputConfig(run.config));
-      setSourceText(configText(toInputConfig(run.config)));
+      const config = variationOf(toInputConfig(run.config));
+      replaceDraft(config);
+      setSourceText(configText(config));
     } catch (e) {
       setStartError({ message: `Could not load the last run: ${errorMessage(e)}`, issues: [] });
     } finally {

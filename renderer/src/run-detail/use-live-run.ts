@@ -6,6 +6,9 @@ import { useAnnounce } from '../common/announcer';
 import { useDebouncedCallback } from '../common/use-debounced';
 import { applyRunEvent, EMPTY_LIVE_RUN, withFetched, type LiveRunState } from './live-run';
 
+/** How often a page of a run still training checks the store for what its events may have missed. */
+const LIVE_CHECK_MS = 5000;
+
 export interface LiveRun extends LiveRunState {
   error: string | null;
   reload: () => Promise<void>;
@@ -46,6 +49,25 @@ export function useLiveRun(runId: string): LiveRun {
   // while the run was queued and its start event was missed: its next epoch fetches them.
   const lacksStart = useRef(false);
   lacksStart.current = state.detail !== null && state.detail.backend === null;
+
+  // Events can be missed (an event stream that reconnected drops what was sent meanwhile): while the run is not
+  // final, a look at the store every few seconds catches a status or epoch the page did not hear of.
+  const shown = useRef({ status: state.detail?.status, epochs: state.epochs.length });
+  shown.current = { status: state.detail?.status, epochs: state.epochs.length };
+  const live = state.detail !== null && !FINAL_STATUSES.includes(state.detail.status);
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => {
+      void client.call('runs.get', { runId }).then(
+        (detail) => {
+          const seen = shown.current;
+          if (detail.status !== seen.status || detail.epochs !== seen.epochs) void reload();
+        },
+        () => undefined,
+      );
+    }, LIVE_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [live, client, runId, reload]);
 
   useClientEvents((event) => {
     setState((current) => applyRunEvent(current, runId, event));
