@@ -8,19 +8,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../common/config/run-config';
-import { epochIntervals, runPair, type CheckpointCostContext } from './checkpoint-cost';
+import {
+  epochIntervals,
+  runPair,
+  type CheckpointCostContext,
+  type CheckpointCostPlan,
+} from './checkpoint-cost';
 import { pinToOneCpu } from './product-path';
 import { benchRunConfig } from './queue-runs';
 import { mean, median } from './stats';
 
 export const LAYER_STATS_TARGET_PCT = 3;
 
-export interface LayerStatsPlan {
-  mlp: { epochs: number; pairs: number; split?: Split };
-  cnn: { epochs: number; pairs: number; split?: Split };
-}
+/** Epochs and pairs per model, as the checkpoint cost plans them. */
+export type LayerStatsPlan = CheckpointCostPlan;
 
-type Split = { train: number; validation: number; test: number };
+type Split = NonNullable<LayerStatsPlan['mlp']['split']>;
 
 export interface LayerStatsModelCost {
   model: 'E2 MLP' | 'E4 CNN';

@@ -84,29 +84,48 @@ export function histogramEdges(maxAbsAtInit: number): number[] {
   );
 }
 
-/** numpy.histogram's rule on fixed edges, plus the counts outside them. */
-export function histogramOf(values: ArrayLike<number>, edges: readonly number[]): KernelHistogram {
-  const bins = edges.length - 1;
-  const counts = new Array<number>(bins).fill(0);
-  let below = 0;
-  let above = 0;
-  const lo = edges[0];
-  const hi = edges[bins];
-  const width = (hi - lo) / bins;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < lo) below += 1;
-    else if (v > hi) above += 1;
-    else if (v === hi) counts[bins - 1] += 1;
+/** Counts weights into fixed edges by numpy.histogram's rule, keeping those outside apart. */
+class HistogramCounter {
+  readonly counts: number[];
+  below = 0;
+  above = 0;
+  private readonly bins: number;
+  private readonly lo: number;
+  private readonly hi: number;
+  private readonly width: number;
+
+  constructor(private readonly edges: readonly number[]) {
+    this.bins = edges.length - 1;
+    this.counts = new Array<number>(this.bins).fill(0);
+    this.lo = edges[0];
+    this.hi = edges[this.bins];
+    this.width = (this.hi - this.lo) / this.bins;
+  }
+
+  add(v: number): void {
+    const { bins, edges } = this;
+    if (v < this.lo) this.below += 1;
+    else if (v > this.hi) this.above += 1;
+    else if (v === this.hi) this.counts[bins - 1] += 1;
     else {
       // A guess from the width, then corrected against the stored edges so the rule is theirs exactly.
-      let b = Math.min(bins - 1, Math.floor((v - lo) / width));
+      let b = Math.min(bins - 1, Math.floor((v - this.lo) / this.width));
       while (b > 0 && v < edges[b]) b -= 1;
       while (b < bins - 1 && v >= edges[b + 1]) b += 1;
-      counts[b] += 1;
+      this.counts[b] += 1;
     }
   }
-  return { edges: [...edges], counts, below, above };
+
+  result(): KernelHistogram {
+    return { edges: [...this.edges], counts: this.counts, below: this.below, above: this.above };
+  }
+}
+
+/** numpy.histogram's rule on fixed edges, plus the counts outside them. */
+export function histogramOf(values: ArrayLike<number>, edges: readonly number[]): KernelHistogram {
+  const counter = new HistogramCounter(edges);
+  for (let i = 0; i < values.length; i++) counter.add(values[i]);
+  return counter.result();
 }
 
 const FINE_BINS = 1024;
@@ -178,13 +197,7 @@ export function summariseKernel(
   edges: readonly number[],
 ): KernelSummary {
   const n = values.length;
-  const bins = edges.length - 1;
-  const counts = new Array<number>(bins).fill(0);
-  const lo = edges[0];
-  const hi = edges[bins];
-  const width = (hi - lo) / bins;
-  let below = 0;
-  let above = 0;
+  const counter = new HistogramCounter(edges);
   let sum = 0;
   let moved = 0;
   let min = Infinity;
@@ -196,20 +209,12 @@ export function summariseKernel(
     moved += d * d;
     if (v < min) min = v;
     if (v > max) max = v;
-    if (v < lo) below += 1;
-    else if (v > hi) above += 1;
-    else if (v === hi) counts[bins - 1] += 1;
-    else {
-      let b = Math.min(bins - 1, Math.floor((v - lo) / width));
-      while (b > 0 && v < edges[b]) b -= 1;
-      while (b < bins - 1 && v >= edges[b + 1]) b += 1;
-      counts[b] += 1;
-    }
+    counter.add(v);
   }
   return {
     norm: Math.sqrt(sum),
     moved: Math.sqrt(moved),
-    histogram: { edges: [...edges], counts, below, above },
+    histogram: counter.result(),
     percentiles: percentilesWithin(values, min, max),
   };
 }
