@@ -141,32 +141,29 @@ export function LayersPanel({ run }: { run: RunDetail }) {
             className="run-chart"
           />
         </div>
-        <div data-testid="layers-norms">
-          <PlotlyChart
-            data={norms}
-            layout={layouts.norms}
-            label="Kernel and gradient norms per layer"
-            className="run-chart"
-          />
-        </div>
-        <div data-testid="layers-ratios">
-          <PlotlyChart
-            data={ratios}
-            layout={layouts.ratios}
-            label="Update ratio per layer"
-            className="run-chart"
-          />
-        </div>
-        {withActivation.length > 0 && (
-          <div data-testid="layers-dead">
-            <PlotlyChart
-              data={dead}
-              layout={layouts.dead}
-              label="Dead or saturated units per layer"
-              className="run-chart"
-            />
+        {[
+          {
+            testId: 'layers-norms',
+            data: norms,
+            layout: layouts.norms,
+            label: 'Kernel and gradient norms per layer',
+          },
+          { testId: 'layers-ratios', data: ratios, layout: layouts.ratios, label: 'Update ratio per layer' },
+          ...(withActivation.length > 0
+            ? [
+                {
+                  testId: 'layers-dead',
+                  data: dead,
+                  layout: layouts.dead,
+                  label: 'Dead or saturated units per layer',
+                },
+              ]
+            : []),
+        ].map((chart) => (
+          <div key={chart.testId} data-testid={chart.testId}>
+            <PlotlyChart data={chart.data} layout={chart.layout} label={chart.label} className="run-chart" />
           </div>
-        )}
+        ))}
       </div>
       <p className="hint">
         Dead: a unit whose activation&apos;s slope is under 1 % of its steepest on every one of the first{' '}
