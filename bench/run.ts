@@ -20,6 +20,7 @@ import { buildDriftNote, ensureProductWorker, newestSource } from './builds';
 import { measureCheckpointCost, type CheckpointCostPlan } from './checkpoint-cost';
 import { measureLayerStatsCost, type LayerStatsPlan } from './layer-stats-cost';
 import { layerStatsConsole, layerStatsMarkdown } from './layer-stats-report';
+import { evalPointConsole, evalPointMarkdown, measureEvalPointCost } from './eval-point-cost';
 import { engineKernel, kernelNote, peerKernels, type KernelRow } from './kernels';
 import { measureResumeLatency, type ResumePlan } from './resume-latency';
 import { measureStoreGrowth, type StorePlan } from './store-growth';
@@ -142,7 +143,7 @@ const QUICK_CHECKPOINTS: CheckpointPlan = {
 };
 
 /** What `--only` selects: sections that run (and are written) on their own. */
-const SECTIONS = ['kernels', 'checkpoint-cost', 'resume', 'store', 'layer-stats'] as const;
+const SECTIONS = ['kernels', 'checkpoint-cost', 'resume', 'store', 'layer-stats', 'points'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const TARGETS = { mlpPerWorker: 3500, scaling: 1.8, cnnVsTorch: 2, overheadPct: 1 };
@@ -686,6 +687,15 @@ async function measureCheckpointSections(options: {
 }
 
 /** `--only`: the selected sections alone, written into the Markdown report in place of their old versions. */
+/** A measurement that failed is left out of the report with its reason, rather than ending the bench. */
+function attemptSync<T extends object>(fn: () => T): T | { skipped: string } {
+  try {
+    return fn();
+  } catch (error) {
+    return { skipped: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 async function runSelected(options: {
   only: Section[];
   plan: CheckpointPlan;
@@ -701,6 +711,7 @@ async function runSelected(options: {
   log(`Sections: ${only.join(', ')}`);
   let kernels: KernelRow[] | null = null;
   let report: CheckpointReport | null = null;
+  let points: ReturnType<typeof measureEvalPointCost> | { skipped: string } | null = null;
   const tmp = mkdtempSync(join(tmpdir(), 'workbench-bench-'));
   try {
     if (only.includes('kernels')) {
@@ -708,7 +719,12 @@ async function runSelected(options: {
       kernels = [engineKernel(), ...peerKernels(python, join(root, 'bench', 'peers'))];
       log(kernelsConsole(kernels).join('\n'));
     }
-    if (only.some((s) => s !== 'kernels')) {
+    if (only.includes('points')) {
+      log('Evaluation point cost, E8: one epoch with and without its points, through the product:');
+      points = attemptSync(() => measureEvalPointCost({ root, tmp, pairs: meta.quick ? 1 : 3, log }));
+      log(evalPointConsole(points).join('\n'));
+    }
+    if (only.some((s) => s !== 'kernels' && s !== 'points')) {
       const fingerprint = loadDataset('mnist', RunStore.open(':memory:')).info.fingerprint;
       report = await measureCheckpointSections({
         sections: only,
@@ -731,6 +747,7 @@ async function runSelected(options: {
   if (report && (report.cost || report.resume || report.store))
     sections.push(checkpointMarkdown(report, meta));
   if (report?.layers) sections.push(layerStatsMarkdown(report.layers, meta));
+  if (points) sections.push(evalPointMarkdown(points, meta));
   if (options.markdownFile) {
     const file = options.markdownFile;
     const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';

@@ -58,6 +58,20 @@ export interface EarlyStopRecord {
   restoredEpoch: number | null;
   /** One sentence: why it stopped. */
   reason: string;
+  /**
+   * For a run with evaluation points, where its rule read them: the stop and the best (and, with restore
+   * best, the restored) evaluation as step and fractional epoch. stopEpoch is then the epoch the stop fell
+   * in, and restoredEpoch null unless the restored evaluation is an epoch's end.
+   */
+  at?: EarlyStopAt;
+}
+
+export interface EarlyStopAt {
+  stopStep: number;
+  stopEpoch: number;
+  bestStep: number | null;
+  bestEpoch: number | null;
+  restoredStep: number | null;
 }
 
 /** One row of the runs table view. */

@@ -32,6 +32,28 @@ export interface EpochMetrics {
   seconds: number;
 }
 
+/**
+ * An evaluation inside an epoch (`training.evaluateEvery`): the same sets and numbers as an epoch row, at a
+ * step. A point that falls on an epoch's end is not one of these: that epoch's row is the point.
+ */
+export interface EvalPoint {
+  /** Optimizer steps taken so far in the run (1-based: the point follows step `step`). */
+  step: number;
+  /** Training examples seen so far. */
+  examples: number;
+  /** Fractional epoch: examples ÷ training-set size. */
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number | null;
+  valAcc: number | null;
+  testLoss: number | null;
+  testAcc: number | null;
+  lr: number;
+  /** Seconds since its epoch began (training and the evaluations so far). */
+  seconds: number;
+}
+
 export const METRIC_NAMES = ['trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'testLoss', 'testAcc'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

@@ -35,6 +35,7 @@ const KNOWN_METHODS: Readonly<Record<ApiMethodName, true>> = {
   'runs.epochs': true,
   'runs.epochColumns': true,
   'runs.layers': true,
+  'runs.points': true,
   'runs.start': true,
   'runs.rerun': true,
   'runs.cancel': true,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunConfig, parseWith } from '../common/config/parse-config';
 import { modelOnlyConfigSchema } from '../common/config/run-config';
+import { pointDue, progressAfter, stepsPerEpoch } from '../common/metrics/eval-points';
 import { describeModel } from '../common/model/summary';
 import { loadDataset } from '../main/datasets/catalog';
 import { prepareTrainingData } from '../main/datasets/prepare';
@@ -27,6 +28,29 @@ describe('bundled presets (E1–E9)', () => {
   it('cover every reference experiment', () => {
     const ids = new Set(presets.map(([f]) => f.slice(0, 2)));
     expect([...ids].sort()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9']);
+  });
+
+  it('E8 evaluates every 10 000 examples, as the report plots it: 25 points over its 5 epochs', () => {
+    const [, raw] = presets.find(([f]) => f.startsWith('e8'))!;
+    const parsed = parseRunConfig(raw);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const { training, dataset } = parsed.value;
+    expect(training.evaluateEvery).toEqual({ examples: 10_000 });
+    const train = dataset.split.train;
+    const steps = stepsPerEpoch(train, training.batchSize);
+    const points: { epoch: number; atEnd: boolean }[] = [];
+    // The engine's walk: after each step, a point where the examples seen cross a multiple of 10 000.
+    for (let epoch = 1; epoch <= training.epochs; epoch++) {
+      let before = progressAfter(train, training.batchSize, epoch, -1);
+      for (let index = 0; index < steps; index++) {
+        const after = progressAfter(train, training.batchSize, epoch, index);
+        if (pointDue(training.evaluateEvery!, before, after))
+          points.push({ epoch: after.examples / train, atEnd: index === steps - 1 });
+        before = after;
+      }
+    }
+    expect(points).toHaveLength(25);
+    expect(points.filter((p) => p.atEnd).map((p) => p.epoch)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('E9 is a model-only preset whose summary shows 557 057 parameters', () => {

@@ -10,9 +10,10 @@ import { slurmOptionsSchema, type SlurmGridResult } from '../grid/slurm';
 import { METRIC_NAMES } from '../types';
 import type { ModelSummary } from '../model/summary';
 import type { RunDetail, RunListItem } from '../run-types';
-import type { BackendName, BackendReport, DatasetInfo, EpochMetrics, RunStatus } from '../types';
+import type { BackendName, BackendReport, DatasetInfo, EpochMetrics, EvalPoint, RunStatus } from '../types';
 import type { RunEpochColumns } from './epoch-columns';
 import type { ModelEvaluation } from '../model-eval/types';
+import type { RunSchedule } from '../metrics/eval-points';
 
 /**
  * The one service contract of the workbench. Every capability the UI has is a method here; the Electron
@@ -115,6 +116,11 @@ export const apiParamSchemas = {
   'runs.epochColumns': z.strictObject({ runIds }),
   /** Per-layer statistics, epoch by epoch: norms, update ratios, kernel histograms, dead units. */
   'runs.layers': z.strictObject({ runId }),
+  /**
+   * Each run's evaluation points inside its epochs and its schedule (steps and examples per epoch): what
+   * puts its curves on a step, examples or time axis.
+   */
+  'runs.points': z.strictObject({ runIds }),
   'runs.start': z.strictObject({ config: z.unknown() }),
   /** Starts a new run with the stored (resolved) config of an existing one. */
   'runs.rerun': z.strictObject({ runId }),
@@ -281,6 +287,14 @@ export interface RunTableRow extends RunListItem {
   lastTestAcc: number | null;
 }
 
+export interface RunPoints {
+  runId: string;
+  /** Null for a run recorded before schedules were: its curves have epoch and time axes only. */
+  schedule: RunSchedule | null;
+  /** In step order; the points on epoch ends are the epoch rows (runs.epochs) and are not repeated here. */
+  points: EvalPoint[];
+}
+
 export interface RunEpochs {
   runId: string;
   epochs: EpochMetrics[];
@@ -299,6 +313,7 @@ export interface ApiResults {
   'runs.get': RunDetail & { versions: Record<string, string | null> };
   'runs.epochs': RunEpochs[];
   'runs.layers': RunLayerStats;
+  'runs.points': RunPoints[];
   'runs.epochColumns': RunEpochColumns[];
   'runs.start': { runId: string };
   'runs.rerun': { runId: string };
@@ -347,6 +362,8 @@ export type ApiEvent =
   /** Batch progress inside an epoch; throttled (a few per second per run). */
   | { type: 'run.progress'; runId: string; epoch: number; batch: number; batches: number }
   | { type: 'run.epoch'; runId: string; metrics: EpochMetrics }
+  /** An evaluation point inside an epoch (`training.evaluateEvery`); epoch ends come as run.epoch. */
+  | { type: 'run.point'; runId: string; point: EvalPoint }
   | { type: 'runs.changed' }
   /** A grid's status or one of its cells changed (a cell claimed, started, finished). */
   | { type: 'grid.changed'; gridId: string };

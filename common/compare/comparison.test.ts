@@ -99,6 +99,26 @@ describe('buildComparisonSeries', () => {
     expect(series[1]).toMatchObject({ runId: 'b', x: [], y: [], raw: [] });
   });
 
+  it('puts points inside epochs on the steps and examples axes, and leaves a run without a schedule empty there', () => {
+    const point = { ...data[0].epochs[0], step: 5, examples: 500, epoch: 0.5, seconds: 0.7 };
+    const points = [
+      {
+        runId: 'a',
+        schedule: { trainExamples: 1000, stepsPerEpoch: 10, evaluateEvery: { examples: 500 } },
+        points: [point],
+      },
+      { runId: 'b', schedule: null, points: [] },
+    ];
+    const [a, b] = buildComparisonSeries(runs, data, spec({ x: 'examples' }), points);
+    expect(a.x).toEqual([500, 1000, 2000, 3000, 4000]);
+    expect(a.raw[0]).toBe(point.valLoss);
+    expect(b.x).toEqual([]);
+    expect(buildComparisonSeries(runs, data, spec({ x: 'step' }), points)[0].x).toEqual([5, 10, 20, 30, 40]);
+    // Time: the point is 0.7 s into the first epoch; epoch ends are the epochs' seconds summed.
+    expect(buildComparisonSeries(runs, data, spec({ x: 'time' }), points)[0].x.slice(0, 2)).toEqual([0.7, 2]);
+    expect(buildComparisonSeries(runs, data, spec({ x: 'epoch' }), points)[0].x).toEqual([0.5, 1, 2, 3, 4]);
+  });
+
   it('rejects an unknown metric or an empty metric list, naming the field', () => {
     expect(() => buildComparisonSeries(runs, data, spec({ metrics: ['valLos' as 'valLoss'] }))).toThrow(
       /metrics: unknown metric "valLos"/,
@@ -106,7 +126,9 @@ describe('buildComparisonSeries', () => {
     expect(() => buildComparisonSeries(runs, data, spec({ metrics: [] }))).toThrow(
       /metrics: expected at least one/,
     );
-    expect(() => buildComparisonSeries(runs, data, spec({ x: 'step' as 'epoch' }))).toThrow(/^x: expected/);
+    expect(() => buildComparisonSeries(runs, data, spec({ x: 'batch' as 'epoch' }))).toThrow(
+      /^x: expected one of epoch, step, examples, time/,
+    );
   });
 });
 
@@ -173,6 +195,8 @@ describe('comparisonCsv', () => {
       'run_name',
       'label',
       'epoch',
+      'step',
+      'examples',
       'time_s',
       'train_loss',
       'train_acc',
@@ -193,6 +217,8 @@ describe('comparisonCsv', () => {
     expect(Number(body[4][col('time_s')])).toBe(data[0].epochs.reduce((t, e) => t + e.seconds, 0));
     expect(body.map((r) => r[col('run_id')])).toEqual(['a', 'a', 'a', 'a', 'a', 'b', 'b', 'b']);
     expect(body.map((r) => Number(r[col('epoch')]))).toEqual([1, 2, 3, 4, 5, 1, 2, 3]);
+    // Runs without a schedule (none given here) have no steps or examples: empty, not invented.
+    expect(body[0][col('step')]).toBe('');
     // Missing values are empty fields.
     expect(body[5][col('val_loss')]).toBe('');
     expect(body[0][col('test_acc')]).toBe('');

@@ -1,10 +1,11 @@
-import type { RunEpochs } from '../api/contract';
+import type { RunEpochs, RunPoints } from '../api/contract';
 import { UserInputError } from '../errors';
-import { METRIC_NAMES, type EpochMetrics, type MetricName } from '../types';
+import { evaluationTimeline, X_AXES, xOf, type Evaluation, type XAxis } from '../metrics/eval-points';
+import { METRIC_NAMES, type MetricName } from '../types';
 import { legendLabels, type CompareRun } from './differing-params';
 import { smoothSeries, type Smoothing } from './smoothing';
 
-export type XAxis = 'epoch' | 'time';
+export type { XAxis };
 export type YScale = 'linear' | 'log';
 
 /** What to plot: shared by the comparison view, its exports and `workbench plot`. */
@@ -22,7 +23,10 @@ export interface ComparisonSeries {
   runId: string;
   metric: MetricName;
   label: string;
-  /** Epoch numbers, or seconds since the run started (the running sum of each epoch's seconds). */
+  /**
+   * Epochs (fractional at points inside an epoch), steps, examples seen, or seconds since the run started
+   * (the epochs' seconds summed, plus a point's seconds into its epoch).
+   */
   x: number[];
   /** Smoothed values; null where the metric was not logged (e.g. no validation split). */
   y: (number | null)[];
@@ -44,7 +48,36 @@ export function isMetricName(name: unknown): name is MetricName {
 }
 
 export function xAxisTitle(x: XAxis): string {
-  return x === 'epoch' ? 'epoch' : 'time (s)';
+  return x === 'time' ? 'time (s)' : x === 'examples' ? 'examples seen' : x;
+}
+
+/**
+ * Each run's evaluations in step order: its epoch rows, and its points where `points` has the run. A run
+ * without a schedule (recorded before schedules were) has its epochs alone, with no step or examples.
+ */
+export function runTimelines(
+  epochs: readonly RunEpochs[],
+  points: readonly RunPoints[] = [],
+): Map<string, { rows: Evaluation[]; steps: boolean }> {
+  const byRun = new Map(points.map((p) => [p.runId, p]));
+  return new Map(
+    epochs.map((r) => {
+      const known = byRun.get(r.runId);
+      const schedule = known?.schedule ?? { trainExamples: NaN, stepsPerEpoch: NaN, evaluateEvery: null };
+      const rows = evaluationTimeline(schedule, r.epochs, known?.schedule ? known.points : []);
+      return [r.runId, { rows, steps: Boolean(known?.schedule) }];
+    }),
+  );
+}
+
+/** The runs whose curves cannot go on `x` (steps and examples need a schedule). */
+export function runsWithoutAxis(
+  x: XAxis,
+  epochs: readonly RunEpochs[],
+  points: readonly RunPoints[] = [],
+): string[] {
+  if (x === 'epoch' || x === 'time') return [];
+  return [...runTimelines(epochs, points)].filter(([, t]) => !t.steps).map(([runId]) => runId);
 }
 
 /** "validation loss"; "loss" when every metric is a loss (likewise accuracy); else the labels joined. */
@@ -100,20 +133,24 @@ export function buildComparisonSeries(
   runs: readonly CompareRun[],
   epochs: readonly RunEpochs[],
   spec: ComparisonSpec,
+  points: readonly RunPoints[] = [],
 ): ComparisonSeries[] {
   checkSpec(spec);
   const labels = legendLabels(runs);
-  const byRun = epochsByRun(epochs);
+  const timelines = runTimelines(epochs, points);
   const series: ComparisonSeries[] = [];
   for (const metric of spec.metrics) {
     for (const run of runs) {
-      const rows = byRun.get(run.id) ?? [];
+      const timeline = timelines.get(run.id);
+      // Steps and examples of a run without a schedule are unknown: an empty series keeps its legend entry.
+      const usable = timeline && (timeline.steps || spec.x === 'epoch' || spec.x === 'time');
+      const rows = usable ? timeline.rows : [];
       const raw = rows.map((e) => finiteOrNull(e[metric]));
       series.push({
         runId: run.id,
         metric,
         label: spec.metrics.length > 1 ? `${labels[run.id]} (${METRIC_LABELS[metric]})` : labels[run.id],
-        x: spec.x === 'epoch' ? rows.map((e) => e.epoch) : elapsedSeconds(rows),
+        x: rows.map((e) => xOf(spec.x, e)),
         y: smoothSeries(raw, spec.smoothing),
         raw,
       });
@@ -132,15 +169,17 @@ const CSV_METRIC_COLUMNS: Record<MetricName, string> = {
 };
 
 /**
- * Every logged epoch of every run, one row each (no downsampling), for a spreadsheet or pandas:
- * run_id, run_name, label, epoch, time_s (cumulative), every metric, lr, then `<metric>_smoothed` for the
- * spec's metrics when the spec smooths. RFC 4180 (CRLF, quotes where needed); numbers are written in
+ * Every evaluation of every run (logged epochs, and points inside epochs where `points` has them), one row
+ * each (no downsampling), for a spreadsheet or pandas: run_id, run_name, label, epoch (fractional at a
+ * point), step, examples (empty for a run recorded before schedules were), time_s (cumulative), every
+ * metric, lr, then `<metric>_smoothed` for the spec's metrics when the spec smooths. RFC 4180 (CRLF, quotes where needed); numbers are written in
  * JavaScript's shortest round-trip form, so they parse back to exactly the stored doubles; empty = not logged.
  */
 export function comparisonCsv(
   runs: readonly CompareRun[],
   epochs: readonly RunEpochs[],
   spec?: ComparisonSpec,
+  points: readonly RunPoints[] = [],
 ): string {
   if (spec) checkSpec(spec);
   const smoothed = spec && spec.smoothing.kind !== 'none' ? spec.metrics : [];
@@ -149,6 +188,8 @@ export function comparisonCsv(
     'run_name',
     'label',
     'epoch',
+    'step',
+    'examples',
     'time_s',
     ...METRIC_NAMES.map((m) => CSV_METRIC_COLUMNS[m]),
     'lr',
@@ -156,10 +197,11 @@ export function comparisonCsv(
   ];
   const lines = [header.map(csvField).join(',')];
   const labels = legendLabels(runs);
-  const byRun = epochsByRun(epochs);
+  const timelines = runTimelines(epochs, points);
   for (const run of runs) {
-    const rows = byRun.get(run.id) ?? [];
-    const time = elapsedSeconds(rows);
+    const timeline = timelines.get(run.id);
+    const rows = timeline?.rows ?? [];
+    const steps = timeline?.steps ?? false;
     const smoothedColumns = smoothed.map((m) =>
       smoothSeries(
         rows.map((e) => e[m]),
@@ -172,7 +214,9 @@ export function comparisonCsv(
         run.name,
         labels[run.id],
         e.epoch,
-        time[i],
+        steps ? e.step : null,
+        steps ? e.examples : null,
+        e.elapsed,
         ...METRIC_NAMES.map((m) => e[m]),
         e.lr,
         ...smoothedColumns.map((column) => column[i]),
@@ -201,22 +245,12 @@ function checkSpec(spec: ComparisonSpec): void {
       );
     }
   }
-  if (spec.x !== 'epoch' && spec.x !== 'time') {
-    throw new UserInputError(`x: expected "epoch" or "time", got ${JSON.stringify(spec.x)}`);
+  if (!(X_AXES as readonly string[]).includes(spec.x)) {
+    throw new UserInputError(`x: expected one of ${X_AXES.join(', ')}, got ${JSON.stringify(spec.x)}`);
   }
   if (spec.yScale !== 'linear' && spec.yScale !== 'log') {
     throw new UserInputError(`yScale: expected "linear" or "log", got ${JSON.stringify(spec.yScale)}`);
   }
-}
-
-/** Sorted by epoch: live updates may arrive out of order, and a curve drawn unsorted zig-zags. */
-function epochsByRun(epochs: readonly RunEpochs[]): Map<string, EpochMetrics[]> {
-  return new Map(epochs.map((r) => [r.runId, [...r.epochs].sort((a, b) => a.epoch - b.epoch)]));
-}
-
-function elapsedSeconds(rows: readonly EpochMetrics[]): number[] {
-  let total = 0;
-  return rows.map((e) => (total += e.seconds));
 }
 
 function finiteOrNull(value: number | null): number | null {

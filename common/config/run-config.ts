@@ -105,6 +105,15 @@ export const lrScheduleSchema = z.discriminatedUnion(
   { error: 'expected {"kind": "constant"} or {"kind": "step", "factor": f, "everyEpochs": k}' },
 );
 
+const EVALUATE_EVERY = 'expected {"examples": N} or {"steps": N} with N a whole number ≥ 1';
+export const evaluateEverySchema = z.union(
+  [
+    z.strictObject({ examples: positiveInt('a number of training examples') }),
+    z.strictObject({ steps: positiveInt('a number of optimizer steps') }),
+  ],
+  { error: EVALUATE_EVERY },
+);
+
 export const trainingSchema = z
   .strictObject({
     optimizer: z.enum(OPTIMIZERS, { error: `expected one of ${OPTIMIZERS.join(', ')}` }),
@@ -135,6 +144,11 @@ export const trainingSchema = z
     shuffle: z.boolean().default(true),
     /** A rule that ends the run early (see common/stopping); absent: train every epoch. */
     earlyStopping: earlyStoppingSchema.optional(),
+    /**
+     * Evaluation points inside an epoch (common/metrics/eval-points.ts); absent: once per epoch. With it,
+     * early stopping counts its patience in points.
+     */
+    evaluateEvery: evaluateEverySchema.optional(),
   })
   .transform((t, ctx) => {
     // "gd" is full-batch by definition; a mini-batch size with it is almost certainly a mistake.

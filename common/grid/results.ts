@@ -1,4 +1,4 @@
-import type { EpochMetrics, MetricName } from '../types';
+import type { EpochMetrics, EvalPoint, MetricName } from '../types';
 
 /**
  * What a grid reads off each cell's run: the epoch where the monitored metric was best (not the last
@@ -10,7 +10,10 @@ export type MetricValues = Pick<EpochMetrics, MetricName>;
 export interface RunResult {
   /** The monitored metric and the epoch where it was best; null when no epoch logged it. */
   monitor: MetricName;
+  /** Fractional where the best was a point inside an epoch (`training.evaluateEvery`). */
   bestEpoch: number | null;
+  /** The best point's step; null where the best is an epoch's end (or nothing was logged). */
+  bestStep: number | null;
   /** Every metric at the best epoch. */
   atBest: MetricValues | null;
   /** Every metric at the last logged epoch. */
@@ -24,7 +27,7 @@ export function isLossMetric(metric: MetricName): boolean {
   return metric.endsWith('Loss');
 }
 
-function values(e: EpochMetrics): MetricValues {
+function values(e: MetricValues): MetricValues {
   return {
     trainLoss: e.trainLoss,
     trainAcc: e.trainAcc,
@@ -39,12 +42,20 @@ function values(e: EpochMetrics): MetricValues {
  * Losses are best lowest, accuracies highest; the first of equal values wins (the earlier epoch is the one
  * a stopped run would have kept). Non-finite values never count as best.
  */
-export function runResult(epochs: readonly EpochMetrics[], monitor: MetricName): RunResult {
+export function runResult(
+  epochs: readonly EpochMetrics[],
+  monitor: MetricName,
+  points: readonly EvalPoint[] = [],
+): RunResult {
   const lower = isLossMetric(monitor);
-  let best: EpochMetrics | null = null;
-  let seconds = 0;
-  for (const e of epochs) {
-    seconds += e.seconds;
+  let best: (MetricValues & { epoch: number; step: number | null }) | null = null;
+  const seconds = epochs.reduce((total, e) => total + e.seconds, 0);
+  // A run with points is read at every evaluation, epoch ends and points alike, in order.
+  const evaluations = [
+    ...epochs.map((e) => ({ ...e, step: null })),
+    ...points.map((p) => ({ ...p, step: p.step })),
+  ].sort((a, b) => a.epoch - b.epoch);
+  for (const e of evaluations) {
     const v = e[monitor];
     if (v === null || !Number.isFinite(v)) continue;
     const b = best?.[monitor];
@@ -54,6 +65,7 @@ export function runResult(epochs: readonly EpochMetrics[], monitor: MetricName):
   return {
     monitor,
     bestEpoch: best?.epoch ?? null,
+    bestStep: best?.step ?? null,
     atBest: best ? values(best) : null,
     final: last ? values(last) : null,
     epochs: epochs.length,

@@ -31,6 +31,7 @@ export function gridCell(overrides: Partial<GridCellResult> = {}): GridCellResul
     error: null,
     seed: 1,
     bestEpoch: 3,
+    bestStep: null,
     atBest: metrics(),
     final: metrics(),
     epochs: 5,

@@ -47,6 +47,8 @@ export interface GridCellResult {
   seed: number;
   /** Epoch where the monitored metric was best, and every metric there. */
   bestEpoch: number | null;
+  /** Where the best was a point inside an epoch: its step (bestEpoch is then fractional). */
+  bestStep: number | null;
   atBest: MetricValues | null;
   final: MetricValues | null;
   epochs: number;

@@ -33,6 +33,9 @@ export function relayQueueEvents(
     epoch(runId, metrics) {
       hub.emit({ type: 'run.epoch', runId, metrics });
     },
+    point(runId, point) {
+      hub.emit({ type: 'run.point', runId, point });
+    },
     gridChanged(gridId) {
       hub.emit({ type: 'grid.changed', gridId });
     },

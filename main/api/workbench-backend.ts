@@ -17,6 +17,7 @@ import { createContinuationHandlers } from './continuation-handlers';
 import { createModelEvaluateHandlers } from './model-evaluate-handlers';
 import { createModelExportHandlers } from './model-export-handlers';
 import { createLayerStatsHandlers } from './layer-stats-handlers';
+import { createPointHandlers } from './point-handlers';
 import { createRunHandlers } from './run-handlers';
 import { relayQueueEvents } from './training-events';
 import { appVersions, runtimeVersions } from './versions';
@@ -69,6 +70,7 @@ export async function createWorkbenchBackend(options: ApiBackendOptions): Promis
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
         ...createModelExportHandlers({ store, transfers, cacheDir: options.cacheDir }),
         ...createLayerStatsHandlers({ store }),
+        ...createPointHandlers({ store }),
       },
       subscribe: (listener) => events.subscribe(listener),
       transfers,
@@ -127,6 +129,7 @@ async function createReadOnlyBackend(options: ApiBackendOptions): Promise<ApiBac
         ...createModelEvaluateHandlers({ store, checks, cacheDir: options.cacheDir }),
         ...createModelExportHandlers({ store, transfers, cacheDir: options.cacheDir }),
         ...createLayerStatsHandlers({ store }),
+        ...createPointHandlers({ store }),
       },
       subscribe: (listener) => events.subscribe(listener),
       transfers,

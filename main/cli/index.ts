@@ -313,7 +313,7 @@ program
     'trainLoss, trainAcc, valLoss, valAcc, testLoss or testAcc; repeatable (default valLoss)',
     collectMetric,
   )
-  .option('--x <axis>', 'epoch or time (cumulative seconds); default epoch')
+  .option('--x <axis>', 'epoch, step, examples (seen) or time (cumulative seconds); default epoch')
   .option('--log-y', 'logarithmic y axis')
   .option('--smoothing <how>', 'none, ema:WEIGHT (e.g. ema:0.6) or ma:WINDOW (e.g. ma:5); default none')
   .option('--raw', 'draw the unsmoothed values faintly behind the smoothed lines')

@@ -1,7 +1,7 @@
 import type { TrainingState } from '../../common/checkpoints/training-state';
 import type { EpochLayerStats } from '../../common/layers/layer-stats';
 import type { EarlyStopRecord } from '../../common/run-types';
-import type { EpochMetrics } from '../../common/types';
+import type { EpochMetrics, EvalPoint } from '../../common/types';
 
 // What the engine trains on is what datasets/ prepares; the engine sits above datasets and imports it.
 export type { SplitArrays, TrainingData } from '../datasets/types';
@@ -13,6 +13,11 @@ export interface TrainCallbacks {
    * epoch's per-layer statistics, null where the config's `layerStats` is false.
    */
   onEpoch(metrics: EpochMetrics, state: () => TrainingState, layers: EpochLayerStats | null): void;
+  /**
+   * After each evaluation point inside an epoch (`training.evaluateEvery`); a point on an epoch's end is
+   * reported by onEpoch alone.
+   */
+  onPoint?(point: EvalPoint): void;
   /** Polled once per batch; true stops the run before the next batch. */
   shouldStop(): boolean;
   onBatch?(epoch: number, batch: number, batches: number): void;
@@ -30,4 +35,6 @@ export interface TrainStart {
   state: TrainingState;
   /** Every epoch logged before the start (a fork's parent's, a resumed run's own): the stopping rule reads them. */
   history: EpochMetrics[];
+  /** The points logged before the start, up to its epoch: a rule that counts points reads them too. */
+  points?: EvalPoint[];
 }

@@ -57,7 +57,13 @@ export function getGridDetail(
   const counts = emptyCounts();
   for (const cell of cells) counts[cell.status] += 1;
   const results = cells.map((cell) =>
-    cellResult(cell, cell.runId ? (epochs.get(cell.runId) ?? []) : [], chosen, now),
+    cellResult(
+      cell,
+      cell.runId ? (epochs.get(cell.runId) ?? []) : [],
+      cell.runId ? store.getPoints(cell.runId) : [],
+      chosen,
+      now,
+    ),
   );
   const spec = grid.spec as { description?: unknown; repeats?: unknown };
   return {
@@ -72,10 +78,11 @@ export function getGridDetail(
 function cellResult(
   cell: StoredGridCell,
   epochs: Parameters<typeof runResult>[0],
+  points: Parameters<typeof runResult>[2],
   monitor: MetricName,
   now: Date,
 ): GridCellResult {
-  const result = runResult(epochs, monitor);
+  const result = runResult(epochs, monitor, points);
   const started = cell.startedAt ? Date.parse(cell.startedAt) : null;
   const ended = cell.finishedAt ? Date.parse(cell.finishedAt) : now.getTime();
   return {
@@ -91,6 +98,7 @@ function cellResult(
     error: cell.error,
     seed: cell.config.seed,
     bestEpoch: result.bestEpoch,
+    bestStep: result.bestStep,
     atBest: result.atBest,
     final: result.final,
     epochs: result.epochs,

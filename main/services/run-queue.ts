@@ -78,6 +78,7 @@ export class RunQueue {
       started: (...args) => this.emit((l) => l.started?.(...args)),
       progress: (...args) => this.emit((l) => l.progress?.(...args)),
       epoch: (...args) => this.emit((l) => l.epoch?.(...args)),
+      point: (...args) => this.emit((l) => l.point?.(...args)),
       status: (runId, status, error) => {
         this.emit((l) => l.status?.(runId, status, error));
         const gridId = this.active.get(runId)?.gridId;

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../../common/config/run-config';
-import type { BackendName, BackendReport, EpochMetrics, RunStatus } from '../../common/types';
+import type { BackendName, BackendReport, EpochMetrics, EvalPoint, RunStatus } from '../../common/types';
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from './worker/messages';
 import type { RunStore } from '../store/run-store';
 import { recommendedWorkerCount } from './worker-count';
@@ -27,6 +27,8 @@ export interface TrainingListener {
   started?(runId: string, backend: BackendReport, trainExamples: number): void;
   progress?(runId: string, epoch: number, batch: number, batches: number): void;
   epoch?(runId: string, metrics: EpochMetrics): void;
+  /** An evaluation point inside an epoch (`training.evaluateEvery`), already in the store. */
+  point?(runId: string, point: EvalPoint): void;
   status?(runId: string, status: RunStatus, error?: string): void;
 }
 
@@ -149,6 +151,9 @@ export class TrainingService {
         break;
       case 'epoch':
         this.emit((l) => l.epoch?.(event.runId, event.metrics));
+        break;
+      case 'point':
+        this.emit((l) => l.point?.(event.runId, event.point));
         break;
     }
   }

@@ -35,12 +35,14 @@ describe('openDatabase', () => {
       'dataset_arrays',
       'datasets',
       'epoch_metrics',
+      'eval_points',
       'experiments',
       'grid_cells',
       'grids',
       'layer_stats',
       'metric_summaries',
       'params',
+      'run_schedules',
       'runs',
     ]);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -52,7 +52,7 @@ export function openDatabase(
     // the file system with `PRAGMA incremental_vacuum` (store/checkpoints.ts). Older files keep their mode
     // until `workbench checkpoints prune` converts them with one VACUUM.
     if (!isInMemory(file) && schemaVersion(db) === 0) db.pragma('auto_vacuum = INCREMENTAL');
-    db.pragma('journal_mode = WAL');
+    enableWal(db);
     // In WAL mode a committed transaction is in the -wal file before COMMIT returns, so it survives the
     // process being killed (kill -9) with NORMAL; FULL would add an fsync per epoch, which only buys
     // survival of an OS crash or power cut and costs more than an epoch on a small dataset.
@@ -63,6 +63,30 @@ export function openDatabase(
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Switches the file to WAL once; later opens find it so and take no lock. The switch needs the file to
+ * itself and SQLite does not run the busy handler for it, so two processes opening a fresh file at once (two
+ * `workbench run`s on a new store) would see "database is locked" whatever busy_timeout says: it is retried,
+ * with a short backoff, for as long as a write would wait, and another process having switched it meanwhile
+ * is success.
+ */
+function enableWal(db: Database.Database): void {
+  const mode = () => String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+  if (mode() === 'wal') return;
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = (error as { code?: string }).code?.startsWith('SQLITE_BUSY') === true;
+      if (!busy || Date.now() + wait > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+      if (mode() === 'wal') return;
+    }
   }
 }
 

@@ -15,6 +15,7 @@ import { makeRunConfig } from './testing/fixtures';
  */
 
 const WRITER = fileURLToPath(new URL('./testing/epoch-writer.mjs', import.meta.url));
+const OPENER = fileURLToPath(new URL('./testing/store-opener.mjs', import.meta.url));
 
 let bundleDir: string;
 let storeModuleUrl: string;
@@ -113,6 +114,37 @@ function createRuns(count: number): string[] {
 }
 
 describe('RunStore across processes', () => {
+  it('opens a fresh file from many processes at once (the switch to WAL is retried, not "database is locked")', async () => {
+    const openers = Array.from({ length: 8 }, () => {
+      const child = spawn(process.execPath, [OPENER, storeModuleUrl, dbPath], { stdio: 'pipe' });
+      children.push(child);
+      let stdout = '';
+      let stderr = '';
+      const ready = new Promise<void>((resolve) =>
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('ready\n')) resolve();
+        }),
+      );
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const closed = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+        child.on('close', (code) => resolve({ code, stderr })),
+      );
+      return { child, ready, closed };
+    });
+    // Released together, once every one has loaded the store: the opens race for the fresh file.
+    await Promise.all(openers.map((o) => o.ready));
+    for (const o of openers) o.child.stdin.write('go\n');
+    const outcomes = await Promise.all(openers.map((o) => o.closed));
+    expect(outcomes).toEqual(outcomes.map(() => ({ code: 0, stderr: '' })));
+    const store = RunStore.open(dbPath);
+    try {
+      expect(store.listRuns()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('lets two writer processes log epochs while a third process reads, without "database is locked"', async () => {
     const epochsEach = 300;
     const runIds = createRuns(2);

@@ -35,6 +35,7 @@ export class RunContinuationRepository {
   private readonly deleteParams: Database.Statement<[string]>;
   private readonly insertParam: Database.Statement<[string, string, string, number | null]>;
   private readonly selectChildren: Database.Statement<[string], ChildRow>;
+  private readonly deletePointsAfter: Database.Statement<[string, number]>;
   private readonly requeueTransaction: (runId: string, input: RequeueInput, at: string) => void;
 
   constructor(db: Database.Database) {
@@ -49,6 +50,7 @@ export class RunContinuationRepository {
     this.insertParam = db.prepare(
       `INSERT INTO params (run_id, key, value_text, value_num) VALUES (?, ?, ?, ?)`,
     );
+    this.deletePointsAfter = db.prepare(`DELETE FROM eval_points WHERE run_id = ? AND epoch > ?`);
     this.selectChildren = db.prepare(
       `SELECT id, name, parent_epoch, status FROM runs WHERE parent_run_id = ? ORDER BY created_at, rowid`,
     );
@@ -71,6 +73,8 @@ export class RunContinuationRepository {
         resumes: JSON.stringify(resumes),
       });
       if (changed.changes !== 1) throw new RunStateError(runId, row.status, 'resume it');
+      // The points of an epoch cut short are evaluated again from the checkpoint: each is logged once.
+      this.deletePointsAfter.run(runId, input.fromEpoch);
       // The params mirror the config (the Runs filter reads them): the epochs may have changed.
       this.deleteParams.run(runId);
       for (const p of flattenParams(input.config)) this.insertParam.run(runId, p.key, p.text, p.num);

@@ -368,3 +368,42 @@ function sharedFirstChar(ids: string[]): string {
   }
   throw new Error('no shared first character');
 }
+
+describe('RunStore evaluation points', () => {
+  const point = (step: number, examples: number) => ({
+    ...makeEpoch(1),
+    step,
+    examples,
+    epoch: examples / 1000,
+    seconds: 0.5,
+  });
+
+  it('keeps a run’s points and schedule, and a resume drops the points after its checkpoint’s epoch', () => {
+    const run = startedRun();
+    const schedule = { trainExamples: 1000, stepsPerEpoch: 10, evaluateEvery: { examples: 500 } };
+    store.recordSchedule(run.id, schedule);
+    store.appendPoint(run.id, point(5, 500));
+    store.appendEpoch(run.id, makeEpoch(1));
+    store.appendPoint(run.id, point(15, 1500));
+    // What another process sees in the file: each point is committed on its own.
+    expect(rawQuery<{ step: number }>('SELECT step FROM eval_points ORDER BY step')).toEqual([
+      { step: 5 },
+      { step: 15 },
+    ]);
+    expect(store.getSchedule(run.id)).toEqual(schedule);
+    expect(store.getPoints(run.id).map((p) => [p.step, p.examples, p.epoch])).toEqual([
+      [5, 500, 0.5],
+      [15, 1500, 1.5],
+    ]);
+    // The same step twice is refused: a point is logged once.
+    expect(() => store.appendPoint(run.id, point(15, 1500))).toThrow(/UNIQUE|PRIMARY KEY/);
+
+    store.finishRun(run.id, 'interrupted', 'killed');
+    store.requeueRun(run.id, { owner: currentProcessOwner(), config: makeRunConfig(), fromEpoch: 1 });
+    expect(store.getPoints(run.id).map((p) => p.step)).toEqual([5]);
+    expect(store.getSchedule(createRun().id)).toBeNull();
+    store.deleteRun(run.id);
+    expect(rawQuery('SELECT * FROM eval_points')).toEqual([]);
+    expect(rawQuery('SELECT * FROM run_schedules')).toEqual([]);
+  });
+});

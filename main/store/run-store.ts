@@ -20,6 +20,9 @@ import { writeArchive } from './archive/write-archive';
 import { copyImportedDatasets } from './dataset-copy';
 import { CheckpointRepository, type EpochCheckpoint } from './checkpoints';
 import { LayerStatsRepository } from './layer-stats';
+import { EvalPointRepository } from './eval-points';
+import type { RunSchedule } from '../../common/metrics/eval-points';
+import type { EvalPoint } from '../../common/types';
 import type { EpochLayerStats, RunLayerStats } from '../../common/layers/layer-stats';
 import { GridRepository } from './grids';
 import { RunContinuationRepository, type RequeueInput } from './run-continuation';
@@ -58,6 +61,7 @@ export class RunStore {
   private readonly checkpointRepo: CheckpointRepository;
   private readonly continuation: RunContinuationRepository;
   private readonly layerStatsRepo: LayerStatsRepository;
+  private readonly pointRepo: EvalPointRepository;
   private readonly appendTransaction: (
     runId: string,
     metrics: EpochMetrics,
@@ -77,6 +81,7 @@ export class RunStore {
     this.checkpointRepo = new CheckpointRepository(db, this.epochs, now);
     this.continuation = new RunContinuationRepository(db);
     this.layerStatsRepo = new LayerStatsRepository(db);
+    this.pointRepo = new EvalPointRepository(db);
     const append = db.transaction(
       (
         runId: string,
@@ -165,6 +170,26 @@ export class RunStore {
     layers: EpochLayerStats | null = null,
   ): void {
     this.appendTransaction(runId, metrics, checkpoint, layers);
+  }
+
+  /** Logs an evaluation point inside an epoch; committed at once (see EvalPointRepository). */
+  appendPoint(runId: string, point: EvalPoint): void {
+    this.pointRepo.append(runId, point);
+  }
+
+  /** The run's points inside its epochs, in step order (its epoch rows are the points on epoch ends). */
+  getPoints(runId: string): EvalPoint[] {
+    return this.pointRepo.forRun(runId);
+  }
+
+  /** How the run's epochs divide into steps and examples, recorded when it starts training. */
+  recordSchedule(runId: string, schedule: RunSchedule): void {
+    this.pointRepo.recordSchedule(runId, schedule);
+  }
+
+  /** Null for a run recorded before schedules were. */
+  getSchedule(runId: string): RunSchedule | null {
+    return this.pointRepo.schedule(runId);
   }
 
   /** The run's per-layer statistics, epoch by epoch (no layers where it logged none). */

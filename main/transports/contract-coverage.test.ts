@@ -37,6 +37,7 @@ const PARAMS: Record<ApiMethodName, unknown> = {
   'runs.epochs': { runIds: ['no-such-run'] },
   'runs.epochColumns': { runIds: ['no-such-run'] },
   'runs.layers': { runId: 'no-such-run' },
+  'runs.points': { runIds: ['no-such-run'] },
   'runs.start': { config: { name: 'incomplete' } },
   'runs.rerun': { runId: 'no-such-run' },
   'runs.cancel': { runId: 'no-such-run' },

@@ -290,7 +290,15 @@ describe('workbench CLI', () => {
       if (read.status !== 0) readerFailures.push(read.stderr);
     }
     expect(reads).toBeGreaterThan(0);
-    expect([await a.exited, await b.exited]).toEqual([0, 0]);
+    // With their stderr, so that a failed writer says why.
+    const outcome = async (run: typeof a) => ({
+      code: await run.exited,
+      stderr: (await run.exited) === 0 ? '' : run.stderr(),
+    });
+    expect([await outcome(a), await outcome(b)]).toEqual([
+      { code: 0, stderr: '' },
+      { code: 0, stderr: '' },
+    ]);
     expect(readerFailures).toEqual([]);
     const runs = workbenchJson<RunListItem[]>(['--db', ws.db, 'runs']);
     expect(runs.map((r) => [r.name, r.status, r.epochs]).sort()).toEqual([

@@ -84,6 +84,8 @@ export function spawnWorkbench(
   lines: string[];
   waitForLines(n: number, timeoutMs?: number): Promise<string[]>;
   exited: Promise<number | null>;
+  /** What it has written to stderr so far: the reason to print when it exits with an error. */
+  stderr(): string;
 } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...cliEnv(), ...env } });
   const lines: string[] = [];
@@ -112,6 +114,7 @@ export function spawnWorkbench(
     child,
     lines,
     exited,
+    stderr: () => stderr,
     async waitForLines(n, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       while (lines.length < n) {

@@ -273,6 +273,7 @@ function cellJson(gridId: string, r: GridCellResult) {
     runId: r.runId,
     status: r.status,
     bestEpoch: r.bestEpoch,
+    ...(r.bestStep !== null ? { bestStep: r.bestStep } : {}),
     valLoss: r.atBest?.valLoss ?? null,
     valAcc: r.atBest?.valAcc ?? null,
     testLoss: r.atBest?.testLoss ?? null,

@@ -1,8 +1,10 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { RunEpochs } from '../../../common/api/contract';
+import type { RunEpochs, RunPoints } from '../../../common/api/contract';
+import { X_AXES } from '../../../common/metrics/eval-points';
 import {
   buildComparisonSeries,
+  runsWithoutAxis,
   comparisonCsv,
   comparisonPanels,
   isMetricName,
@@ -57,13 +59,19 @@ export async function plotCommand(runIds: string[], options: PlotOptions): Promi
   };
   checkSize('--width', options.width);
   checkSize('--height', options.height);
-  const { runs, epochs } = loadRuns(runIds, options);
+  const { runs, epochs, points } = loadRuns(runIds, options);
+  const stepless = runsWithoutAxis(spec.x, epochs, points);
+  if (stepless.length > 0) {
+    throw new UserInputError(
+      `--x ${spec.x}: ${stepless.join(', ')} ${stepless.length === 1 ? 'was' : 'were'} recorded before runs logged their steps (use --x epoch or --x time)`,
+    );
+  }
 
   let data: string | Uint8Array;
   if (format === 'csv') {
-    data = comparisonCsv(runs, epochs, spec);
+    data = comparisonCsv(runs, epochs, spec, points);
   } else {
-    const plotted = plottedComparison(spec, buildComparisonSeries(runs, epochs, spec));
+    const plotted = plottedComparison(spec, buildComparisonSeries(runs, epochs, spec, points));
     const missing = plotted.missing.map((m) => METRIC_LABELS[m]);
     if (plotted.missing.length === spec.metrics.length) {
       throw new UserInputError(
@@ -123,8 +131,9 @@ function metricsOf(names: readonly string[] | undefined): MetricName[] {
 }
 
 function axisOf(x: string | undefined): ComparisonSpec['x'] {
-  if (x === undefined || x === 'epoch' || x === 'time') return x ?? 'epoch';
-  throw new UserInputError(`--x: expected "epoch" or "time", got "${x}"`);
+  if (x === undefined) return 'epoch';
+  if ((X_AXES as readonly string[]).includes(x)) return x as ComparisonSpec['x'];
+  throw new UserInputError(`--x: expected one of ${X_AXES.join(', ')}, got "${x}"`);
 }
 
 /** The flag, not the field of the shared parser, is what the user typed: name it. */
@@ -149,7 +158,7 @@ function checkSize(flag: string, value: number | undefined): void {
 function loadRuns(
   runIds: readonly string[],
   options: GlobalOptions,
-): { runs: CompareRun[]; epochs: RunEpochs[] } {
+): { runs: CompareRun[]; epochs: RunEpochs[]; points: RunPoints[] } {
   const { store } = openContext(options);
   try {
     const runs = new Map<string, CompareRun>();
@@ -159,7 +168,12 @@ function loadRuns(
       runs.set(run.id, { id: run.id, name: run.name, config: run.config, startedAt: run.startedAt });
     }
     const epochs = [...runs.keys()].map((runId) => ({ runId, epochs: store.getEpochs(runId) }));
-    return { runs: [...runs.values()], epochs };
+    const points = [...runs.keys()].map((runId) => ({
+      runId,
+      schedule: store.getSchedule(runId),
+      points: store.getPoints(runId),
+    }));
+    return { runs: [...runs.values()], epochs, points };
   } finally {
     store.close();
   }

@@ -1,3 +1,4 @@
+import { evaluationPoints } from '../../../common/metrics/eval-points';
 import { UserInputError } from '../../../common/errors';
 import type { EarlyStopRecord } from '../../../common/run-types';
 import { openContext, type GlobalOptions } from '../context';
@@ -47,10 +48,13 @@ export function showCommand(runId: string, options: JsonOption): number {
     throw new UserInputError(`${runId}: no run with this id (see \`workbench runs\`)`);
   }
   const epochs = store.getEpochs(run.id);
+  const schedule = store.getSchedule(run.id);
+  const stored = store.getPoints(run.id);
   store.close();
+  const points = schedule ? evaluationPoints(schedule, run.config.training.batchSize, epochs, stored) : [];
   if (options.json) {
     const { summaries, epochs: _epochCount, ...record } = run;
-    printJson({ ...record, summary: summaries, epochs });
+    printJson({ ...record, summary: summaries, epochs, ...(schedule?.evaluateEvery ? { points } : {}) });
     return 0;
   }
   const lines = [
@@ -92,6 +96,35 @@ export function showCommand(runId: string, options: JsonOption): number {
       e.seconds.toFixed(2),
     ]),
   );
+  if (points.length > 0) {
+    const every = schedule?.evaluateEvery;
+    const unit = every && 'steps' in every ? `${every.steps} steps` : `${every?.examples} examples`;
+    process.stdout.write(`\n${points.length} evaluation points (every ${unit}):\n`);
+    printTable(
+      [
+        'step',
+        'examples',
+        'epoch',
+        'train loss',
+        'train acc',
+        'val loss',
+        'val acc',
+        'test loss',
+        'test acc',
+      ],
+      points.map((p) => [
+        p.step,
+        p.examples,
+        p.epoch.toFixed(2),
+        fmt(p.trainLoss),
+        fmt(p.trainAcc),
+        fmt(p.valLoss),
+        fmt(p.valAcc),
+        fmt(p.testLoss),
+        fmt(p.testAcc),
+      ]),
+    );
+  }
   return 0;
 }
 

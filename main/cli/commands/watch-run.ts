@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { EpochMetrics } from '../../../common/types';
+import type { EpochMetrics, EvalPoint } from '../../../common/types';
 import type { RunServices } from '../../services/run-services';
 import type { TrainingTaskResult } from '../../services/worker/messages';
 import { fmt, fmtLr, printJson } from '../output';
@@ -24,6 +24,17 @@ export function epochLine(m: EpochMetrics, epochs: number): string {
   if (m.valLoss !== null) parts.push(`val loss ${fmt(m.valLoss)} acc ${fmt(m.valAcc)}`);
   if (m.testLoss !== null) parts.push(`test loss ${fmt(m.testLoss)} acc ${fmt(m.testAcc)}`);
   parts.push(`lr ${fmtLr(m.lr)}`, `${m.seconds.toFixed(1)} s`);
+  return parts.join('  ');
+}
+
+/** "  step 10000 (epoch 0.20/5)  train loss …": a point inside an epoch, indented under the epoch lines. */
+export function pointLine(p: EvalPoint, epochs: number): string {
+  const parts = [
+    `  step ${p.step} (epoch ${p.epoch.toFixed(2)}/${epochs})`,
+    `train loss ${fmt(p.trainLoss)} acc ${fmt(p.trainAcc)}`,
+  ];
+  if (p.valLoss !== null) parts.push(`val loss ${fmt(p.valLoss)} acc ${fmt(p.valAcc)}`);
+  if (p.testLoss !== null) parts.push(`test loss ${fmt(p.testLoss)} acc ${fmt(p.testAcc)}`);
   return parts.join('  ');
 }
 
@@ -83,6 +94,11 @@ export async function watchRun(
     progress(id, epoch, batch, batches) {
       if (id !== runId || !bar) return;
       bar.update(epoch - 1 + batch / batches, { epoch, batch, batches });
+    },
+    point(id, point) {
+      if (id !== runId) return;
+      if (options.json) printJson({ runId, kind: 'point', ...point });
+      else say(pointLine(point, epochs));
     },
     epoch(id, metrics) {
       if (id !== runId) return;

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../common/config/run-config';
 import { deriveSeed } from '../../../common/random';
 import { stopsAfter } from '../../../common/stopping/evaluate';
-import type { EpochMetrics } from '../../../common/types';
+import { stopsAtLastEvaluation, type TimelineEntry } from '../../../common/stopping/on-points';
+import { pointDue, progressAfter, type Progress } from '../../../common/metrics/eval-points';
+import type { EpochMetrics, EvalPoint } from '../../../common/types';
 import { LayerWatch } from '../inspect/layer-watch';
 import { buildModel } from '../model/build-model';
 import { SEED_STREAMS } from '../model/seed-streams';
@@ -61,6 +63,27 @@ function trainBatch(
     tf.dispose(statistics.flatMap((s) => [s.mean, s.variance]));
     source.release(batch);
   }
+}
+
+/** The three sets evaluated in eval mode, as an epoch's end and every point report them. */
+function evaluateSets(
+  model: Model,
+  data: TrainingData,
+  evalRows: number,
+): Omit<EpochMetrics, 'epoch' | 'lr' | 'seconds'> | { diverged: number } {
+  const train = evaluateSplit(model, data.train, evalRows);
+  // validateData guarantees a non-empty training split.
+  if (train === null || !Number.isFinite(train.loss)) return { diverged: train?.loss ?? NaN };
+  const validation = evaluateSplit(model, data.validation, evalRows);
+  const test = evaluateSplit(model, data.test, evalRows);
+  return {
+    trainLoss: train.loss,
+    trainAcc: train.accuracy,
+    valLoss: validation?.loss ?? null,
+    valAcc: validation?.accuracy ?? null,
+    testLoss: test?.loss ?? null,
+    testAcc: test?.accuracy ?? null,
+  };
 }
 
 /** Epochs before `epoch` were reported; `epoch` itself produced a non-finite loss and is not. */
@@ -136,6 +159,17 @@ export async function trainRun(
     }
     layerWatch?.begin();
     const history: EpochMetrics[] = start ? start.history.filter((m) => m.epoch < firstEpoch) : [];
+    const every = training.evaluateEvery ?? null;
+    // With points the rule reads every evaluation (points and epoch ends) in step order.
+    const timeline: TimelineEntry[] = [];
+    if (every && training.earlyStopping && start) {
+      const points = start.points ?? [];
+      for (const row of history) {
+        for (const p of points) if (Math.ceil(p.epoch) === row.epoch) timeline.push(p);
+        const at = progressAfter(data.train.count, training.batchSize, row.epoch, batches - 1);
+        timeline.push({ ...row, ...at, epoch: row.epoch, epochEnd: true });
+      }
+    }
     const trained = optimizer;
     const stateAfter = (epoch: number) => () =>
       captureTrainingState(model, trained, training.optimizer, epoch, seed);
@@ -144,37 +178,54 @@ export async function trainRun(
       const started = performance.now();
       const learningRate = learningRateAt(training, epoch);
       const order = source.orderFor(epoch);
+      let before: Progress = progressAfter(data.train.count, training.batchSize, epoch, -1);
       for (let index = 0; index < batches; index++) {
         if (callbacks.shouldStop()) return { status: 'cancelled', epochs: epoch - 1 };
         const tap = index === batches - 1 ? layerWatch?.tapLastBatch.bind(layerWatch) : undefined;
         watch.add(
           trainBatch(model, optimizer, source, order, index, { epoch, learningRate, seed, settings, tap }),
         );
-        const bad = watch.due(index === batches - 1) ? watch.firstNonFinite() : null;
+        const after = progressAfter(data.train.count, training.batchSize, epoch, index);
+        const atPoint = every !== null && index < batches - 1 && pointDue(every, before, after);
+        before = after;
+        const bad = watch.due(index === batches - 1 || atPoint) ? watch.firstNonFinite() : null;
         if (bad !== null) return diverged(bad, epoch);
         callbacks.onBatch?.(epoch, index + 1, batches);
+        if (atPoint) {
+          const sets = evaluateSets(model, data, sizes.evalRows);
+          if ('diverged' in sets) return diverged(sets.diverged, epoch);
+          const point: EvalPoint = {
+            ...after,
+            epoch: after.examples / data.train.count,
+            ...sets,
+            lr: learningRate,
+            seconds: (performance.now() - started) / 1000,
+          };
+          callbacks.onPoint?.(point);
+          if (training.earlyStopping) {
+            timeline.push(point);
+            const earlyStop = stopsAtLastEvaluation(timeline, training.earlyStopping);
+            if (earlyStop) return { status: 'completed', epochs: epoch - 1, earlyStop };
+          }
+        }
         await yieldToEventLoop();
       }
 
-      const train = evaluateSplit(model, data.train, sizes.evalRows);
-      // validateData guarantees a non-empty training split.
-      if (train === null || !Number.isFinite(train.loss)) return diverged(train?.loss ?? NaN, epoch);
-      const validation = evaluateSplit(model, data.validation, sizes.evalRows);
-      const test = evaluateSplit(model, data.test, sizes.evalRows);
+      const sets = evaluateSets(model, data, sizes.evalRows);
+      if ('diverged' in sets) return diverged(sets.diverged, epoch);
       const metrics: EpochMetrics = {
         epoch,
-        trainLoss: train.loss,
-        trainAcc: train.accuracy,
-        valLoss: validation?.loss ?? null,
-        valAcc: validation?.accuracy ?? null,
-        testLoss: test?.loss ?? null,
-        testAcc: test?.accuracy ?? null,
+        ...sets,
         lr: learningRate,
         seconds: (performance.now() - started) / 1000,
       };
       callbacks.onEpoch(metrics, stateAfter(epoch), layerWatch?.afterEpoch(epoch) ?? null);
       await yieldToEventLoop();
-      if (training.earlyStopping) {
+      if (training.earlyStopping && every) {
+        timeline.push({ ...metrics, ...before, epoch, epochEnd: true });
+        const earlyStop = stopsAtLastEvaluation(timeline, training.earlyStopping);
+        if (earlyStop) return { status: 'completed', epochs: epoch, earlyStop };
+      } else if (training.earlyStopping) {
         history.push(metrics);
         // The same pure function the analysis runs on the logged history, so both always agree.
         const decision = stopsAfter(history, training.earlyStopping, epoch);

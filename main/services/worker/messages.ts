@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { RunConfig } from '../../../common/config/run-config';
-import type { BackendReport, EpochMetrics, RunStatus } from '../../../common/types';
+import type { BackendReport, EpochMetrics, EvalPoint, RunStatus } from '../../../common/types';
 
 /** What the pool hands a training worker. The worker writes epochs to the DB itself, so a crash of the
  *  calling thread can't lose an epoch that the worker already finished. */
@@ -18,6 +18,7 @@ export type WorkerEvent =
   | { type: 'started'; runId: string; backend: BackendReport; trainExamples: number }
   | { type: 'progress'; runId: string; epoch: number; batch: number; batches: number }
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }
+  | { type: 'point'; runId: string; point: EvalPoint }
   /** The last event of a run: everything it posted before has arrived. */
   | { type: 'end'; runId: string };
 

@@ -26,7 +26,8 @@ export function planTrainingStart(store: RunStore, runId: string): TrainStart | 
       );
     }
     const stored = store.checkpoints.read(runId, last, { optimizer: true });
-    return { state: decodeTrainingState(stored), history: [...before, ...own] };
+    const points = store.getPoints(runId).filter((p) => p.epoch <= last);
+    return { state: decodeTrainingState(stored), history: [...before, ...own], points };
   }
   if (!run.parent) return undefined;
   const stored = store.checkpoints.read(run.parent.runId, run.parent.epoch, { optimizer: true });

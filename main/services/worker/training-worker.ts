@@ -9,6 +9,7 @@ import { trainRun } from '../../engine/training/train-run';
 import { bestCheckpointMonitor, keepsAny, policyOf } from '../../../common/checkpoints/policy';
 import { encodeTrainingState, type EncodedState } from '../../../common/checkpoints/training-state';
 import { planTrainingStart } from './training-start';
+import { stepsPerEpoch } from '../../../common/metrics/eval-points';
 import type { TrainingTask, TrainingTaskResult, WorkerEvent } from './messages';
 import { asStorageFault, ensureReserve, recordOutcome, type Outcome } from './storage-faults';
 
@@ -83,6 +84,11 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
     } catch (err) {
       throw asStorageFault(err, 'starting the run');
     }
+    store.recordSchedule(runId, {
+      trainExamples: data.train.count,
+      stepsPerEpoch: stepsPerEpoch(data.train.count, config.training.batchSize),
+      evaluateEvery: config.training.evaluateEvery ?? null,
+    });
     post({ type: 'started', runId, backend, trainExamples: data.train.count });
 
     let lastProgress = 0;
@@ -106,6 +112,14 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
           }
           epochs = metrics.epoch;
           post({ type: 'epoch', runId, metrics });
+        },
+        onPoint(point) {
+          try {
+            store.appendPoint(runId, point);
+          } catch (err) {
+            throw asStorageFault(err, `logging the point at step ${point.step}`);
+          }
+          post({ type: 'point', runId, point });
         },
         shouldStop: () => Atomics.load(cancel, 0) === 1,
         onBatch(epoch, batch, batches) {

@@ -128,7 +128,14 @@ export function importArchive(
            FROM arc.runs r JOIN arc.experiments e ON e.id = r.experiment_id
            WHERE r.id IN (SELECT value FROM json_each(?))`,
         ).run(ids);
-        for (const table of ['params', 'epoch_metrics', 'metric_summaries', 'layer_stats']) {
+        for (const table of [
+          'params',
+          'epoch_metrics',
+          'metric_summaries',
+          'layer_stats',
+          'run_schedules',
+          'eval_points',
+        ]) {
           db.prepare(
             `INSERT INTO main.${table} SELECT * FROM arc.${table} WHERE run_id IN (SELECT value FROM json_each(?))`,
           ).run(ids);

@@ -4,6 +4,7 @@ import { gridsQueueLivenessMigration } from './002-grids-queue-liveness';
 import { gridRunnerMigration } from './003-grid-runner';
 import { checkpointsMigration } from './004-checkpoints';
 import { layerStatsMigration } from './005-layer-stats';
+import { evalPointsMigration } from './006-eval-points';
 
 /** Every migration, in order. Append only: a released migration is never edited, only followed by a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   gridRunnerMigration,
   checkpointsMigration,
   layerStatsMigration,
+  evalPointsMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -38,6 +38,8 @@ export function CompareControls({ spec, onChange }: CompareControlsProps) {
         value={spec.x}
         options={[
           ['epoch', 'epoch'],
+          ['step', 'step'],
+          ['examples', 'examples seen'],
           ['time', 'wall time'],
         ]}
         onChange={(x) => set({ x })}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   buildComparisonSeries,
+  runsWithoutAxis,
   METRIC_LABELS,
   plottedComparison,
   seriesHasData,
@@ -35,6 +36,7 @@ import { RunPicker } from './RunPicker';
 import { useCompareData, type CompareData } from './use-compare-data';
 import { CompareStopping } from '../stopping/CompareStopping';
 import { CompareModels } from './CompareModels';
+import { CompareLayers } from './CompareLayers';
 import { ForkLineageNote } from './ForkLineageNote';
 
 export { DEFAULT_SPEC } from './compare-settings';
@@ -185,15 +187,20 @@ interface ComparisonProps {
 }
 
 function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonProps) {
-  const { runs, epochs } = data;
+  const { runs, epochs, points } = data;
   // Built over every selected run, so labels and colours stay put when runs are hidden.
   const all = useMemo(() => {
-    const series = buildComparisonSeries(runs, epochs, spec);
+    const series = buildComparisonSeries(runs, epochs, spec, points);
     return { series, styles: seriesStyles(series) };
-  }, [runs, epochs, spec]);
+  }, [runs, epochs, spec, points]);
   // Metrics no selected run logged (validation metrics of runs without a validation split) are left out
   // of the chart, its axis title and legend, with a note saying so.
   const plotted = useMemo(() => plottedComparison(spec, all.series), [spec, all]);
+  // Only once the points are loaded: before that every run would read as one without steps.
+  const stepless = useMemo(
+    () => (points.length > 0 ? runsWithoutAxis(spec.x, epochs, points) : []),
+    [spec.x, epochs, points],
+  );
   const shownSpec = plotted.spec;
   const visible = useMemo(() => {
     const keep = all.series.map((s) => !hidden.has(s.runId) && shownSpec.metrics.includes(s.metric));
@@ -245,6 +252,13 @@ function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonPro
             : '.'}
         </p>
       )}
+      {stepless.length > 0 && (
+        <p className="hint-box" data-testid="stepless-runs">
+          {stepless.map((id) => runs.find((r) => r.id === id)?.name ?? id).join(', ')}{' '}
+          {stepless.length === 1 ? 'was' : 'were'} recorded before runs logged their steps: no{' '}
+          {spec.x === 'step' ? 'steps' : 'examples seen'} to draw by (epoch and wall time have them).
+        </p>
+      )}
       <div
         className={ready ? 'compare-chart' : 'compare-chart stale'}
         data-testid="compare-chart"
@@ -261,8 +275,15 @@ function Comparison({ data, ready, spec, hidden, onToggleHidden }: ComparisonPro
         />
         <ChartLegend runs={legend} metrics={shownSpec.metrics} hidden={hidden} onToggle={onToggleHidden} />
       </div>
-      <ExportButtons runs={visible.runs} epochs={epochs} series={visible.series} spec={shownSpec} />
+      <ExportButtons
+        runs={visible.runs}
+        epochs={epochs}
+        points={points}
+        series={visible.series}
+        spec={shownSpec}
+      />
       <DifferingParamsTable runs={runs} params={differing} legend={legend} metrics={shownSpec.metrics} />
+      <CompareLayers runs={runs} epochs={epochs} />
     </>
   );
 }

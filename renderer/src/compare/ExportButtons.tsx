@@ -1,4 +1,4 @@
-import type { RunEpochs } from '../../../common/api/contract';
+import type { RunEpochs, RunPoints } from '../../../common/api/contract';
 import {
   comparisonCsv,
   type ComparisonSeries,
@@ -12,11 +12,13 @@ interface ExportButtonsProps {
   /** The runs, epochs and series exactly as charted (hidden runs left out). */
   runs: readonly CompareRun[];
   epochs: readonly RunEpochs[];
+  /** Their points inside epochs and schedules: the CSV has a row per evaluation. */
+  points: readonly RunPoints[];
   series: readonly ComparisonSeries[];
   spec: ComparisonSpec;
 }
 
-export function ExportButtons({ runs, epochs, series, spec }: ExportButtonsProps) {
+export function ExportButtons({ runs, epochs, points, series, spec }: ExportButtonsProps) {
   return (
     <ExportActions
       label="Export"
@@ -41,7 +43,7 @@ export function ExportButtons({ runs, epochs, series, spec }: ExportButtonsProps
           testId: 'export-csv',
           fileName: 'comparison.csv',
           mimeType: 'text/csv',
-          make: () => comparisonCsv(runs, epochs, spec),
+          make: () => comparisonCsv(runs, epochs, spec, points),
         },
       ]}
     />

@@ -1,3 +1,4 @@
+import { X_AXES, type XAxis } from '../../../common/metrics/eval-points';
 import { isMetricName, type ComparisonSpec } from '../../../common/compare/comparison';
 import { parseSmoothing, type Smoothing } from '../../../common/compare/smoothing';
 import { METRIC_NAMES, type MetricName } from '../../../common/types';
@@ -64,7 +65,7 @@ export function parseSettings(query: string): CompareSettings {
       smoothing: readSmoothing(params.get('smoothing')),
       showRaw: params.get('raw') !== '0',
       yScale: y === 'log' || y === 'linear' ? y : DEFAULT_SPEC.yScale,
-      x: x === 'time' || x === 'epoch' ? x : DEFAULT_SPEC.x,
+      x: x !== null && (X_AXES as readonly string[]).includes(x) ? (x as XAxis) : DEFAULT_SPEC.x,
     },
     tab: params.get('tab') === 'stopping' ? 'stopping' : params.get('tab') === 'models' ? 'models' : 'curves',
   };

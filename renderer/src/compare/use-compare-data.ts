@@ -1,16 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
-import type { RunEpochs } from '../../../common/api/contract';
+import type { RunEpochs, RunPoints } from '../../../common/api/contract';
 import type { CompareRun } from '../../../common/compare/differing-params';
 import { useClient, useClientEvents } from '../client/client-context';
 import { loadEpochs } from '../client/epochs';
 import { errorMessage } from '../client/errors';
-import { mergeEpochs } from '../run-detail/live-run';
+import { mergeEpochs, mergePoints } from '../run-detail/live-run';
 
 export interface CompareData {
   /** The selection these runs and epochs were loaded for. */
   key: string;
   runs: CompareRun[];
   epochs: RunEpochs[];
+  /** Points inside epochs and each run's schedule (steps and examples per epoch). */
+  points: RunPoints[];
   /** Selected ids that could not be loaded (deleted meanwhile, or mistyped in the URL). */
   missing: string[];
 }
@@ -29,7 +31,7 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
   useEffect(() => {
     const selection = key === '' ? [] : key.split(',');
     if (selection.length === 0) {
-      setData({ key, runs: [], epochs: [], missing: [] });
+      setData({ key, runs: [], epochs: [], points: [], missing: [] });
       return;
     }
     let stale = false;
@@ -72,8 +74,13 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
               runs.map((r) => r.id),
             )
           : []);
+      // The points add to the epochs' curves: without them (a failed call) the runs still compare by epoch.
+      const points =
+        runs.length > 0
+          ? await client.call('runs.points', { runIds: runs.map((r) => r.id) }).catch((): RunPoints[] => [])
+          : [];
       if (stale) return;
-      setData({ key, runs, epochs, missing });
+      setData({ key, runs, epochs, points, missing });
       setError(null);
     })().catch((e: unknown) => {
       if (!stale) setError(errorMessage(e));
@@ -84,6 +91,16 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
   }, [client, key]);
 
   useClientEvents((event) => {
+    if (event.type === 'run.point') {
+      setData((current) => {
+        if (!current || !current.points.some((p) => p.runId === event.runId)) return current;
+        const points = current.points.map((p) =>
+          p.runId === event.runId ? { ...p, points: mergePoints(p.points, [event.point]) } : p,
+        );
+        return { ...current, points };
+      });
+      return;
+    }
     if (event.type !== 'run.epoch') return;
     setData((current) => {
       if (!current || !current.runs.some((r) => r.id === event.runId)) return current;

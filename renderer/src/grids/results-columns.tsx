@@ -131,10 +131,12 @@ function runCell(row: Row<ResultRow>) {
 function bestEpochText(row: ResultRow): string {
   const epochs = row.cells.map((c) => c.bestEpoch).filter((e): e is number => e !== null);
   if (epochs.length === 0) return MISSING;
-  if (epochs.length === 1) return String(epochs[0]);
+  // A best at a point inside an epoch (`training.evaluateEvery`) is a fractional epoch.
+  const text = (e: number) => (Number.isInteger(e) ? String(e) : e.toFixed(2));
+  if (epochs.length === 1) return text(epochs[0]);
   const lo = Math.min(...epochs);
   const hi = Math.max(...epochs);
-  return lo === hi ? String(lo) : `${lo}–${hi}`;
+  return lo === hi ? text(lo) : `${text(lo)}–${text(hi)}`;
 }
 
 /**

@@ -94,6 +94,8 @@ export function RunDetailView({ runId }: { runId: string }) {
       <Lineage run={detail} parentName={parent?.name ?? null} />
       <RunCharts
         epochs={run.epochs}
+        points={run.points}
+        schedule={run.schedule}
         status={detail.status}
         context={context}
         onPickKeptEpoch={setPickedEpoch}

@@ -1,5 +1,6 @@
 import type { ApiEvent, ApiResults } from '../../../common/api/contract';
-import { FINAL_STATUSES, type EpochMetrics, type RunStatus } from '../../../common/types';
+import type { RunSchedule } from '../../../common/metrics/eval-points';
+import { FINAL_STATUSES, type EpochMetrics, type EvalPoint, type RunStatus } from '../../../common/types';
 
 export type RunDetailData = ApiResults['runs.get'];
 
@@ -15,10 +16,27 @@ export interface LiveRunState {
   detail: RunDetailData | null;
   /** Sorted by epoch, one entry per epoch number. */
   epochs: EpochMetrics[];
+  /** Evaluation points inside epochs (`training.evaluateEvery`), sorted by step. */
+  points: EvalPoint[];
+  /** Steps and examples per epoch; null until fetched, or for a run recorded before schedules were. */
+  schedule: RunSchedule | null;
   progress: BatchProgress | null;
 }
 
-export const EMPTY_LIVE_RUN: LiveRunState = { detail: null, epochs: [], progress: null };
+export const EMPTY_LIVE_RUN: LiveRunState = {
+  detail: null,
+  epochs: [],
+  points: [],
+  schedule: null,
+  progress: null,
+};
+
+/** Adds or replaces points by step, as mergeEpochs does epochs. */
+export function mergePoints(current: readonly EvalPoint[], incoming: readonly EvalPoint[]): EvalPoint[] {
+  const byStep = new Map(current.map((p) => [p.step, p]));
+  for (const p of incoming) byStep.set(p.step, p);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
 
 /**
  * Adds or replaces epochs by number. Fetched epochs and live events overlap (an event may arrive before or
@@ -42,6 +60,7 @@ export function withFetched(
   state: LiveRunState,
   detail: RunDetailData,
   epochs: EpochMetrics[],
+  fetched: { points: EvalPoint[]; schedule: RunSchedule | null } = { points: [], schedule: null },
 ): LiveRunState {
   // A status seen live (or fetched later) that is further along wins over a fetch that read the store
   // before it changed: a run that trains must not read "queued", with no start time, because an early
@@ -61,6 +80,12 @@ export function withFetched(
         }
       : detail,
     epochs: merged,
+    // A resumed run's points after its checkpoint are evaluated again: the store's answer replaces them.
+    points: mergePoints(
+      state.points.filter((p) => fetched.points.length === 0 || p.step > (fetched.points.at(-1)?.step ?? 0)),
+      fetched.points,
+    ),
+    schedule: fetched.schedule ?? state.schedule,
     progress: FINAL_STATUSES.includes(detail.status) ? null : state.progress,
   };
 }
@@ -80,8 +105,10 @@ export function applyRunEvent(state: LiveRunState, runId: string, event: ApiEven
         epochs: Math.max(state.detail.epochs, epochs.length),
       };
       const progress = state.progress && { ...state.progress, epoch: event.metrics.epoch + 1, batch: 0 };
-      return { detail, epochs, progress };
+      return { ...state, detail, epochs, progress };
     }
+    case 'run.point':
+      return { ...state, points: mergePoints(state.points, [event.point]) };
     case 'run.progress':
       return { ...state, progress: { epoch: event.epoch, batch: event.batch, batches: event.batches } };
     case 'run.started':

@@ -46,10 +46,11 @@ export function runCurveFigure(
   epochs: readonly EpochMetrics[],
   kind: CurveKind,
   context: CurveContext = {},
+  xTitle = 'epoch',
 ): ComparisonFigure {
   const series = [...splitSeries(context.parentEpochs ?? [], kind), ...splitSeries(epochs, kind)];
   return comparisonFigure(series, {
-    xTitle: 'epoch',
+    xTitle,
     yTitle: kind,
     yScale: 'linear',
     ...CHART_SIZE,
@@ -193,10 +194,14 @@ export function runCurveLayout(kind: CurveKind, maxEpoch: number): Partial<Layou
 }
 
 /** The run chart's layout, pinned to the figure's ranges and tick labels. */
-export function runCurveFigureLayout(kind: CurveKind, figure: ComparisonFigure): Partial<Layout> {
+export function runCurveFigureLayout(
+  kind: CurveKind,
+  figure: ComparisonFigure,
+  xTitle = 'epoch',
+): Partial<Layout> {
   return {
     title: { text: curveTitle(kind), x: 0.02, xanchor: 'left' },
-    xaxis: { ...fixedAxis(figure.x, 'linear'), title: { text: 'epoch' } },
+    xaxis: { ...fixedAxis(figure.x, 'linear'), title: { text: xTitle } },
     yaxis: { ...fixedAxis(figure.panels[0].y, 'linear'), title: { text: kind } },
     hovermode: 'x unified',
   };

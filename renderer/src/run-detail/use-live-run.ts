@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RunPoints } from '../../../common/api/contract';
 import { FINAL_STATUSES } from '../../../common/types';
 import { useClient, useClientEvents } from '../client/client-context';
 import { errorMessage } from '../client/errors';
@@ -27,12 +28,19 @@ export function useLiveRun(runId: string): LiveRun {
 
   const reload = useCallback(async () => {
     try {
-      const [detail, [epochs]] = await Promise.all([
+      const [detail, [epochs], [points]] = await Promise.all([
         client.call('runs.get', { runId }),
         client.call('runs.epochs', { runIds: [runId] }),
+        // The points add to the epochs' curves: without them (a failed call) the page still shows the run.
+        client.call('runs.points', { runIds: [runId] }).catch((): RunPoints[] => []),
       ]);
       name.current = detail.name;
-      setState((current) => withFetched(current, detail, epochs?.epochs ?? []));
+      setState((current) =>
+        withFetched(current, detail, epochs?.epochs ?? [], {
+          points: points?.points ?? [],
+          schedule: points?.schedule ?? null,
+        }),
+      );
       setError(null);
     } catch (e) {
       setError(errorMessage(e));
