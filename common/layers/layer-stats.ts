@@ -36,7 +36,13 @@ export interface KernelHistogram {
 }
 
 export interface LayerEpochStats {
+  /** Fractional at an evaluation point inside an epoch (`training.evaluateEvery`). */
   epoch: number;
+  /**
+   * At an evaluation point: its step. Its updateRatio is then measured from the evaluation before it (point
+   * or epoch end) and its gradNorm is of the batch before it.
+   */
+  step?: number;
   /** ‖W‖ (Frobenius) of the kernel after the epoch. */
   weightNorm: number;
   /** ‖∇W‖ of the objective on the epoch's last batch (the gradient that batch's update used). */
@@ -64,7 +70,11 @@ export interface LayerInfo {
 
 export interface RunLayerStats {
   runId: string;
-  layers: (LayerInfo & { epochs: LayerEpochStats[] })[];
+  layers: (LayerInfo & {
+    epochs: LayerEpochStats[];
+    /** At the evaluation points inside epochs, in step order; absent for a run without points. */
+    points?: LayerEpochStats[];
+  })[];
 }
 
 /** What one epoch hands to the store: every layer's numbers, in layer order. */

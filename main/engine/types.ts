@@ -17,7 +17,7 @@ export interface TrainCallbacks {
    * After each evaluation point inside an epoch (`training.evaluateEvery`); a point on an epoch's end is
    * reported by onEpoch alone.
    */
-  onPoint?(point: EvalPoint): void;
+  onPoint?(point: EvalPoint, layers: EpochLayerStats | null): void;
   /** Polled once per batch; true stops the run before the next batch. */
   shouldStop(): boolean;
   onBatch?(epoch: number, batch: number, batches: number): void;

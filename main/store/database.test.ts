@@ -42,6 +42,7 @@ describe('openDatabase', () => {
       'layer_stats',
       'metric_summaries',
       'params',
+      'point_layer_stats',
       'run_schedules',
       'runs',
     ]);

@@ -69,6 +69,11 @@ export class RunStore {
     layers: EpochLayerStats | null,
   ) => void;
   private readonly readRunDetail: (idOrUniquePrefix: string) => RunDetail | undefined;
+  private readonly appendPointTransaction: (
+    runId: string,
+    point: EvalPoint,
+    layers: EpochLayerStats | null,
+  ) => void;
 
   private constructor(
     private readonly db: Database.Database,
@@ -95,6 +100,11 @@ export class RunStore {
       },
     );
     this.appendTransaction = (...args) => append.immediate(...args);
+    const appendPoint = db.transaction((runId: string, point: EvalPoint, layers: EpochLayerStats | null) => {
+      this.pointRepo.append(runId, point);
+      if (layers) this.layerStatsRepo.insertPoint(runId, point.step, point.epoch, layers);
+    });
+    this.appendPointTransaction = (...args) => appendPoint.immediate(...args);
     this.gridRepo = new GridRepository(db, this.runs, now, {
       checkpoints: this.checkpointRepo,
       continuation: this.continuation,
@@ -172,9 +182,12 @@ export class RunStore {
     this.appendTransaction(runId, metrics, checkpoint, layers);
   }
 
-  /** Logs an evaluation point inside an epoch; committed at once (see EvalPointRepository). */
-  appendPoint(runId: string, point: EvalPoint): void {
-    this.pointRepo.append(runId, point);
+  /**
+   * Logs an evaluation point inside an epoch with, given `layers`, its layer statistics: one transaction,
+   * committed at once, so a kill loses at most the point being evaluated.
+   */
+  appendPoint(runId: string, point: EvalPoint, layers: EpochLayerStats | null = null): void {
+    this.appendPointTransaction(runId, point, layers);
   }
 
   /** The run's points inside its epochs, in step order (its epoch rows are the points on epoch ends). */

@@ -104,6 +104,24 @@ describe('evaluation points inside an epoch', () => {
     expect(table.stdout).toContain('12 evaluation points (every 250 examples)');
   });
 
+  it('log layer statistics at every point, and leave the epochs’ own as the run without points has them', () => {
+    const layers = (runId: string) =>
+      JSON.parse(workbench(['--db', workspace.db, 'layers', runId, '--json']).stdout) as {
+        layers: { name: string; epochs: { epoch: number }[]; points?: { step: number; epoch: number }[] }[];
+      };
+    const withPoints = layers(pointed[0].runId);
+    const without = layers(plain[0].runId);
+    expect(withPoints.layers.map((l) => l.name)).toEqual(['dense_1', 'dense_2']);
+    for (const layer of withPoints.layers) {
+      expect(layer.points?.map((p) => p.step)).toEqual([3, 5, 8, 13, 15, 18, 23, 25, 28]);
+    }
+    expect(without.layers.every((l) => l.points === undefined)).toBe(true);
+    // The epochs' update ratio is from the epoch's start whatever points came between.
+    expect(withPoints.layers.map((l) => l.epochs)).toEqual(without.layers.map((l) => l.epochs));
+    const table = workbench(['--db', workspace.db, 'layers', pointed[0].runId]);
+    expect(table.stdout).toContain('0.30 (step 3)');
+  });
+
   it('a run killed with SIGKILL mid-epoch and resumed logs each point once, equal to its twin', async () => {
     const ws = tempWorkspace();
     const file = ws.write('run.json', config('resumable', 4, { examples: 100 }));

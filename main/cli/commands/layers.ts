@@ -38,14 +38,17 @@ export function layersCommand(runId: string, options: LayersOptions): number {
       );
       printTable(
         ['epoch', '‖W‖', '‖∇W‖ last batch', 'update ratio', 'median w', 'dead'],
-        layer.epochs.map((e) => [
-          e.epoch,
-          num(e.weightNorm),
-          num(e.gradNorm),
-          num(e.updateRatio),
-          num(e.percentiles[4]),
-          pct(e.deadFraction),
-        ]),
+        // Points inside epochs (`training.evaluateEvery`) between the epoch ends, by their step.
+        [...layer.epochs, ...(layer.points ?? [])]
+          .sort((a, b) => a.epoch - b.epoch)
+          .map((e) => [
+            e.step === undefined ? e.epoch : `${e.epoch.toFixed(2)} (step ${e.step})`,
+            num(e.weightNorm),
+            num(e.gradNorm),
+            num(e.updateRatio),
+            num(e.percentiles[4]),
+            pct(e.deadFraction),
+          ]),
       );
     }
     return 0;

@@ -24,6 +24,9 @@ interface WatchedLayer {
   /** The kernel at the start of the epoch being trained: W_{e−1}. */
   previous: Float32Array;
   previousNorm: number;
+  /** The kernel at the run's last evaluation, point or epoch end: what a point's update ratio is from. */
+  lastEvaluated: Float32Array;
+  lastEvaluatedNorm: number;
 }
 
 /** Where the activation's slope is at least INACTIVE_SLOPE of its steepest, from its output alone. */
@@ -91,6 +94,8 @@ export class LayerWatch {
         edges: histogramEdges(maxAbs),
         previous: initial,
         previousNorm: frobeniusNorm(initial),
+        lastEvaluated: initial,
+        lastEvaluatedNorm: frobeniusNorm(initial),
       };
     });
     const rowSize = model.inputShape.reduce((a, b) => a * b, 1);
@@ -102,11 +107,13 @@ export class LayerWatch {
     for (const watched of this.layers) {
       watched.previous = copyOf(watched.layer.kernel.variable);
       watched.previousNorm = frobeniusNorm(watched.previous);
+      watched.lastEvaluated = watched.previous;
+      watched.lastEvaluatedNorm = watched.previousNorm;
     }
   }
 
   /**
-   * Wraps the evaluation of an epoch's last batch so that its kernel gradients' squared norms are kept (the
+   * Wraps the evaluation of an epoch's last batch (or of the batch before a point) so that its kernel gradients' squared norms are kept (the
    * optimizer frees the gradients themselves). The gradient is not changed.
    */
   tapLastBatch(evaluate: () => GradientEvaluation): () => GradientEvaluation {
@@ -120,21 +127,42 @@ export class LayerWatch {
 
   /** The numbers after `epoch`; call once per epoch, after its last batch. */
   afterEpoch(epoch: number): EpochLayerStats {
+    return this.measure(epoch, undefined);
+  }
+
+  /**
+   * The numbers at an evaluation point inside an epoch, after the batch tapped before it: the update ratio
+   * from the last evaluation (point or epoch end); the epoch's own ratio still reads from the epoch's start.
+   */
+  afterPoint(epoch: number, step: number): EpochLayerStats {
+    return this.measure(epoch, step);
+  }
+
+  private measure(epoch: number, step: number | undefined): EpochLayerStats {
     const gradNorms = (this.gradSquares ?? []).map((s) => Math.sqrt(s.dataSync()[0]));
     tf.dispose(this.gradSquares ?? []);
     this.gradSquares = null;
     const dead = this.deadFractions();
     return this.layers.map((watched, i) => {
       const values = copyOf(watched.layer.kernel.variable);
-      const summary = summariseKernel(values, watched.previous, watched.edges);
+      const [from, fromNorm] =
+        step === undefined
+          ? [watched.previous, watched.previousNorm]
+          : [watched.lastEvaluated, watched.lastEvaluatedNorm];
+      const summary = summariseKernel(values, from, watched.edges);
       const weightNorm = summary.norm;
-      const updateRatio = watched.previousNorm > 0 ? summary.moved / watched.previousNorm : null;
-      watched.previous = values;
-      watched.previousNorm = weightNorm;
+      const updateRatio = fromNorm > 0 ? summary.moved / fromNorm : null;
+      if (step === undefined) {
+        watched.previous = values;
+        watched.previousNorm = weightNorm;
+      }
+      watched.lastEvaluated = values;
+      watched.lastEvaluatedNorm = weightNorm;
       return {
         layer: watched.info,
         stats: {
           epoch,
+          ...(step === undefined ? {} : { step }),
           weightNorm,
           gradNorm: gradNorms[i] ?? null,
           updateRatio,

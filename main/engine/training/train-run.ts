@@ -181,13 +181,14 @@ export async function trainRun(
       let before: Progress = progressAfter(data.train.count, training.batchSize, epoch, -1);
       for (let index = 0; index < batches; index++) {
         if (callbacks.shouldStop()) return { status: 'cancelled', epochs: epoch - 1 };
-        const tap = index === batches - 1 ? layerWatch?.tapLastBatch.bind(layerWatch) : undefined;
-        watch.add(
-          trainBatch(model, optimizer, source, order, index, { epoch, learningRate, seed, settings, tap }),
-        );
         const after = progressAfter(data.train.count, training.batchSize, epoch, index);
         const atPoint = every !== null && index < batches - 1 && pointDue(every, before, after);
         before = after;
+        const tapped = index === batches - 1 || atPoint;
+        const tap = tapped ? layerWatch?.tapLastBatch.bind(layerWatch) : undefined;
+        watch.add(
+          trainBatch(model, optimizer, source, order, index, { epoch, learningRate, seed, settings, tap }),
+        );
         const bad = watch.due(index === batches - 1 || atPoint) ? watch.firstNonFinite() : null;
         if (bad !== null) return diverged(bad, epoch);
         callbacks.onBatch?.(epoch, index + 1, batches);
@@ -201,7 +202,7 @@ export async function trainRun(
             lr: learningRate,
             seconds: (performance.now() - started) / 1000,
           };
-          callbacks.onPoint?.(point);
+          callbacks.onPoint?.(point, layerWatch?.afterPoint(point.epoch, point.step) ?? null);
           if (training.earlyStopping) {
             timeline.push(point);
             const earlyStop = stopsAtLastEvaluation(timeline, training.earlyStopping);

@@ -113,9 +113,9 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
           epochs = metrics.epoch;
           post({ type: 'epoch', runId, metrics });
         },
-        onPoint(point) {
+        onPoint(point, layers) {
           try {
-            store.appendPoint(runId, point);
+            store.appendPoint(runId, point, layers);
           } catch (err) {
             throw asStorageFault(err, `logging the point at step ${point.step}`);
           }

@@ -135,6 +135,7 @@ export function importArchive(
           'layer_stats',
           'run_schedules',
           'eval_points',
+          'point_layer_stats',
         ]) {
           db.prepare(
             `INSERT INTO main.${table} SELECT * FROM arc.${table} WHERE run_id IN (SELECT value FROM json_each(?))`,

@@ -94,6 +94,8 @@ function fill(db: Database.Database, input: ArchiveWriteInput): ArchiveManifest 
         INSERT INTO main.layer_stats SELECT * FROM src.layer_stats WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.run_schedules SELECT * FROM src.run_schedules WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.eval_points SELECT * FROM src.eval_points WHERE run_id IN (SELECT run_id FROM temp.sel);
+        INSERT INTO main.point_layer_stats SELECT * FROM src.point_layer_stats
+          WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.metric_summaries SELECT * FROM src.metric_summaries
           WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.datasets SELECT * FROM src.datasets

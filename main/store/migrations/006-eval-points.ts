@@ -1,7 +1,7 @@
 import type { Migration } from './migration';
 
 /**
- * Evaluation points inside an epoch (`training.evaluateEvery`, common/metrics/eval-points.ts) and each
+ * Evaluation points inside an epoch (with their layer statistics) (`training.evaluateEvery`, common/metrics/eval-points.ts) and each
  * run's schedule: how many training examples and steps make its epoch, which puts any run's curves on a
  * step or examples axis. A point on an epoch's end is that epoch's row and is not stored here.
  */
@@ -30,6 +30,26 @@ export const evalPointsMigration: Migration = {
         lr REAL NOT NULL,
         seconds REAL NOT NULL,
         PRIMARY KEY (run_id, step)
+      ) STRICT, WITHOUT ROWID;
+      -- Layer statistics at the points, as layer_stats has them at epoch ends; written with their point.
+      CREATE TABLE point_layer_stats (
+        run_id TEXT NOT NULL,
+        step INTEGER NOT NULL CHECK (step >= 1),
+        epoch REAL NOT NULL CHECK (epoch > 0),
+        layer INTEGER NOT NULL CHECK (layer >= 0),
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('dense', 'conv2d')),
+        params INTEGER NOT NULL CHECK (params > 0),
+        activation TEXT,
+        probe_examples INTEGER NOT NULL CHECK (probe_examples > 0),
+        weight_norm REAL NOT NULL,
+        grad_norm REAL,
+        update_ratio REAL,
+        dead_fraction REAL CHECK (dead_fraction IS NULL OR (dead_fraction >= 0 AND dead_fraction <= 1)),
+        histogram TEXT NOT NULL CHECK (json_valid(histogram)),
+        percentiles TEXT NOT NULL CHECK (json_valid(percentiles)),
+        PRIMARY KEY (run_id, step, layer),
+        FOREIGN KEY (run_id, step) REFERENCES eval_points (run_id, step) ON DELETE CASCADE
       ) STRICT, WITHOUT ROWID;
     `);
   },
