@@ -1,10 +1,11 @@
 /**
  * What an evaluation point costs on E8 (`training.evaluateEvery`, common/metrics/eval-points.ts): the E8
- * preset through the product's CLI (`workbench run --json`, its own SQLite file) for one epoch with and
- * without its every-10 000-examples points, run after one another in alternating order. Both evaluate at
- * the epoch's end; the one with points also after 10 000, 20 000, 30 000 and 40 000 of its 50 000
- * single-example steps, so the difference of the two epochs over 4 is one point: train (50 000), validation
- * and test (10 000 each) in eval mode, and its row.
+ * preset through the product's CLI (`workbench run --json`, its own SQLite file) for one epoch without
+ * points and one with a point every 1 000 steps (49 inside the epoch, so that their cost stands well above
+ * the few seconds an epoch of 50 000 single-example steps varies by), run after one another in alternating
+ * order. Both evaluate at the epoch's end, so the difference over 49 is one point: train (50 000),
+ * validation and test (10 000 each) in eval mode, its layer statistics and its row; it is then set against
+ * the preset's own spacing, 10 000 steps.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { mdTable, metaLine, type SectionMeta } from './report';
 import { mean, median } from './stats';
 
 export interface EvalPointCost {
-  /** Per pair: the epoch's seconds without and with points. */
+  /** Per pair: the epoch's seconds without and with a point every 1 000 steps. */
   pairs: { plain: number; pointed: number }[];
   pointsPerEpoch: number;
   trainExamples: number;
@@ -74,8 +75,13 @@ export function measureEvalPointCost(options: {
   const every = preset.training.evaluateEvery?.examples;
   if (!every) throw new Error('the E8 preset has no training.evaluateEvery.examples');
   const trainExamples = preset.dataset.split.train;
-  const pointsPerEpoch = Math.ceil(trainExamples / every) - 1;
-  const pointed = { ...preset, name: 'E8 with points', training: { ...preset.training, epochs: 1 } };
+  const densest = 1000;
+  const pointsPerEpoch = Math.ceil(trainExamples / densest) - 1;
+  const pointed = {
+    ...preset,
+    name: 'E8 with points',
+    training: { ...preset.training, epochs: 1, evaluateEvery: { steps: densest } },
+  };
   const { evaluateEvery: _every, ...withoutPoints } = pointed.training;
   const plain = { ...preset, name: 'E8 without points', training: withoutPoints };
   const dir = mkdtempSync(join(options.tmp, 'points-'));
@@ -96,7 +102,7 @@ export function measureEvalPointCost(options: {
       pairs.push(seconds);
       options.log(
         `  pair ${pair}/${options.pairs}: E8 epoch ${seconds.plain.toFixed(2)} s without points, ` +
-          `${seconds.pointed.toFixed(2)} s with ${pointsPerEpoch} points inside it`,
+          `${seconds.pointed.toFixed(2)} s with ${pointsPerEpoch} points inside it (one every ${densest} steps)`,
       );
     }
   } finally {
@@ -107,7 +113,8 @@ export function measureEvalPointCost(options: {
   const point = median(pairs.map((p) => (p.pointed - p.plain) / pointsPerEpoch));
   const interval = (epoch * every) / trainExamples;
   const epochs = preset.training.epochs;
-  const points = (pointsPerEpoch + 1) * epochs;
+  // The preset's own points: every 10 000 examples, the epoch's end among them.
+  const points = (trainExamples / every) * epochs;
   return {
     pairs,
     pointsPerEpoch,
@@ -125,7 +132,7 @@ function table(r: EvalPointCost): { head: string[]; rows: string[][] } {
   return {
     head: [
       'epoch without points',
-      'epoch with points',
+      `with ${r.pointsPerEpoch} points`,
       'one point',
       'of 10 000 steps',
       '25 points of the 5-epoch run',
@@ -144,10 +151,12 @@ function table(r: EvalPointCost): { head: string[]; rows: string[][] } {
 
 const METHOD =
   'Evaluation point cost: the E8 preset (784-200-10, single-example SGD, 50 000 training examples, validation and ' +
-  'test 10 000 each) through `workbench run --json`, one epoch each with and without its `evaluateEvery` of ' +
-  '10 000 examples, run one after the other in alternating order. The epoch with points evaluates 4 times more ' +
-  'than the one without (both evaluate at its end); one point is the difference over 4: the three sets in eval ' +
-  'mode (70 000 examples) and one row in the store.';
+  'test 10 000 each) through `workbench run --json`, one epoch each without points and with `evaluateEvery` ' +
+  '`{"steps": 1000}` (49 points inside the epoch: their cost stands well above the seconds an epoch varies by), ' +
+  'run one after the other in alternating order. Both evaluate at the epoch end; one point is the difference over ' +
+  '49 (median of the pairs): the three sets in eval mode (70 000 examples), its layer statistics and its row in the ' +
+  "store. It is set against the preset's own spacing (10 000 steps) and its 25 points over 5 epochs (of which " +
+  'the 5 epoch ends evaluate either way).';
 
 export function evalPointMarkdown(r: EvalPointCost | { skipped: string }, meta: SectionMeta): string[] {
   const lines = ['<!-- eval-points:start -->', '## Evaluation points: cost on E8', '', metaLine(meta), ''];

@@ -140,8 +140,8 @@ export function countsText(timeline: readonly Evaluation[], schedule: RunSchedul
   const ends = timeline.filter((e) => e.epochEnd).length;
   const inside = timeline.length - ends;
   return (
-    `this run evaluates ${evaluateEveryText(schedule.evaluateEvery)}, so patience and every rule count ` +
-    `evaluations (${inside} point${inside === 1 ? '' : 's'} inside epochs and ${ends} epoch end${ends === 1 ? '' : 's'}), not epochs`
+    `patience counts evaluations, not epochs: this run evaluates ${evaluateEveryText(schedule.evaluateEvery)} ` +
+    `(${inside} point${inside === 1 ? '' : 's'} inside epochs and ${ends} epoch end${ends === 1 ? '' : 's'})`
   );
 }
 

@@ -379,7 +379,9 @@ program
 
 program
   .command('stopping')
-  .description('early-stopping analysis: best epoch, overfitting onset, where a rule stops and what it saves')
+  .description(
+    'early-stopping analysis: best epoch, overfitting onset, where a rule stops and what it saves (a run with evaluation points: on its evaluations, by step and epoch)',
+  )
   .argument('<runIds...>', 'run ids or unique prefixes')
   .option(
     '--rule <rule>',
@@ -387,7 +389,10 @@ program
   )
   .option('--monitor <metric>', 'the metric the rule watches (default valLoss)')
   .option('--smoothing <how>', 'smooth the monitored metric first: none, ema:WEIGHT or ma:WINDOW')
-  .option('--json', 'per run: {"runId", "rule", "bestEpoch", "stopEpoch", "restoredEpoch", "reason", …}')
+  .option(
+    '--json',
+    'per run: {"runId", "rule", "bestEpoch", "stopEpoch", "restoredEpoch", "reason", …}; with points also "stopStep", "bestStep", … and fractional epochs',
+  )
   .action((runIds: string[], opts: Omit<StoppingOptions, 'db'>) =>
     exitWith(stoppingCommand(runIds, { ...globals(), ...opts })),
   );

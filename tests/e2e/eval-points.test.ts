@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalPoint } from '../../common/types';
 import { launchChromium } from '../support/browser';
-import { spawnWorkbench, tempWorkspace, workbench } from '../support/cli';
+import { ROOT, spawnWorkbench, tempWorkspace, workbench } from '../support/cli';
 import { smallMnistMlp } from '../support/configs';
 import { serveWorkbench, type ServedWorkbench } from '../support/serve';
 
@@ -221,6 +221,15 @@ describe('evaluation points inside an epoch', () => {
         (el) => (el.querySelector('.js-plotly-plot') as unknown as { data: { x: number[] }[] }).data[0].x,
       );
       expect(xs).toEqual([300, 500, 800, 1000, 1300, 1500, 1800, 2000, 2300, 2500, 2800, 3000]);
+      const charts = page.locator('.chart-grid').first();
+      await expect.poll(() => charts.locator('[data-draw-ms]').count(), { timeout: 30_000 }).toBe(2);
+      const shots = join(ROOT, 'out', 'e2e-screenshots');
+      mkdirSync(shots, { recursive: true });
+      await charts.screenshot({ path: join(shots, 'points.png') });
+      // `WORKBENCH_UPDATE_SCREENSHOTS=1` refreshes the README's pictures.
+      if (process.env.WORKBENCH_UPDATE_SCREENSHOTS) {
+        copyFileSync(join(shots, 'points.png'), join(ROOT, 'docs', 'screenshots', 'points.png'));
+      }
 
       await page.goto(`${served.origin}/#/compare?ids=${plain[0].runId},${runId}&x=examples`);
       const compare = page.getByTestId('compare-chart');

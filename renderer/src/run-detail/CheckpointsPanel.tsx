@@ -37,9 +37,7 @@ export function CheckpointsPanel({ run }: { run: RunDetailData }) {
                 Size
               </th>
               <th scope="col">SHA-256</th>
-              <th scope="col">
-                <span className="visually-hidden">Fork</span>
-              </th>
+              <th scope="col">Fork</th>
             </tr>
           </thead>
           <tbody>

@@ -60,7 +60,11 @@ export function RunDetailView({ runId }: { runId: string }) {
             </span>
             {detail.earlyStop && (
               <span data-testid="early-stop-badge" title={detail.earlyStop.reason}>
-                stopped early after epoch {detail.earlyStop.stopEpoch} ({detail.earlyStop.rule})
+                stopped early after{' '}
+                {detail.earlyStop.at
+                  ? `step ${detail.earlyStop.at.stopStep} (epoch ${detail.earlyStop.at.stopEpoch.toFixed(2)})`
+                  : `epoch ${detail.earlyStop.stopEpoch}`}{' '}
+                ({detail.earlyStop.rule})
               </span>
             )}
           </p>
@@ -111,8 +115,14 @@ export function RunDetailView({ runId }: { runId: string }) {
           </button>
         </p>
       )}
-      {run.epochs.length > 0 && (
-        <EarlyStoppingPanel epochs={run.epochs} config={detail.config} earlyStop={detail.earlyStop} />
+      {(run.epochs.length > 0 || run.points.length > 0) && (
+        <EarlyStoppingPanel
+          epochs={run.epochs}
+          points={run.points}
+          schedule={run.schedule}
+          config={detail.config}
+          earlyStop={detail.earlyStop}
+        />
       )}
       <ModelPanel run={detail} epochs={run.epochs} />
       <LayersPanel run={detail} />

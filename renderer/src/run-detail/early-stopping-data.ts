@@ -1,4 +1,5 @@
 import type { Data, Layout } from 'plotly.js-dist-min';
+import type { Evaluation } from '../../../common/metrics/eval-points';
 import { isAccuracy } from '../../../common/stopping/monitor';
 import {
   DEFAULT_ONSET_PARAMS,
@@ -9,36 +10,76 @@ import {
 } from '../../../common/stopping/onset';
 import { bestValue, stoppingOutcome, type StoppingOutcome } from '../../../common/stopping/outcome';
 import type { StoppingRule } from '../../../common/stopping/rule-schema';
-import { whatIfTable, type WhatIfRow } from '../../../common/stopping/what-if';
+import {
+  bestEvaluation,
+  timelineOutcome,
+  whatIfOnTimeline,
+  type TimelinePlaces,
+} from '../../../common/stopping/timeline-outcome';
+import { whatIfTable, type WhatIfBase, type WhatIfRow } from '../../../common/stopping/what-if';
 import type { EpochMetrics } from '../../../common/types';
 import { PALETTE } from '../../../common/plot/series-style';
 import { epochTicks, lineColor, type PlotColors } from '../charts/plot-theme';
 import { runCurveLayout, type CurveKind } from './run-chart-data';
 
-/** Everything the Early stopping panel shows of one run under one rule. */
-export interface RunStoppingAnalysis {
-  outcome: StoppingOutcome;
-  onset: OverfittingOnset;
-  /** Best epoch of the monitored metric over the whole run. */
-  best: { epoch: number; value: number } | undefined;
-  whatIf: WhatIfRow[];
+/**
+ * Where a decision stopped and kept, on a run with evaluation points: the evaluations, by step and
+ * fractional epoch (the decision's epoch fields are then those fractional epochs). Absent per epoch.
+ */
+export interface OnTimeline {
+  at?: TimelinePlaces;
+  /** Evaluations after the stop. */
+  evaluationsSaved?: number;
 }
 
+/** Everything the Early stopping panel shows of one run under one rule. */
+export interface RunStoppingAnalysis {
+  outcome: StoppingOutcome & OnTimeline;
+  onset: OverfittingOnset;
+  /** Best epoch of the monitored metric over the whole run (on a run with points, its evaluation). */
+  best: { epoch: number; value: number; at?: Evaluation } | undefined;
+  whatIf: Array<WhatIfRow & OnTimeline>;
+  /**
+   * The evaluations the rules read on a run with points (points inside epochs and epoch ends, in step
+   * order; patience counts them); null for a run analysed on its epochs.
+   */
+  timeline: readonly Evaluation[] | null;
+}
+
+/**
+ * The analysis of a run under `rule`: on its epochs, or with a `timeline` (a run with points) on its
+ * evaluations, as live stopping reads them. The overfitting onset is found on the epochs either way.
+ */
 export function analyseRun(
   epochs: readonly EpochMetrics[],
   rule: StoppingRule,
   onsetParams: OnsetParams = DEFAULT_ONSET_PARAMS,
+  timeline: readonly Evaluation[] | null = null,
 ): RunStoppingAnalysis {
+  const mode = rule.rule === 'patience' ? rule.mode : undefined;
+  const base: WhatIfBase = {
+    monitor: rule.monitor,
+    smoothing: rule.smoothing,
+    startFromEpoch: rule.startFromEpoch,
+    restoreBest: rule.restoreBest,
+  };
+  const onset = findOverfittingOnset(epochs, onsetParams);
+  if (timeline && timeline.length > 0) {
+    const best = bestEvaluation(timeline, rule.monitor, mode);
+    return {
+      outcome: timelineOutcome(timeline, rule),
+      onset,
+      best: best && { epoch: best.evaluation.epoch, value: best.value, at: best.evaluation },
+      whatIf: whatIfOnTimeline(timeline, base),
+      timeline,
+    };
+  }
   return {
     outcome: stoppingOutcome(epochs, rule),
-    onset: findOverfittingOnset(epochs, onsetParams),
-    best: bestValue(epochs, rule.monitor, rule.rule === 'patience' ? rule.mode : undefined),
-    whatIf: whatIfTable(epochs, {
-      monitor: rule.monitor,
-      smoothing: rule.smoothing,
-      startFromEpoch: rule.startFromEpoch,
-      restoreBest: rule.restoreBest,
-    }),
+    onset,
+    best: bestValue(epochs, rule.monitor, mode),
+    whatIf: whatIfTable(epochs, base),
+    timeline: null,
   };
 }
 
@@ -46,7 +87,10 @@ export function analyseRun(
 export interface EpochMarker {
   key: 'best' | 'onset' | 'stop';
   label: string;
+  /** Where it is on the x axis: an epoch, or on a run with points the evaluation's fractional epoch. */
   epoch: number;
+  /** On a run with points, the evaluation's step (the onset is an epoch either way). */
+  step?: number;
   color: string;
   dash: 'solid' | 'dash' | 'dot';
 }
@@ -58,6 +102,7 @@ export function epochMarkers(analysis: RunStoppingAnalysis): EpochMarker[] {
       key: 'best',
       label: 'best',
       epoch: analysis.best.epoch,
+      ...(analysis.best.at ? { step: analysis.best.at.step } : {}),
       color: PALETTE[2],
       dash: 'solid',
     });
@@ -72,10 +117,12 @@ export function epochMarkers(analysis: RunStoppingAnalysis): EpochMarker[] {
     });
   }
   if (analysis.outcome.stopEpoch !== null) {
+    const stop = analysis.outcome.at?.stop;
     markers.push({
       key: 'stop',
       label: 'stop',
       epoch: analysis.outcome.stopEpoch,
+      ...(stop ? { step: stop.step } : {}),
       color: PALETTE[1],
       dash: 'dash',
     });
@@ -102,7 +149,7 @@ export function stoppingCurveLayout(
     yaxis: logY ? { ...base.yaxis, type: 'log', tickformat: undefined } : base.yaxis,
     title: {
       ...base.title,
-      text: `${kind === 'loss' ? 'Loss' : 'Accuracy'} with best epoch, onset and stop`,
+      text: `${kind === 'loss' ? 'Loss' : 'Accuracy'} with best ${markers.some((m) => m.step !== undefined) ? 'evaluation' : 'epoch'}, onset and stop`,
     },
     shapes: markers.map((m) => ({
       type: 'line',
@@ -122,11 +169,16 @@ export function stoppingCurveLayout(
       yanchor: 'top',
       xanchor: 'left',
       showarrow: false,
-      text: `${m.label} ${m.epoch}`,
+      text: markerText(m),
       font: { color: m.color, size: 11 },
       bgcolor: 'rgba(255,255,255,0.6)',
     })),
   };
+}
+
+/** "stop 12" at an epoch; "stop step 50" at an evaluation point (its x is the fractional epoch). */
+export function markerText(m: EpochMarker): string {
+  return m.step === undefined ? `${m.label} ${m.epoch}` : `${m.label} step ${m.step}`;
 }
 
 /** Room on the right for the second y axis's ticks and title (the theme's margin has none). */
@@ -203,11 +255,11 @@ export function patienceTraces(rows: readonly WhatIfRow[], colors: PlotColors): 
   ];
 }
 
-export function patienceLayout(rows: readonly WhatIfRow[]): Partial<Layout> {
+export function patienceLayout(rows: readonly WhatIfRow[], onPoints = false): Partial<Layout> {
   return {
     title: { text: 'Patience: test accuracy kept and epochs saved', x: 0.02, xanchor: 'left' },
     margin: TWO_AXES_MARGIN,
-    xaxis: { title: { text: 'patience (epochs)' }, dtick: 1 },
+    xaxis: { title: { text: onPoints ? 'patience (evaluations)' : 'patience (epochs)' }, dtick: 1 },
     yaxis: { title: { text: 'test accuracy' }, tickformat: '.1%', range: accuracyRange(rows) },
     yaxis2: {
       title: { text: 'epochs saved' },
@@ -215,11 +267,21 @@ export function patienceLayout(rows: readonly WhatIfRow[]): Partial<Layout> {
       side: 'right',
       rangemode: 'tozero',
       showgrid: false,
-      // Whole epochs: Plotly would otherwise tick at 1.93, 3.86, ….
-      dtick: Math.max(1, Math.ceil(Math.max(0, ...patienceRows(rows).map((r) => r.epochsSaved)) / 5)),
+      // Whole epochs: Plotly would otherwise tick at 1.93, 3.86, …; on points the epochs saved are
+      // fractional, and tick at quarters or halves where there are few.
+      dtick: savedStep(Math.max(0, ...patienceRows(rows).map((r) => r.epochsSaved)), onPoints),
     },
     hovermode: 'x unified',
   };
+}
+
+/** A round tick step for up to `max` epochs saved: whole epochs, or on points a quarter or half where few. */
+export function savedStep(max: number, fractional = false): number {
+  if (fractional && max > 0) {
+    const step = [0.1, 0.25, 0.5].find((s) => max / s <= 6);
+    if (step !== undefined) return step;
+  }
+  return Math.max(1, Math.ceil(max / 5));
 }
 
 /**
