@@ -53,10 +53,30 @@ describe('stopping on evaluation points', () => {
       stopEpoch: 1.25,
       bestStep: 15,
       bestEpoch: 0.75,
-      restoredStep: 15,
+      restoredStep: 20,
     });
-    // It stopped in epoch 2; the best is a point inside epoch 1, so no epoch row is restored.
+    // It stopped in epoch 2. The best is a point inside epoch 1, whose weights were never kept: restoring
+    // takes the best epoch end before the stop, epoch 1.
     expect(fired[4]?.stopEpoch).toBe(2);
-    expect(fired[4]?.restoredEpoch).toBeNull();
+    expect(fired[4]?.restoredEpoch).toBe(1);
+    expect(fired[4]?.reason).toMatch(
+      /restores epoch 1 \(step 20\), the best epoch end: models are kept at epoch ends$/,
+    );
+  });
+
+  it('waits for the first epoch end when the rule fires inside the first epoch, in the analysis and live', () => {
+    // Fires at step 15 (patience 2 after the best at step 5), before any model is kept.
+    const run = timeline([0.7, 0.8, 0.9, 1.0, 1.1]);
+    const fired = run.map((_, i) => stopsAtLastEvaluation(run.slice(0, i + 1), patience2));
+    expect(fired.map((f) => f !== null)).toEqual([false, false, false, true, false]);
+    expect(fired[3]?.at?.stopStep).toBe(20);
+    expect(fired[3]?.reason).toContain(
+      'the stop waits for the end of epoch 1, where the first model is kept',
+    );
+    const analysed = evaluateStoppingOnTimeline(run, patience2);
+    expect(analysed.stop?.step).toBe(20);
+    expect(analysed.restored?.step).toBe(20);
+    // Before the first epoch end the rule has not stopped: training goes on to it.
+    expect(evaluateStoppingOnTimeline(run.slice(0, 3), patience2).decision.outcome).toBe('continued');
   });
 });

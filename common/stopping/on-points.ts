@@ -66,12 +66,79 @@ export function evaluateStoppingOnTimeline(
   }));
   const decision = evaluateStopping(rows, rule);
   const at = (ordinal: number | null) => (ordinal === null ? null : (timeline[ordinal - 1] ?? null));
+  const adjusted = keptModelTerms(decision, timeline, rule);
   return {
-    decision: { ...decision, reason: translateReason(decision.reason, timeline) },
-    stop: at(decision.stopEpoch),
-    best: at(decision.bestEpoch),
-    restored: at(decision.restoredEpoch),
-    result: at(decision.resultEpoch),
+    decision: adjusted,
+    stop: at(adjusted.stopEpoch),
+    best: at(adjusted.bestEpoch),
+    restored: at(adjusted.restoredEpoch),
+    result: at(adjusted.resultEpoch),
+  };
+}
+
+/**
+ * Models are kept at epoch ends (checkpoints), not at points. So on a timeline a stop waits for the first
+ * epoch's end when the rule fires before it (a run always keeps a model), and restoring the best restores
+ * the best epoch end up to the stop, by the raw monitored value: the rule's best may be a point, whose
+ * weights were never kept. The reason says so, naming steps rather than the ordinals the rule saw.
+ */
+function keptModelTerms(
+  decision: StoppingDecision,
+  timeline: readonly TimelineEntry[],
+  rule: StoppingRule,
+): StoppingDecision {
+  const translated = translateReason(decision.reason, timeline);
+  if (decision.outcome !== 'stopped' || decision.stopEpoch === null) {
+    return { ...decision, reason: translated };
+  }
+  const base = translated.replace(/; restores step \d+ \(epoch [\d.]+\)$/, '');
+  const firstEnd = timeline.findIndex((e) => e.epochEnd === true) + 1;
+  if (firstEnd === 0) {
+    // Fired inside the first epoch, which has not ended: training goes on to it.
+    return {
+      ...decision,
+      outcome: 'continued',
+      stopEpoch: null,
+      restoredEpoch: null,
+      resultEpoch: decision.lastEpoch,
+      reason: `${base}; the stop waits for the end of the first epoch, where the first model is kept`,
+    };
+  }
+  const deferred = decision.stopEpoch < firstEnd;
+  const stopEpoch = deferred ? firstEnd : decision.stopEpoch;
+  let restoredEpoch: number | null = null;
+  if (decision.restoredEpoch !== null) {
+    // Patience's mode; Prechelt's rules read an error, so an accuracy is best highest.
+    const lower = rule.rule === 'patience' ? rule.mode === 'min' : !rule.monitor.endsWith('Acc');
+    let bestValue = NaN;
+    for (let i = 0; i < stopEpoch; i++) {
+      const entry = timeline[i];
+      const value = entry[rule.monitor];
+      if (!entry.epochEnd || value === null || !Number.isFinite(value)) continue;
+      if (restoredEpoch === null || (lower ? value < bestValue : value > bestValue)) {
+        restoredEpoch = i + 1;
+        bestValue = value;
+      }
+    }
+  }
+  const parts = [base];
+  if (deferred) {
+    parts.push(
+      `the stop waits for the end of epoch ${timeline[firstEnd - 1].epoch}, where the first model is kept`,
+    );
+  }
+  if (restoredEpoch !== null && restoredEpoch !== stopEpoch) {
+    const kept = timeline[restoredEpoch - 1];
+    parts.push(
+      `restores epoch ${kept.epoch} (step ${kept.step}), the best epoch end: models are kept at epoch ends`,
+    );
+  }
+  return {
+    ...decision,
+    stopEpoch,
+    restoredEpoch,
+    resultEpoch: restoredEpoch ?? stopEpoch,
+    reason: parts.join('; '),
   };
 }
 

@@ -67,21 +67,22 @@ describe('the stopping outcome on a timeline', () => {
     // Best at the third evaluation (0.70); the fourth and fifth are no better: stops at the fifth.
     expect(outcome.at.stop?.step).toBe(13);
     expect(outcome.at.best?.step).toBe(8);
-    expect(outcome.at.restored?.step).toBe(8);
-    expect(outcome.at.result?.step).toBe(8);
+    // Restoring takes the best epoch end before the stop (models are kept at epoch ends), not the point.
+    expect(outcome.at.restored?.step).toBe(10);
+    expect(outcome.at.result?.step).toBe(10);
     // Epoch fields are the evaluations' fractional epochs, not the ordinals the rule counted.
     expect(outcome.stopEpoch).toBe(1.25);
     expect(outcome.bestEpoch).toBe(0.75);
-    expect(outcome.restoredEpoch).toBe(0.75);
-    expect(outcome.resultEpoch).toBe(0.75);
+    expect(outcome.restoredEpoch).toBe(1);
+    expect(outcome.resultEpoch).toBe(1);
     expect(outcome.lastEpoch).toBe(2);
     expect(outcome.lastStep).toBe(20);
     expect(outcome.result).toEqual({
-      epoch: 0.75,
-      valLoss: 0.7,
+      epoch: 1,
+      valLoss: 0.75,
       valAcc: 0.5,
-      testLoss: 1 - 0.7,
-      testAcc: 0.7,
+      testLoss: 1 - 0.65,
+      testAcc: 0.65,
     });
     expect(outcome.reason).toContain('step 8 (epoch 0.75)');
     expect(outcome.reason).toContain('step 13 (epoch 1.25)');
@@ -93,10 +94,10 @@ describe('the stopping outcome on a timeline', () => {
     expect(outcome.evaluationsSaved).toBe(3);
     // Epoch 1 took 4 s; the stop is 1 s into epoch 2, the end 4 s into it.
     expect(outcome.secondsSaved).toBeCloseTo(3, 10);
-    // The best test accuracy of the run is 0.72 (step 13), the one kept 0.70; training on ends at 0.50.
-    expect(outcome.testAccRegret).toBeCloseTo(0.02, 10);
-    expect(outcome.testAccLost).toBeCloseTo(-0.2, 10);
-    expect(outcome.testLossRegret).toBeCloseTo(0.02, 10);
+    // The best test accuracy of the run is 0.72 (step 13), the one kept (epoch 1) 0.65; training on ends at 0.50.
+    expect(outcome.testAccRegret).toBeCloseTo(0.07, 10);
+    expect(outcome.testAccLost).toBeCloseTo(-0.15, 10);
+    expect(outcome.testLossRegret).toBeCloseTo(0.07, 10);
   });
 
   it('never stops when the rule does not fire: nothing saved, the last evaluation kept without restore', () => {

@@ -163,7 +163,7 @@ describe('workbench plot', () => {
         /--metric: unknown metric "valLos" \(expected one of trainLoss/,
       ],
       [[runA, 'deadbeef', '--out', svg], /deadbeef: no run with this id/],
-      [[runA, '--x', 'step', '--out', svg], /--x: expected "epoch" or "time", got "step"/],
+      [[runA, '--x', 'batch', '--out', svg], /--x: expected one of epoch, step, examples, time, got "batch"/],
       [
         [runA, '--smoothing', 'ema:1.5', '--out', svg],
         /--smoothing ema:1\.5: expected an EMA weight in \[0, 1\)/,

@@ -112,7 +112,7 @@ describe('early stopping on evaluation points: live and the analysis agree', () 
       bestStep: at.bestStep,
       bestEpoch: at.bestEpoch,
       restoredStep: at.restoredStep,
-      restoredEpoch: at.bestEpoch,
+      restoredEpoch: record.restoredEpoch,
       lastStep: at.stopStep,
       lastEpoch: at.stopEpoch,
       reason: record.reason,
@@ -121,6 +121,15 @@ describe('early stopping on evaluation points: live and the analysis agree', () 
     });
     expect(analysis.restored.step).toBe(at.restoredStep);
     expect(analysis.liveEarlyStop).toEqual(record);
+    // What it restores is a model the run keeps: an epoch end with its checkpoint, not a point.
+    const kept = workbenchJson<{ epoch: number }[] | { runs: { checkpoints: { epoch: number }[] }[] }>([
+      '--db',
+      ws.db,
+      'checkpoints',
+      stopped,
+    ]);
+    expect(JSON.stringify(kept)).toContain(`"epoch":${record.restoredEpoch}`);
+    expect(Number.isInteger(record.restoredEpoch)).toBe(true);
   });
 
   it('the twin trained to the end, analysed with the same rule, stops where the live run did', () => {

@@ -51,6 +51,12 @@ export function layersCommand(runId: string, options: LayersOptions): number {
           ]),
       );
     }
+    if (stats.layers.some((l) => (l.points?.length ?? 0) > 0)) {
+      process.stdout.write(
+        '\nRows with a step are evaluation points inside epochs: their update ratio is from the evaluation ' +
+          "before them (point or epoch end), an epoch's from the epoch before it.\n",
+      );
+    }
     return 0;
   } finally {
     store.close();

@@ -73,6 +73,7 @@ export function showCommand(runId: string, options: JsonOption): number {
   ];
   process.stdout.write(lines.join('\n') + '\n');
   if (run.summaries.length > 0) {
+    if (points.length > 0) process.stdout.write('summary of the epoch rows (the points are listed below)\n');
     printTable(
       ['metric', 'best', 'best epoch', 'last'],
       run.summaries.map((s) => [s.metric, fmt(s.bestValue), s.bestEpoch, fmt(s.lastValue)]),

@@ -68,7 +68,7 @@ describe('Early stopping on a run with evaluation points', () => {
     expect(summary.dataset.bestEpoch).toBe('0.75');
     expect(summary.dataset.stopStep).toBe('13');
     expect(summary.dataset.stopEpoch).toBe('1.25');
-    expect(summary.dataset.restoredStep).toBe('8');
+    expect(summary.dataset.restoredStep).toBe('10');
     expect(screen.getByTestId('stopping-best').textContent).toBe('step 8 (epoch 0.75) (validation loss 0.7)');
     expect(screen.getByTestId('stopping-reason').textContent).toMatch(
       /^stops after step 13 \(epoch 1\.25\) /,
@@ -100,7 +100,7 @@ describe('Early stopping on a run with evaluation points', () => {
     // Patience 1 stops at the first evaluation that is no better: the epoch's end after step 8.
     expect(cell('stop').textContent).toBe('step 10 (epoch 1)');
     expect(cell('stop').getAttribute('data-step')).toBe('10');
-    expect(cell('kept').textContent).toBe('step 8 (epoch 0.75)');
+    expect(cell('kept').textContent).toBe('step 10 (epoch 1)');
     expect(cell('saved').textContent).toBe('2');
     expect(cell('saved').getAttribute('title')).toBe('8 evaluations');
     // Patience 1…11: one fewer than the evaluations.
