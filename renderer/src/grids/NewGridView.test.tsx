@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GridCheck } from '../../../common/grid/types';
 import { FakeWorkbench } from '../testing/fake-client';
-import { APP_INFO, GRID_PRESETS, gridCheckFor, PRESETS, runRow } from '../testing/fixtures';
+import { APP_INFO, GRID_PRESETS, gridCheckFor, IRIS, MNIST, PRESETS, runRow } from '../testing/fixtures';
 import { renderWithClient } from '../testing/render';
 import { NewGridView } from './NewGridView';
 
@@ -37,12 +37,15 @@ function check(spec: unknown): GridCheck {
   return issues.length > 0 ? { ok: false, issues } : gridCheckFor(spec);
 }
 
+const NOTMNIST = { ...MNIST, id: 'notmnist', name: 'notMNIST', source: 'imported' as const, officialTest: 0 };
+
 function workbench(gridPresets = GRID_PRESETS, checkSpec: (spec: unknown) => GridCheck = check) {
   return new FakeWorkbench({
     'app.info': () => APP_INFO,
     'grids.presets': () => gridPresets,
     'presets.list': () => PRESETS,
     'runs.list': () => [runRow(1, { id: 'run-old', name: 'old run' })],
+    'datasets.list': () => [MNIST, IRIS, NOTMNIST],
     'grids.check': ({ spec }) => checkSpec(spec),
     'grids.start': () => ({ gridId: 'grid-new', cells: 6 }),
   });
@@ -302,5 +305,21 @@ describe('NewGridView', () => {
     fireEvent.change(screen.getByTestId('grid-description'), { target: { value: 'E7, my own words' } });
     fireEvent.change(screen.getByTestId('grid-base'), { target: { value: 'preset:e2-mlp-sgd-momentum' } });
     expect(description()).toBe('E7, my own words');
+  });
+
+  it('runs every cell on a dataset picked from the store, imported ones named with their classes', async () => {
+    renderWithClient(<NewGridView />, workbench());
+    const picker = (await screen.findByTestId('grid-dataset')) as HTMLSelectElement;
+    const labels = [...picker.options].map((o) => o.textContent);
+    expect(labels).toContain('notMNIST (notmnist, 10 classes, imported)');
+    expect(labels[0]).toBe('as the base');
+    fireEvent.change(picker, { target: { value: 'notmnist' } });
+    await waitFor(() =>
+      expect((specJson().override as { dataset?: { id?: string } }).dataset?.id).toBe('notmnist'),
+    );
+    fireEvent.change(picker, { target: { value: '' } });
+    await waitFor(() =>
+      expect((specJson().override as { dataset?: unknown } | undefined)?.dataset).toBeUndefined(),
+    );
   });
 });

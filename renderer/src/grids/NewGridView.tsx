@@ -1,6 +1,8 @@
 import { useId, useState } from 'react';
 import { ApiError, type ConfigIssue, type PresetInfo, type RunTableRow } from '../../../common/api/contract';
 import type { GridPresetInfo } from '../../../common/grid/types';
+import type { DatasetInfo } from '../../../common/types';
+import { ClassThumbnails } from '../datasets/ClassThumbnails';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../client/errors';
 import { formatDuration, formatInteger } from '../common/format';
@@ -27,13 +29,14 @@ const MAX_BASE_RUNS = 100;
 export function NewGridView() {
   const client = useClient();
   const sources = useLoad(async () => {
-    const [gridPresets, presets, runs] = await Promise.all([
+    const [gridPresets, presets, runs, datasets] = await Promise.all([
       client.call('grids.presets', {}),
       client.call('presets.list', {}),
       client.call('runs.list', {}),
+      client.call('datasets.list', {}),
     ]);
     const newest = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MAX_BASE_RUNS);
-    return { gridPresets, presets, runs: newest };
+    return { gridPresets, presets, runs: newest, datasets };
   }, 'new-grid-sources');
 
   if (!sources.data) {
@@ -48,6 +51,7 @@ interface EditorProps {
   gridPresets: GridPresetInfo[];
   presets: PresetInfo[];
   runs: RunTableRow[];
+  datasets: DatasetInfo[];
 }
 
 function initialSpec(gridPresets: readonly GridPresetInfo[], presets: readonly PresetInfo[]): SpecDraft {
@@ -60,7 +64,7 @@ function specText(spec: SpecDraft): string {
 }
 
 /** Mounted once presets and runs are known, so the first spec is there from the first render. */
-function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
+function NewGridEditor({ gridPresets, presets, runs, datasets }: EditorProps) {
   const client = useClient();
   const ids = useId();
   const [spec, setSpec] = useState<SpecDraft>(() => initialSpec(gridPresets, presets));
@@ -324,6 +328,7 @@ function NewGridEditor({ gridPresets, presets, runs }: EditorProps) {
           <fieldset className="form-section">
             <legend>Override</legend>
             <EpochsOverride spec={spec} onChange={replaceSpec} />
+            <DatasetOverride spec={spec} datasets={datasets} onChange={replaceSpec} />
             <JsonObjectField
               label="Override (JSON)"
               hint='Merged into the base before the axes apply, e.g. a small split and few epochs: {"dataset": {"split": {"train": 2000, "validation": 500, "test": 500}}, "training": {"epochs": 5}}'
@@ -449,6 +454,53 @@ function RepeatsAndOrder({
         </div>
       </div>
     </>
+  );
+}
+
+/**
+ * Every cell on another dataset than the base's: built-in and imported ones, with their class counts, and
+ * one example of each class of the chosen one.
+ */
+function DatasetOverride({
+  spec,
+  datasets,
+  onChange,
+}: {
+  spec: SpecDraft;
+  datasets: readonly DatasetInfo[];
+  onChange: (spec: SpecDraft) => void;
+}) {
+  const id = useId();
+  const override = (spec.override as Record<string, unknown> | undefined) ?? {};
+  const chosen = getPath(override, 'dataset.id');
+  const value = typeof chosen === 'string' ? chosen : '';
+  const dataset = datasets.find((d) => d.id === value);
+  const choose = (next: string) => {
+    const changed = setPath(override, 'dataset.id', next === '' ? undefined : next);
+    const ref = changed.dataset as Record<string, unknown> | undefined;
+    if (ref && Object.keys(ref).length === 0) delete changed.dataset;
+    const out = { ...spec };
+    if (Object.keys(changed).length === 0) delete out.override;
+    else out.override = changed;
+    onChange(out);
+  };
+  return (
+    <div className="form-row">
+      <label htmlFor={id}>Dataset</label>
+      <div className="form-control">
+        <select id={id} value={value} onChange={(e) => choose(e.target.value)} data-testid="grid-dataset">
+          <option value="">as the base</option>
+          {value !== '' && !dataset && <option value={value}>{value} (not in this store)</option>}
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.id}, {d.classes} classes{d.source === 'imported' ? ', imported' : ''})
+            </option>
+          ))}
+        </select>
+        <span className="hint">override.dataset.id; the base's split applies to it</span>
+        {dataset && <ClassThumbnails dataset={dataset} />}
+      </div>
+    </div>
   );
 }
 
