@@ -34,24 +34,15 @@ export interface EpochMetrics {
 
 /**
  * An evaluation inside an epoch (`training.evaluateEvery`): the same sets and numbers as an epoch row, at a
- * step. A point that falls on an epoch's end is not one of these: that epoch's row is the point.
+ * step. A point that falls on an epoch's end is not one of these: that epoch's row is the point. Its `epoch`
+ * is fractional (examples ÷ training-set size) and its `seconds` count from its epoch's start (training and
+ * the evaluations so far).
  */
-export interface EvalPoint {
+export interface EvalPoint extends EpochMetrics {
   /** Optimizer steps taken so far in the run (1-based: the point follows step `step`). */
   step: number;
   /** Training examples seen so far. */
   examples: number;
-  /** Fractional epoch: examples ÷ training-set size. */
-  epoch: number;
-  trainLoss: number;
-  trainAcc: number;
-  valLoss: number | null;
-  valAcc: number | null;
-  testLoss: number | null;
-  testAcc: number | null;
-  lr: number;
-  /** Seconds since its epoch began (training and the evaluations so far). */
-  seconds: number;
 }
 
 export const METRIC_NAMES = ['trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'testLoss', 'testAcc'] as const;

@@ -72,20 +72,27 @@ export interface Evaluation extends EvalPoint {
   elapsed: number;
 }
 
+/** An evaluation's numbers as an epoch row numbered `epoch`: what curve and stopping code read. */
+export function asEpochRow(e: EpochMetrics, epoch: number): EpochMetrics {
+  return {
+    epoch,
+    trainLoss: e.trainLoss,
+    trainAcc: e.trainAcc,
+    valLoss: e.valLoss,
+    valAcc: e.valAcc,
+    testLoss: e.testLoss,
+    testAcc: e.testAcc,
+    lr: e.lr,
+    seconds: e.seconds,
+  };
+}
+
 /** An epoch row placed on the step and examples axes. */
 export function epochAsEvaluation(schedule: RunSchedule, row: EpochMetrics): EvalPoint {
   return {
+    ...asEpochRow(row, row.epoch),
     step: row.epoch * schedule.stepsPerEpoch,
     examples: row.epoch * schedule.trainExamples,
-    epoch: row.epoch,
-    trainLoss: row.trainLoss,
-    trainAcc: row.trainAcc,
-    valLoss: row.valLoss,
-    valAcc: row.valAcc,
-    testLoss: row.testLoss,
-    testAcc: row.testAcc,
-    lr: row.lr,
-    seconds: row.seconds,
   };
 }
 
@@ -178,15 +185,5 @@ export function curveRows(
   const known: RunSchedule = schedule ?? { trainExamples: 1, stepsPerEpoch: 1, evaluateEvery: null };
   if (!schedule && axis !== 'epoch' && axis !== 'time') return [];
   if (axis === 'epoch' && points.length === 0) return [...epochs].sort((a, b) => a.epoch - b.epoch);
-  return evaluationTimeline(known, epochs, schedule ? points : []).map((e) => ({
-    epoch: xOf(axis, e),
-    trainLoss: e.trainLoss,
-    trainAcc: e.trainAcc,
-    valLoss: e.valLoss,
-    valAcc: e.valAcc,
-    testLoss: e.testLoss,
-    testAcc: e.testAcc,
-    lr: e.lr,
-    seconds: e.seconds,
-  }));
+  return evaluationTimeline(known, epochs, schedule ? points : []).map((e) => asEpochRow(e, xOf(axis, e)));
 }

@@ -1,4 +1,5 @@
-import type { EvalPoint, EpochMetrics } from '../types';
+import { asEpochRow } from '../metrics/eval-points';
+import type { EvalPoint } from '../types';
 import type { EarlyStopAt, EarlyStopRecord } from '../run-types';
 import { evaluateStopping, type StoppingDecision } from './evaluate';
 import type { StoppingRule } from './rule-schema';
@@ -53,17 +54,7 @@ export function evaluateStoppingOnTimeline(
   timeline: readonly TimelineEntry[],
   rule: StoppingRule,
 ): TimelineDecision {
-  const rows: EpochMetrics[] = timeline.map((e, i) => ({
-    epoch: i + 1,
-    trainLoss: e.trainLoss,
-    trainAcc: e.trainAcc,
-    valLoss: e.valLoss,
-    valAcc: e.valAcc,
-    testLoss: e.testLoss,
-    testAcc: e.testAcc,
-    lr: e.lr,
-    seconds: e.seconds,
-  }));
+  const rows = timeline.map((e, i) => asEpochRow(e, i + 1));
   const decision = evaluateStopping(rows, rule);
   const at = (ordinal: number | null) => (ordinal === null ? null : (timeline[ordinal - 1] ?? null));
   const adjusted = keptModelTerms(decision, timeline, rule);

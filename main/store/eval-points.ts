@@ -26,7 +26,6 @@ interface ScheduleRow {
 export class EvalPointRepository {
   private readonly insertPoint: Database.Statement<Record<string, number | string | null>>;
   private readonly selectPoints: Database.Statement<[string], PointRow>;
-  private readonly deleteAfter: Database.Statement<[string, number]>;
   private readonly upsertSchedule: Database.Statement<Record<string, number | string | null>>;
   private readonly selectSchedule: Database.Statement<[string], ScheduleRow>;
 
@@ -37,7 +36,6 @@ export class EvalPointRepository {
       VALUES (@runId, @step, @examples, @epoch, @trainLoss, @trainAcc, @valLoss, @valAcc, @testLoss, @testAcc,
         @lr, @seconds)`);
     this.selectPoints = db.prepare(`SELECT * FROM eval_points WHERE run_id = ? ORDER BY step`);
-    this.deleteAfter = db.prepare(`DELETE FROM eval_points WHERE run_id = ? AND epoch > ?`);
     this.upsertSchedule = db.prepare(`
       INSERT INTO run_schedules (run_id, train_examples, steps_per_epoch, evaluate_every)
       VALUES (@runId, @trainExamples, @stepsPerEpoch, @evaluateEvery)
@@ -80,14 +78,6 @@ export class EvalPointRepository {
       lr: r.lr,
       seconds: r.seconds,
     }));
-  }
-
-  /**
-   * Drops the points after `epoch`: a run continued from its checkpoint at `epoch` evaluates them again
-   * (the points of an epoch a kill cut short), and each must be logged once.
-   */
-  dropAfter(runId: string, epoch: number): void {
-    this.deleteAfter.run(runId, epoch);
   }
 
   recordSchedule(runId: string, schedule: RunSchedule): void {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalPoint } from '../../common/types';
 import { launchChromium } from '../support/browser';
-import { ROOT, spawnWorkbench, tempWorkspace, workbench } from '../support/cli';
+import { archiveRoundTrip, ROOT, spawnWorkbench, tempWorkspace, workbench } from '../support/cli';
 import { smallMnistMlp } from '../support/configs';
 import { serveWorkbench, type ServedWorkbench } from '../support/serve';
 
@@ -177,21 +177,7 @@ describe('evaluation points inside an epoch', () => {
 
   it('travel in an archive to another store', () => {
     const runId = pointed[0].runId;
-    const file = join(workspace.dir, 'points.wbarchive');
-    const out = workbench([
-      '--db',
-      workspace.db,
-      'archive',
-      'export',
-      '--runs',
-      runId,
-      '--out',
-      file,
-      '--json',
-    ]);
-    expect(out.stderr).toBe('');
-    const laptop = join(workspace.dir, 'laptop.db');
-    expect(workbench(['--db', laptop, 'archive', 'import', file, '--json']).status).toBe(0);
+    const laptop = archiveRoundTrip(workspace.dir, workspace.db, runId, 'points');
     expect(show(laptop, runId).points).toEqual(show(workspace.db, runId).points);
   });
 

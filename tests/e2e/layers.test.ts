@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunLayerStats } from '../../common/layers/layer-stats';
 import type { RunDetail } from '../../common/run-types';
 import { launchChromium } from '../support/browser';
-import { tempWorkspace, workbench } from '../support/cli';
+import { archiveRoundTrip, tempWorkspace, workbench } from '../support/cli';
 import { smallMnistMlp } from '../support/configs';
 import { callServed, serveWorkbench, type ServedWorkbench } from '../support/serve';
 
@@ -121,21 +121,7 @@ print(json.dumps(out))`;
   });
 
   it('travel in an archive to another store', () => {
-    const file = join(workspace.dir, 'layers.wbx');
-    const out = workbench([
-      '--db',
-      workspace.db,
-      'archive',
-      'export',
-      '--runs',
-      runId,
-      '--out',
-      file,
-      '--json',
-    ]);
-    expect(out.stderr).toBe('');
-    const laptop = join(workspace.dir, 'laptop.db');
-    expect(workbench(['--db', laptop, 'archive', 'import', file, '--json']).status).toBe(0);
+    const laptop = archiveRoundTrip(workspace.dir, workspace.db, runId, 'layers');
     const there = workbench(['--db', laptop, 'layers', runId, '--json']);
     expect(JSON.parse(there.stdout)).toEqual(JSON.parse(JSON.stringify(stats)));
   });

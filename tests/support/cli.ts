@@ -68,6 +68,21 @@ export function workbenchAsync(args: string[]): Promise<CliResult> {
   });
 }
 
+/**
+ * Exports one run from `db` into an archive and imports it into a new store in `dir`, as a user carries runs
+ * to another machine; returns the new store's path. Throws with the CLI's words when either step complains.
+ */
+export function archiveRoundTrip(dir: string, db: string, runId: string, name: string): string {
+  const file = join(dir, `${name}.wbx`);
+  const out = workbench(['--db', db, 'archive', 'export', '--runs', runId, '--out', file, '--json']);
+  if (out.stderr !== '') throw new Error(`archive export wrote to stderr: ${out.stderr}`);
+  const laptop = join(dir, `${name}-laptop.db`);
+  const imported = workbench(['--db', laptop, 'archive', 'import', file, '--json']);
+  if (imported.status !== 0)
+    throw new Error(`archive import failed (${imported.status}): ${imported.stderr}`);
+  return laptop;
+}
+
 export function workbenchJson<T>(args: string[]): T {
   const result = workbench([...args, '--json']);
   if (result.status !== 0)

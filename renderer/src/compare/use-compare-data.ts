@@ -49,6 +49,7 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
       // should not wait for the configs' round trip. Should it be refused (a run is missing), it is asked
       // again for the runs that are there.
       const allEpochs = loadEpochs(client, selection).catch(() => null);
+      const allPoints = client.call('runs.points', { runIds: selection }).catch(() => null);
       const uncached = [...new Set(selection.filter((runId) => !configs.current.has(runId)))];
       if (uncached.length > 0) {
         // One request for every config; when it is refused (a run deleted meanwhile, an id mistyped in the
@@ -76,9 +77,10 @@ export function useCompareData(ids: readonly string[]): { data: CompareData | nu
           : []);
       // The points add to the epochs' curves: without them (a failed call) the runs still compare by epoch.
       const points =
-        runs.length > 0
+        (await allPoints) ??
+        (runs.length > 0
           ? await client.call('runs.points', { runIds: runs.map((r) => r.id) }).catch((): RunPoints[] => [])
-          : [];
+          : []);
       if (stale) return;
       setData({ key, runs, epochs, points, missing });
       setError(null);
