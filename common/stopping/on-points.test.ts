@@ -79,4 +79,15 @@ describe('stopping on evaluation points', () => {
     // Before the first epoch end the rule has not stopped: training goes on to it.
     expect(evaluateStoppingOnTimeline(run.slice(0, 3), patience2).decision.outcome).toBe('continued');
   });
+
+  it('restores the best epoch end, not a point, when the rule never fires', () => {
+    // Best at step 15 (a point); the only epoch end is step 20.
+    const run = timeline([1.0, 0.9, 0.7, 0.8]);
+    const patience10 = earlyStoppingSchema.parse({ rule: 'patience', monitor: 'valLoss', patience: 10 });
+    const { decision, best, restored, result } = evaluateStoppingOnTimeline(run, patience10);
+    expect(decision.outcome).toBe('continued');
+    expect(best?.step).toBe(15);
+    expect(restored?.step).toBe(20);
+    expect(result?.step).toBe(20);
+  });
 });

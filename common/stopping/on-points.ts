@@ -79,8 +79,33 @@ function keptModelTerms(
   rule: StoppingRule,
 ): StoppingDecision {
   const translated = translateReason(decision.reason, timeline);
+  // Patience's mode; Prechelt's rules read an error, so an accuracy is best highest.
+  const lower = rule.rule === 'patience' ? rule.mode === 'min' : !rule.monitor.endsWith('Acc');
+  /** The ordinal of the best epoch end among the first `upTo` evaluations, null when none ended an epoch. */
+  const bestEpochEnd = (upTo: number): number | null => {
+    let best: number | null = null;
+    let bestValue = NaN;
+    for (let i = 0; i < upTo; i++) {
+      const entry = timeline[i];
+      const value = entry[rule.monitor];
+      if (!entry.epochEnd || value === null || !Number.isFinite(value)) continue;
+      if (best === null || (lower ? value < bestValue : value > bestValue)) {
+        best = i + 1;
+        bestValue = value;
+      }
+    }
+    return best;
+  };
   if (decision.outcome !== 'stopped' || decision.stopEpoch === null) {
-    return { ...decision, reason: translated };
+    // Trained to the end: restoring the best restores the best epoch end too.
+    if (decision.restoredEpoch === null) return { ...decision, reason: translated };
+    const restoredEpoch = bestEpochEnd(timeline.length);
+    return {
+      ...decision,
+      restoredEpoch,
+      resultEpoch: restoredEpoch ?? decision.lastEpoch,
+      reason: translated,
+    };
   }
   const base = translated.replace(/; restores step \d+ \(epoch [\d.]+\)$/, '');
   const firstEnd = timeline.findIndex((e) => e.epochEnd === true) + 1;
@@ -97,21 +122,7 @@ function keptModelTerms(
   }
   const deferred = decision.stopEpoch < firstEnd;
   const stopEpoch = deferred ? firstEnd : decision.stopEpoch;
-  let restoredEpoch: number | null = null;
-  if (decision.restoredEpoch !== null) {
-    // Patience's mode; Prechelt's rules read an error, so an accuracy is best highest.
-    const lower = rule.rule === 'patience' ? rule.mode === 'min' : !rule.monitor.endsWith('Acc');
-    let bestValue = NaN;
-    for (let i = 0; i < stopEpoch; i++) {
-      const entry = timeline[i];
-      const value = entry[rule.monitor];
-      if (!entry.epochEnd || value === null || !Number.isFinite(value)) continue;
-      if (restoredEpoch === null || (lower ? value < bestValue : value > bestValue)) {
-        restoredEpoch = i + 1;
-        bestValue = value;
-      }
-    }
-  }
+  const restoredEpoch = decision.restoredEpoch === null ? null : bestEpochEnd(stopEpoch);
   const parts = [base];
   if (deferred) {
     parts.push(
