@@ -21,6 +21,7 @@ import { measureCheckpointCost, type CheckpointCostPlan } from './checkpoint-cos
 import { measureLayerStatsCost, type LayerStatsPlan } from './layer-stats-cost';
 import { layerStatsConsole, layerStatsMarkdown } from './layer-stats-report';
 import { evalPointConsole, evalPointMarkdown, measureEvalPointCost } from './eval-point-cost';
+import { gridPruningConsole, gridPruningMarkdown, measureGridPruning } from './grid-pruning';
 import { engineKernel, kernelNote, peerKernels, type KernelRow } from './kernels';
 import { measureResumeLatency, type ResumePlan } from './resume-latency';
 import { measureStoreGrowth, type StorePlan } from './store-growth';
@@ -143,7 +144,15 @@ const QUICK_CHECKPOINTS: CheckpointPlan = {
 };
 
 /** What `--only` selects: sections that run (and are written) on their own. */
-const SECTIONS = ['kernels', 'checkpoint-cost', 'resume', 'store', 'layer-stats', 'points'] as const;
+const SECTIONS = [
+  'kernels',
+  'checkpoint-cost',
+  'resume',
+  'store',
+  'layer-stats',
+  'points',
+  'pruning',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const TARGETS = { mlpPerWorker: 3500, scaling: 1.8, cnnVsTorch: 2, overheadPct: 1 };
@@ -593,9 +602,12 @@ async function main(): Promise<void> {
         targets: TARGETS,
       }),
     };
+    log('Pruned grid, E5-like: full against successive halving, through the product:');
+    const pruning = attemptSync(() => measureGridPruning({ root, tmp, quick, log }));
     log();
     log(consoleReport(results));
     if (checkpoints.layers) log(layerStatsConsole(checkpoints.layers).join('\n'));
+    log(gridPruningConsole(pruning).join('\n'));
     if (markdownFile) {
       mkdirSync(dirname(markdownFile), { recursive: true });
       const layerSection = checkpoints.layers
@@ -611,7 +623,18 @@ async function main(): Promise<void> {
             '',
           ].join('\n')
         : '';
-      const report = markdownReport(results) + layerSection;
+      const pruningSection = [
+        '',
+        ...gridPruningMarkdown(pruning, {
+          date: results.date,
+          command: results.command,
+          machine: results.machine,
+          load: results.load,
+          quick: results.quick,
+        }),
+        '',
+      ].join('\n');
+      const report = markdownReport(results) + layerSection + pruningSection;
       writeFileSync(markdownFile, report + keptSections(markdownFile, report));
       log(`Wrote ${markdownFile}`);
     }
@@ -712,6 +735,7 @@ async function runSelected(options: {
   let kernels: KernelRow[] | null = null;
   let report: CheckpointReport | null = null;
   let points: ReturnType<typeof measureEvalPointCost> | { skipped: string } | null = null;
+  let pruning: ReturnType<typeof measureGridPruning> | { skipped: string } | null = null;
   const tmp = mkdtempSync(join(tmpdir(), 'workbench-bench-'));
   try {
     if (only.includes('kernels')) {
@@ -724,7 +748,12 @@ async function runSelected(options: {
       points = attemptSync(() => measureEvalPointCost({ root, tmp, pairs: meta.quick ? 1 : 3, log }));
       log(evalPointConsole(points).join('\n'));
     }
-    if (only.some((s) => s !== 'kernels' && s !== 'points')) {
+    if (only.includes('pruning')) {
+      log('Pruned grid, E5-like: full against successive halving, through the product:');
+      pruning = attemptSync(() => measureGridPruning({ root, tmp, quick: meta.quick, log }));
+      log(gridPruningConsole(pruning).join('\n'));
+    }
+    if (only.some((s) => s !== 'kernels' && s !== 'points' && s !== 'pruning')) {
       const fingerprint = loadDataset('mnist', RunStore.open(':memory:')).info.fingerprint;
       report = await measureCheckpointSections({
         sections: only,
@@ -748,6 +777,7 @@ async function runSelected(options: {
     sections.push(checkpointMarkdown(report, meta));
   if (report?.layers) sections.push(layerStatsMarkdown(report.layers, meta));
   if (points) sections.push(evalPointMarkdown(points, meta));
+  if (pruning) sections.push(gridPruningMarkdown(pruning, meta));
   if (options.markdownFile) {
     const file = options.markdownFile;
     const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';

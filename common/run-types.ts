@@ -109,4 +109,4 @@ export interface RunDetail extends RunRecord {
   epochs: number;
 }
 
-export type FinalRunStatus = 'completed' | 'failed' | 'cancelled' | 'diverged' | 'interrupted';
+export type FinalRunStatus = 'completed' | 'failed' | 'cancelled' | 'diverged' | 'interrupted' | 'paused';

@@ -8,14 +8,21 @@ export const RUN_STATUSES = [
   'cancelled',
   'diverged',
   'interrupted',
+  /** A pruned grid's cell at a rung, its checkpoint kept, waiting for the rung's decision (common/grid/pruning). */
+  'paused',
+  /** A pruned grid's cell that a rung ended: its epochs stay, the rung is named in the grid. */
+  'pruned',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Statuses in which no process trains the run (a paused one may be taken up again by its grid). */
 export const FINAL_STATUSES: readonly RunStatus[] = [
   'completed',
   'failed',
   'cancelled',
   'diverged',
   'interrupted',
+  'paused',
+  'pruned',
 ];
 
 /** One logged epoch. Losses are the mean cross-entropy per example (no L2 term); null where a split is empty. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../types';
 import {
+  advancePruning,
   assignBrackets,
   decideBracket,
   halvingRungs,
@@ -191,5 +192,73 @@ describe('Spearman’s ρ', () => {
     expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
     expect(spearman([1, 1, 2], [1, 2, 3])).toBeCloseTo(0.8660254037844387, 12);
     expect(spearman([1, 2], [1, 2])).toBeNull();
+  });
+});
+
+describe('advancePruning: a live grid, one moment at a time', () => {
+  const spec = { kind: 'successive-halving', monitor: 'valLoss', minEpochs: 1, reductionFactor: 3 } as const;
+  // Validation loss per epoch; lower is better. At epoch 1 the order is 2, 4, 0, 5, 1, 3; at epoch 3 among
+  // 2 and 4, cell 4 leads.
+  const curves = [
+    [0.5, 0.45, 0.4, 0.35, 0.3, 0.3, 0.3, 0.3, 0.3],
+    [0.7, 0.6, 0.5, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3],
+    [0.3, 0.28, 0.26, 0.25, 0.24, 0.23, 0.22, 0.21, 0.2],
+    [0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05],
+    [0.4, 0.3, 0.2, 0.15, 0.1, 0.1, 0.1, 0.1, 0.1],
+    [0.6, 0.5, 0.4, 0.3, 0.2, 0.2, 0.2, 0.2, 0.2],
+  ];
+  const live = (logged: number[], open: boolean[] = logged.map(() => true)) =>
+    logged.map((n, index) => ({ ...cell(index, curves[index].slice(0, n)), open: open[index] }));
+
+  it('sends every new cell to the first rung and decides nothing before all reach it', () => {
+    const start = advancePruning(spec, 9, live([0, 0, 0, 0, 0, 0]), []);
+    expect(start.made).toEqual([]);
+    expect([...start.targets]).toEqual([0, 1, 2, 3, 4, 5].map((i) => [i, 1]));
+    // Five cells wait at the rung; cell 5 still trains to it and alone has somewhere to go.
+    const waiting = advancePruning(spec, 9, live([1, 1, 1, 1, 1, 0]), []);
+    expect(waiting.made).toEqual([]);
+    expect([...waiting.targets]).toEqual([[5, 1]]);
+  });
+
+  it('decides the rung once the last cell reaches it: the best ⌊6/3⌋ go on to the next rung', () => {
+    const decided = advancePruning(spec, 9, live([1, 1, 1, 1, 1, 1]), []);
+    expect(decided.made).toEqual([
+      { bracket: 0, epoch: 1, kept: [2, 4], pruned: [0, 1, 3, 5], endedBefore: [] },
+    ]);
+    expect([...decided.targets]).toEqual([
+      [2, 3],
+      [4, 3],
+    ]);
+    expect([...decided.prunedAt]).toEqual([0, 1, 3, 5].map((i) => [i, 1]));
+    // Recorded, the decision is not made again; past the last rung the survivor trains to R.
+    const later = advancePruning(spec, 9, live([1, 1, 3, 1, 3, 1]), decided.made);
+    expect(later.made).toEqual([{ bracket: 0, epoch: 3, kept: [4], pruned: [2], endedBefore: [] }]);
+    expect([...later.targets]).toEqual([[4, 9]]);
+  });
+
+  it('lets a recorded decision stand whatever the cells read now, and counts a cell that ended as ended before', () => {
+    const recorded = [{ bracket: 0, epoch: 1, kept: [0, 1], pruned: [2, 3, 4, 5], endedBefore: [] }];
+    const progress = advancePruning(spec, 9, live([1, 1, 1, 1, 1, 1]), recorded);
+    expect(progress.made).toEqual([]);
+    expect([...progress.targets]).toEqual([
+      [0, 3],
+      [1, 3],
+    ]);
+    // Cell 1 diverged at epoch 2 (no longer open): the rung at 3 goes on without it.
+    const ended = advancePruning(
+      spec,
+      9,
+      live([3, 2, 1, 1, 1, 1], [true, false, true, true, true, true]),
+      recorded,
+    );
+    expect(ended.made).toEqual([{ bracket: 0, epoch: 3, kept: [0], pruned: [], endedBefore: [1] }]);
+  });
+
+  it('on a finished grid decides exactly as the replay does', () => {
+    const finished = live([9, 9, 9, 9, 9, 9], Array(6).fill(false));
+    for (const kind of ['successive-halving', 'hyperband'] as const) {
+      const s = { ...spec, kind };
+      expect(advancePruning(s, 9, finished, []).decisions).toEqual(replayPruning(s, finished, 9).rungs);
+    }
   });
 });

@@ -190,8 +190,77 @@ function rank(cells: readonly PruningCell[], monitor: MetricName, epoch: number)
 }
 
 /**
- * The decisions of one bracket's rungs over `cells`, given their logged epochs: at each rung, the survivors
- * that reached it are ranked by the monitor at that epoch and the best keepCount go on.
+ * A cell as a live grid sees it: its logged epochs so far, and whether it may still log more (pending,
+ * queued, running, interrupted, or a cancelled attempt the grid will train again). A cell that is not open
+ * and has not reached a rung ended before it (early stopped, diverged, failed, cancelled for good).
+ */
+export interface LiveCell extends PruningCell {
+  open: boolean;
+}
+
+/** Where a bracket stands: its decisions (those given and any made now), and what each open cell trains to. */
+export interface BracketProgress {
+  decisions: RungDecision[];
+  /** Newly made decisions (also in `decisions`): what the caller records. */
+  made: RungDecision[];
+  /** Per surviving cell: the epoch it trains to next (a rung, or the full epochs past the last rung). */
+  targets: Map<number, number>;
+}
+
+/**
+ * One bracket, advanced as far as its cells allow. Rungs already decided (`decided`, recorded earlier) stand
+ * as they are; the next rung is decided once every surviving cell has either logged its epoch or ended (no
+ * open cell is still short of it), by the monitor at that epoch. The survivors of the last decided rung train
+ * on to the next rung, or to `fullEpochs` past the last one. The same function replays a finished grid (no
+ * cell open, nothing decided) and drives a live one, so the two cannot disagree.
+ */
+export function advanceBracket(
+  bracket: Bracket,
+  cells: readonly LiveCell[],
+  decided: readonly RungDecision[],
+  monitor: MetricName,
+  eta: number,
+  fullEpochs: number,
+): BracketProgress {
+  let alive = [...cells].sort((a, b) => a.index - b.index);
+  const decisions: RungDecision[] = [];
+  const made: RungDecision[] = [];
+  const targets = new Map<number, number>();
+  const reachedAt = (c: LiveCell, epoch: number) => c.epochs.some((e) => e.epoch === epoch);
+  for (const epoch of bracket.rungs) {
+    const recorded = decided.find((d) => d.bracket === bracket.index && d.epoch === epoch);
+    if (recorded) {
+      decisions.push(recorded);
+      const kept = new Set(recorded.kept);
+      alive = alive.filter((c) => kept.has(c.index));
+      continue;
+    }
+    const short = alive.filter((c) => c.open && !reachedAt(c, epoch));
+    if (short.length > 0) {
+      for (const c of short) targets.set(c.index, epoch);
+      return { decisions, made, targets };
+    }
+    const reached = alive.filter((c) => reachedAt(c, epoch));
+    const ranked = rank(reached, monitor, epoch);
+    const keep = new Set(ranked.slice(0, keepCount(reached.length, eta)).map((c) => c.index));
+    const decision: RungDecision = {
+      bracket: bracket.index,
+      epoch,
+      kept: reached.filter((c) => keep.has(c.index)).map((c) => c.index),
+      pruned: reached.filter((c) => !keep.has(c.index)).map((c) => c.index),
+      endedBefore: alive.filter((c) => !reachedAt(c, epoch)).map((c) => c.index),
+    };
+    decisions.push(decision);
+    made.push(decision);
+    alive = alive.filter((c) => keep.has(c.index));
+  }
+  for (const c of alive) if (c.open) targets.set(c.index, fullEpochs);
+  return { decisions, made, targets };
+}
+
+/**
+ * The decisions of one bracket's rungs over `cells`, given their logged epochs (a finished grid): at each
+ * rung, the survivors that reached it are ranked by the monitor at that epoch and the best keepCount go on.
  */
 export function decideBracket(
   bracket: Bracket,
@@ -199,24 +268,59 @@ export function decideBracket(
   monitor: MetricName,
   eta: number,
 ): RungDecision[] {
-  let alive = [...cells].sort((a, b) => a.index - b.index);
-  const decisions: RungDecision[] = [];
-  for (const epoch of bracket.rungs) {
-    const reached = alive.filter((c) => c.epochs.some((e) => e.epoch === epoch));
-    const endedBefore = alive.filter((c) => !reached.includes(c)).map((c) => c.index);
-    const ranked = rank(reached, monitor, epoch);
-    const keep = new Set(ranked.slice(0, keepCount(reached.length, eta)).map((c) => c.index));
-    const kept = reached.filter((c) => keep.has(c.index));
-    decisions.push({
-      bracket: bracket.index,
-      epoch,
-      kept: kept.map((c) => c.index),
-      pruned: reached.filter((c) => !keep.has(c.index)).map((c) => c.index),
-      endedBefore,
-    });
-    alive = kept;
-  }
-  return decisions;
+  const closed = cells.map((c) => ({ ...c, open: false }));
+  return advanceBracket(bracket, closed, [], monitor, eta, Infinity).decisions;
+}
+
+/** A live pruned grid at one moment: every bracket advanced, with its members. */
+export interface PruningProgress {
+  brackets: { index: number; rungs: number[]; cells: number[] }[];
+  decisions: RungDecision[];
+  made: RungDecision[];
+  /** Cell index → the epoch it trains to next; cells absent here wait at a rung or are done. */
+  targets: Map<number, number>;
+  /** Cell index → the rung epoch that pruned it. */
+  prunedAt: Map<number, number>;
+}
+
+/**
+ * Advances every bracket of a live pruned grid: which decisions are due now (`made`), what each cell still
+ * open trains to, and where each pruned cell was ended. Cells are dealt to brackets by index order
+ * (assignBrackets), so the brackets are the same in every process that reads the grid.
+ */
+export function advancePruning(
+  spec: PruningSpec,
+  fullEpochs: number,
+  cells: readonly LiveCell[],
+  decided: readonly RungDecision[],
+): PruningProgress {
+  const ordered = [...cells].sort((a, b) => a.index - b.index);
+  const brackets = bracketsOf(spec, fullEpochs);
+  const assignment = assignBrackets(brackets, ordered.length);
+  const out: PruningProgress = {
+    brackets: [],
+    decisions: [],
+    made: [],
+    targets: new Map(),
+    prunedAt: new Map(),
+  };
+  brackets.forEach((bracket, k) => {
+    const members = ordered.filter((_, i) => assignment[i] === k);
+    out.brackets.push({ index: bracket.index, rungs: bracket.rungs, cells: members.map((c) => c.index) });
+    const progress = advanceBracket(
+      bracket,
+      members,
+      decided,
+      spec.monitor,
+      spec.reductionFactor,
+      fullEpochs,
+    );
+    out.decisions.push(...progress.decisions);
+    out.made.push(...progress.made);
+    for (const [index, epoch] of progress.targets) out.targets.set(index, epoch);
+  });
+  for (const d of out.decisions) for (const index of d.pruned) out.prunedAt.set(index, d.epoch);
+  return out;
 }
 
 export interface PruningReplay {

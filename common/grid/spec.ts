@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pruningSchema } from './pruning';
 
 /**
  * A hyperparameter grid as a user writes it: a base run config (a preset name, a run id, or a whole config),
@@ -110,6 +111,11 @@ export const gridSpecSchema = z
     order: z.enum(['listed', 'shuffled'], { error: 'expected "listed" or "shuffled"' }).default('listed'),
     orderSeed: z.number().int().min(0).default(0),
     tags: z.array(z.string().trim().min(1).max(64)).max(32).default([]),
+    /**
+     * Live successive halving or Hyperband (common/grid/pruning.ts): the cells behind at a rung end there as
+     * `pruned`; the rest continue from their checkpoints. The full epochs are the cells' training.epochs.
+     */
+    pruning: pruningSchema.optional(),
   })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();

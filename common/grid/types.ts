@@ -1,4 +1,5 @@
 import type { MetricName, RunStatus } from '../types';
+import type { PruningSpec, RungDecision } from './pruning';
 import type { MetricValues } from './results';
 import type { ResolvedAxis } from './spec';
 
@@ -57,6 +58,33 @@ export interface GridCellResult {
   durationSeconds: number | null;
   /** Where a live early-stopping rule ended the run, if one did. */
   stopEpoch: number | null;
+  /** In a pruned grid: the cell's bracket, the rung that ended it, and the epoch it trains to or waits at. */
+  pruning: CellPruning | null;
+}
+
+export interface CellPruning {
+  /** Hyperband's s (successive halving: 0). */
+  bracket: number;
+  /** The rung epoch at which the cell was pruned; null while it survives (or when it ended otherwise). */
+  prunedAt: number | null;
+  /** The epoch it trains to next (a rung, or the full epochs); null when it waits at a rung or is done. */
+  target: number | null;
+}
+
+/** A grid trained with live pruning (`pruning` in its spec): its rungs so far and what they saved. */
+export interface GridPruningState {
+  spec: PruningSpec;
+  /** R: every cell's training.epochs. */
+  fullEpochs: number;
+  brackets: { index: number; rungs: number[]; cells: number[] }[];
+  /** The rungs decided so far, in the order they were decided. */
+  rungs: (RungDecision & { decidedAt: string })[];
+  /** Epochs the cells have logged so far, and a full grid's: cells × R. */
+  epochsTrained: number;
+  epochsFull: number;
+  /** Training seconds of the logged epochs, and a full grid's at the same seconds per epoch (null before one). */
+  secondsTrained: number;
+  secondsFullEstimate: number | null;
 }
 
 export interface GridDetail extends GridSummary {
@@ -67,6 +95,8 @@ export interface GridDetail extends GridSummary {
   monitor: MetricName;
   /** One row per cell, in index order. */
   results: GridCellResult[];
+  /** Null for a grid without live pruning. */
+  pruning: GridPruningState | null;
 }
 
 export interface GridCheckCell {

@@ -27,7 +27,19 @@ export type TrainOutcome =
   /** `earlyStop`: the config's early-stopping rule ended training after `epochs` (see common/stopping). */
   | { status: 'completed'; epochs: number; earlyStop?: EarlyStopRecord }
   | { status: 'cancelled'; epochs: number }
+  /** Trained to `TrainOptions.pauseAfterEpoch`, below the config's epochs: a pruned grid's rung. */
+  | { status: 'paused'; epochs: number }
   | { status: 'diverged'; epochs: number; divergedAtEpoch: number; message: string };
+
+/** How far this call trains, where that is not the config's epochs. */
+export interface TrainOptions {
+  /**
+   * Stops after this epoch (below training.epochs) with status 'paused'. Everything that depends on the
+   * planned epochs (the learning-rate schedule) still reads training.epochs, so that the paused run, taken up
+   * again from its checkpoint, equals one that never paused.
+   */
+  pauseAfterEpoch?: number;
+}
 
 /** Where training starts when it does not start from the seed's initial weights: a resume or a fork. */
 export interface TrainStart {

@@ -12,6 +12,7 @@ import type { GridCheck } from '../../common/grid/types';
 import type { RunStore } from '../store/run-store';
 import type { NewGrid } from '../store/grids';
 import { checkResolvedConfig, type ConfigCheckContext } from './config-check';
+import { checkGridPruning } from './grid-pruning-check';
 import { findPresetFile, listPresetNames, readJsonFile } from './presets';
 
 /**
@@ -93,6 +94,8 @@ export function planGrid(raw: unknown, ctx: GridPlanContext): GridPlan {
   }
 
   const configs = cells.map((c) => c.config);
+  const pruned = spec.pruning ? checkGridPruning(spec.pruning, configs, spec.sample !== undefined) : null;
+  if (pruned && 'issues' in pruned) return refuse(pruned.issues);
   return {
     check: {
       ok: true,
@@ -106,7 +109,7 @@ export function planGrid(raw: unknown, ctx: GridPlanContext): GridPlan {
       })),
       estimate: estimateDuration(configs, ctx),
     },
-    grid: { name: spec.name, spec: raw, axes: expansion.axes, cells },
+    grid: { name: spec.name, spec: raw, axes: expansion.axes, cells, pruning: pruned?.pruning },
   };
 }
 

@@ -1,12 +1,15 @@
 import { defaultMonitor, runResult } from '../../common/grid/results';
 import type {
+  CellPruning,
+  GridPruningState,
   GridCellCounts,
   GridCellResult,
   GridCellStatus,
   GridDetail,
   GridSummary,
 } from '../../common/grid/types';
-import type { MetricName } from '../../common/types';
+import type { EpochMetrics, MetricName } from '../../common/types';
+import type { GridPruning } from '../store/grid-pruning';
 import { staleAfterMs } from '../store/liveness';
 import type { StoredGrid, StoredGridCell } from '../store/grids';
 import type { RunStore } from '../store/run-store';
@@ -23,6 +26,8 @@ const CELL_STATUSES: GridCellStatus[] = [
   'cancelled',
   'diverged',
   'interrupted',
+  'paused',
+  'pruned',
 ];
 
 function emptyCounts(): GridCellCounts {
@@ -30,7 +35,7 @@ function emptyCounts(): GridCellCounts {
 }
 
 /** Statuses whose cell is done for good (no attempt left to make). */
-const SETTLED: readonly GridCellStatus[] = ['completed', 'failed', 'diverged'];
+const SETTLED: readonly GridCellStatus[] = ['completed', 'failed', 'diverged', 'pruned'];
 
 export function listGridSummaries(store: RunStore, workers: number, now = new Date()): GridSummary[] {
   const counts = store.grids.statusCounts();
@@ -56,6 +61,7 @@ export function getGridDetail(
     monitor ?? defaultMonitor(cells.flatMap((c) => (c.runId ? (epochs.get(c.runId) ?? []) : [])));
   const counts = emptyCounts();
   for (const cell of cells) counts[cell.status] += 1;
+  const pruning = grid.pruning ? pruningState(store, grid.id, grid.pruning, cells, epochs) : null;
   const results = cells.map((cell) =>
     cellResult(
       cell,
@@ -63,6 +69,7 @@ export function getGridDetail(
       cell.runId ? store.getPoints(cell.runId) : [],
       chosen,
       now,
+      pruning?.cells.get(cell.index) ?? null,
     ),
   );
   const spec = grid.spec as { description?: unknown; repeats?: unknown };
@@ -72,6 +79,59 @@ export function getGridDetail(
     description: typeof spec.description === 'string' ? spec.description : null,
     monitor: chosen,
     results,
+    pruning: pruning?.state ?? null,
+  };
+}
+
+/**
+ * A pruned grid's rungs as recorded, what each cell trains to next, and what it cost so far against the full
+ * grid (cells × R epochs; the time at each cell's own seconds per epoch).
+ */
+function pruningState(
+  store: RunStore,
+  gridId: string,
+  pruning: GridPruning,
+  cells: readonly StoredGridCell[],
+  epochs: Map<string, EpochMetrics[]>,
+): { state: GridPruningState; cells: Map<number, CellPruning> } {
+  const rungs = store.gridPruning.decisions(gridId);
+  const progress = store.gridPruning.progress(gridId, pruning);
+  const bracketOf = new Map<number, number>();
+  for (const b of progress.brackets) for (const index of b.cells) bracketOf.set(index, b.index);
+  const prunedAt = new Map<number, number>();
+  for (const d of rungs) for (const index of d.pruned) prunedAt.set(index, d.epoch);
+  const logged = cells.map((c) => (c.runId ? (epochs.get(c.runId) ?? []) : []));
+  const all = logged.flat();
+  const secondsTrained = all.reduce((sum, e) => sum + e.seconds, 0);
+  const meanAll = all.length > 0 ? secondsTrained / all.length : null;
+  const secondsFullEstimate =
+    meanAll === null
+      ? null
+      : logged.reduce((sum, own) => {
+          const mean = own.length > 0 ? own.reduce((a, e) => a + e.seconds, 0) / own.length : meanAll;
+          return sum + mean * pruning.fullEpochs;
+        }, 0);
+  return {
+    state: {
+      spec: pruning.spec,
+      fullEpochs: pruning.fullEpochs,
+      brackets: progress.brackets,
+      rungs,
+      epochsTrained: all.length,
+      epochsFull: cells.length * pruning.fullEpochs,
+      secondsTrained,
+      secondsFullEstimate,
+    },
+    cells: new Map(
+      cells.map((c) => [
+        c.index,
+        {
+          bracket: bracketOf.get(c.index) ?? 0,
+          prunedAt: prunedAt.get(c.index) ?? null,
+          target: progress.targets.get(c.index) ?? null,
+        },
+      ]),
+    ),
   };
 }
 
@@ -81,6 +141,7 @@ function cellResult(
   points: Parameters<typeof runResult>[2],
   monitor: MetricName,
   now: Date,
+  pruning: CellPruning | null,
 ): GridCellResult {
   const result = runResult(epochs, monitor, points);
   const started = cell.startedAt ? Date.parse(cell.startedAt) : null;
@@ -105,6 +166,7 @@ function cellResult(
     epochsPlanned: cell.epochsPlanned,
     durationSeconds: started === null ? null : Math.max(0, (ended - started) / 1000),
     stopEpoch: cell.earlyStopEpoch,
+    pruning,
   };
 }
 
@@ -154,6 +216,6 @@ function eta(counts: GridCellCounts, results: GridCellResult[] | null, workers: 
     (a, r) => a + Math.max(0, 1 - r.epochs / Math.max(1, r.epochsPlanned)),
     0,
   );
-  const pending = counts.pending + counts.interrupted;
+  const pending = counts.pending + counts.interrupted + counts.paused;
   return ((pending + runningLeft) * mean) / Math.max(1, Math.min(workers, pending + running.length));
 }

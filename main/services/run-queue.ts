@@ -287,7 +287,10 @@ export class RunQueue {
   private pendingCells(gridId: string): number {
     const counts = this.store.grids.statusCounts().get(gridId);
     return (
-      (counts?.get('pending') ?? 0) + (counts?.get('interrupted') ?? 0) + (counts?.get('cancelled') ?? 0)
+      (counts?.get('pending') ?? 0) +
+      (counts?.get('interrupted') ?? 0) +
+      (counts?.get('cancelled') ?? 0) +
+      (counts?.get('paused') ?? 0)
     );
   }
 
@@ -301,14 +304,19 @@ export class RunQueue {
       }
       const claimed = this.claimCell();
       if (!claimed) break;
-      this.dispatch(claimed.runId, claimed.config, claimed.gridId);
+      this.dispatch(claimed.runId, claimed.config, claimed.gridId, claimed.pauseAfterEpoch);
       this.emit((l) => l.status?.(claimed.runId, 'queued'));
       this.emit((l) => l.gridChanged?.(claimed.gridId));
       this.emit((l) => l.runsChanged?.());
     }
   }
 
-  private claimCell(): { runId: string; config: RunConfig; gridId: string } | null {
+  private claimCell(): {
+    runId: string;
+    config: RunConfig;
+    gridId: string;
+    pauseAfterEpoch?: number;
+  } | null {
     for (let tried = 0; tried < this.driven.length;) {
       this.nextGrid %= this.driven.length;
       const gridId = this.driven[this.nextGrid];
@@ -317,10 +325,22 @@ export class RunQueue {
         this.owner,
         this.options.appVersion,
         this.retryCancelledBefore.get(gridId) ?? '',
+        (pruned) => {
+          for (const runId of pruned) this.emit((l) => l.status?.(runId, 'pruned'));
+          this.emit((l) => l.gridChanged?.(gridId));
+        },
       );
       if (claimed) {
         this.nextGrid += 1;
-        return { runId: claimed.runId, config: claimed.config, gridId };
+        const { runId, config, pauseAfterEpoch } = claimed;
+        return { runId, config, gridId, pauseAfterEpoch };
+      }
+      // A pruned grid waiting at a rung for cells that still train (here or in another process) has work
+      // again once they reach it: it stays driven, and the heartbeat looks again.
+      if (this.waitsAtRung(gridId)) {
+        this.nextGrid += 1;
+        tried += 1;
+        continue;
       }
       // Nothing left to start here: stop driving it; whoever ends its last cell marks it completed.
       this.stopDriving(gridId);
@@ -331,8 +351,25 @@ export class RunQueue {
     return null;
   }
 
-  private dispatch(runId: string, config: RunConfig, gridId: string | null): Promise<TrainingTaskResult> {
-    const done = this.training.train(runId, config).then((result) => {
+  /**
+   * A pruned grid with cells still training (here or elsewhere): once they reach their rung it is decided and
+   * its promoted cells are free to claim. (Cells that only wait at a rung cannot hold it up: with nothing
+   * training, the claim has decided every rung it could.)
+   */
+  private waitsAtRung(gridId: string): boolean {
+    const grid = this.store.grids.getGrid(gridId);
+    if (!grid || grid.status !== 'running' || grid.pruning === null) return false;
+    const counts = this.store.grids.statusCounts().get(gridId);
+    return (['queued', 'running'] as const).some((s) => (counts?.get(s) ?? 0) > 0);
+  }
+
+  private dispatch(
+    runId: string,
+    config: RunConfig,
+    gridId: string | null,
+    pauseAfterEpoch?: number,
+  ): Promise<TrainingTaskResult> {
+    const done = this.training.train(runId, config, { pauseAfterEpoch }).then((result) => {
       this.active.delete(runId);
       if (result.recorded === false) this.unrecorded.set(runId, result);
       // A process shutting down leaves its grids resumable rather than finishing them.
@@ -358,6 +395,8 @@ export class RunQueue {
       this.store.heartbeat(this.owner.token);
       for (const runId of this.store.cancelRequests(this.owner.token)) this.cancel(runId);
       this.sweepOrphans();
+      // A pruned grid's rung may have been decided by another process: its promoted cells are free now.
+      if (this.driven.length > 0) this.pump();
     } catch (error) {
       // A locked or full database must not crash the process; the next tick tries again.
       process.emitWarning(`run queue heartbeat failed: ${(error as Error).message}`);

@@ -69,7 +69,11 @@ export class TrainingService {
    * Trains a run the store already holds as queued (the run queue creates it). The pool's own queue is never
    * used: the run queue hands over a run only when a worker is free.
    */
-  train(runId: string, config: RunConfig): Promise<TrainingTaskResult> {
+  train(
+    runId: string,
+    config: RunConfig,
+    options: { pauseAfterEpoch?: number } = {},
+  ): Promise<TrainingTaskResult> {
     const cancelFlag = new SharedArrayBuffer(4);
     this.cancelFlags.set(runId, new Int32Array(cancelFlag));
     const { port1, port2 } = new MessageChannel();
@@ -93,6 +97,7 @@ export class TrainingService {
       cacheDir: this.options.cacheDir,
       cancelFlag,
       events: port2,
+      pauseAfterEpoch: options.pauseAfterEpoch,
     };
     return this.pool
       .run(task, { transferList: [port2] })

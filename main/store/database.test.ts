@@ -38,6 +38,7 @@ describe('openDatabase', () => {
       'eval_points',
       'experiments',
       'grid_cells',
+      'grid_rungs',
       'grids',
       'layer_stats',
       'metric_summaries',
@@ -46,6 +47,42 @@ describe('openDatabase', () => {
       'run_schedules',
       'runs',
     ]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('rebuilds the runs table for the pruning statuses without losing a row or a cascade', () => {
+    const file = path.join(dir, 'v6.db');
+    const v6 = openDatabase(file, MIGRATIONS.slice(0, 6));
+    v6.exec(`
+      INSERT INTO experiments (id, name, created_at) VALUES (1, 'default', 'now');
+      INSERT INTO runs (id, experiment_id, name, status, config, seed, dataset_id, dataset_fingerprint,
+                        app_version, created_at, resumes)
+      VALUES ('r1', 1, 'kept run', 'completed', '{}', 7, 'd', 'fp', '1', 'now', '[{"fromEpoch":1}]');
+      INSERT INTO epoch_metrics (run_id, epoch, train_loss, train_acc, lr, seconds, elapsed_seconds, logged_at)
+      VALUES ('r1', 1, 0.5, 0.9, 0.1, 1, 1, 'now');`);
+    v6.close();
+
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare(`SELECT name, seed, resumes FROM runs`).all()).toEqual([
+      { name: 'kept run', seed: 7, resumes: '[{"fromEpoch":1}]' },
+    ]);
+    const indexes = db
+      .prepare(
+        `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL`,
+      )
+      .all()
+      .map((r) => (r as { name: string }).name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(['runs_by_created_at', 'runs_unfinished', 'runs_by_grid']),
+    );
+    db.prepare(`UPDATE runs SET status = 'pruned' WHERE id = 'r1'`).run();
+    db.prepare(`UPDATE runs SET status = 'paused' WHERE id = 'r1'`).run();
+    expect(() => db.prepare(`UPDATE runs SET status = 'sleeping' WHERE id = 'r1'`).run()).toThrow(/CHECK/);
+    // The children still point at the rebuilt table: deleting the run takes its epochs along.
+    db.prepare(`DELETE FROM runs WHERE id = 'r1'`).run();
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM epoch_metrics`).get()).toEqual({ n: 0 });
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     db.close();
   });

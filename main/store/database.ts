@@ -57,8 +57,8 @@ export function openDatabase(
     // process being killed (kill -9) with NORMAL; FULL would add an fsync per epoch, which only buys
     // survival of an OS crash or power cut and costs more than an epoch on a small dataset.
     db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
     migrate(db, file, migrations);
+    db.pragma('foreign_keys = ON');
     return db;
   } catch (error) {
     db.close();
@@ -105,12 +105,21 @@ function migrate(db: Database.Database, file: string, migrations: readonly Migra
   if (checkVersion() === latest) return;
   // IMMEDIATE: two processes opening a fresh file at once must not both run migration 1. The version is
   // read again under the write lock, so the loser sees the winner's work and applies nothing.
+  // Foreign keys off, as SQLite's table-rebuild procedure asks: a migration that rebuilds a table (007) must
+  // not cascade its DROP into the child tables. Every key is checked before the commit instead.
+  db.pragma('foreign_keys = OFF');
   db.transaction(() => {
     const current = checkVersion();
     for (const migration of migrations) {
       if (migration.version <= current) continue;
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
+    }
+    const broken = db.pragma('foreign_key_check') as unknown[];
+    if (broken.length > 0) {
+      throw new Error(
+        `migrating ${file}: ${broken.length} rows would break a foreign key (${JSON.stringify(broken[0])})`,
+      );
     }
   }).immediate();
 }

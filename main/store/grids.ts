@@ -11,6 +11,7 @@ import type { RunRepository } from './runs';
 import type { CheckpointRepository } from './checkpoints';
 import type { RunContinuationRepository } from './run-continuation';
 import type { RunOwner } from './types';
+import type { GridPruning, GridPruningRepository } from './grid-pruning';
 
 /**
  * Grids and their cells: the persisted queue of grid work. A cell is claimed by pointing it at a new run in
@@ -41,6 +42,8 @@ export interface NewGrid {
   spec: unknown;
   axes: ResolvedAxis[];
   cells: NewGridCell[];
+  /** Live pruning (successive halving, Hyperband); absent for a full grid. */
+  pruning?: GridPruning;
 }
 
 /** Who trains a grid's cells: this store's run queue, or Slurm array tasks merged back by `grid collect`. */
@@ -68,6 +71,8 @@ export interface StoredGrid {
   /** The latest Slurm submission's job id (runner `slurm`), null before one. */
   slurmJobId: string | null;
   jobDir: string | null;
+  /** The live pruning it trains with; null for a full grid. */
+  pruning: GridPruning | null;
 }
 
 export interface StoredGridCell {
@@ -97,12 +102,15 @@ export interface ClaimedCell {
   datasetFingerprint: string;
   /** The cell's interrupted run goes on from this epoch's checkpoint (same run), instead of a new attempt. */
   resumedFrom?: number;
+  /** A pruned grid's cell trains to this rung and pauses there for the rung's decision. */
+  pauseAfterEpoch?: number;
 }
 
 /** What a claim needs to continue an interrupted cell in place rather than start it again. */
 export interface CellContinuation {
   checkpoints: CheckpointRepository;
   continuation: RunContinuationRepository;
+  pruning: GridPruningRepository;
 }
 
 interface GridRow {
@@ -121,6 +129,7 @@ interface GridRow {
   runner: GridRunner;
   slurm_job_id: string | null;
   job_dir: string | null;
+  pruning: string | null;
 }
 
 interface CellRow {
@@ -177,6 +186,7 @@ export class GridRepository {
     owner: RunOwner,
     appVersion: string,
     retryCancelledBefore: string,
+    pruned: string[],
   ) => ClaimedCell | null;
   private readonly finishIfDoneTransaction: (gridId: string, at: string) => boolean;
 
@@ -216,7 +226,7 @@ export class GridRepository {
       UPDATE grid_cells SET run_id = ?, attempts = attempts + 1
       WHERE grid_id = ? AND idx = ? AND run_id IS ?`);
     this.selectOpenWork = db.prepare(`
-      SELECT COALESCE(SUM(c.run_id IS NULL OR r.status = 'interrupted'), 0) AS pending,
+      SELECT COALESCE(SUM(c.run_id IS NULL OR r.status IN ('interrupted', 'paused')), 0) AS pending,
              COALESCE(SUM(r.status IN ('queued', 'running')), 0) AS active
       FROM grid_cells c LEFT JOIN runs r ON r.id = c.run_id WHERE c.grid_id = ?`);
     this.updateGridStatus = db.prepare(`UPDATE grids SET status = ?, finished_at = ? WHERE id = ?`);
@@ -263,6 +273,7 @@ export class GridRepository {
           runner: options.runner ?? 'local',
           jobDir: options.jobDir ?? null,
         });
+        if (grid.pruning) this.resumable.pruning.setPruning(id, grid.pruning);
         for (const cell of grid.cells) {
           this.insertCell.run({
             gridId: id,
@@ -286,10 +297,15 @@ export class GridRepository {
         owner: RunOwner,
         appVersion: string,
         retryCancelledBefore: string,
+        pruned: string[],
       ): ClaimedCell | null => {
         const grid = this.selectGrid.get(gridId);
         if (!grid) throw new GridNotFoundError(gridId);
         if (grid.status !== 'running') return null;
+        if (grid.pruning) {
+          const pruning = JSON.parse(grid.pruning) as GridPruning;
+          return this.claimPrunedCell(gridId, pruning, owner, appVersion, retryCancelledBefore, pruned);
+        }
         const next = this.selectNextCell.get({ gridId, before: retryCancelledBefore });
         if (!next) return null;
         const config = JSON.parse(next.config) as RunConfig;
@@ -337,6 +353,72 @@ export class GridRepository {
     this.finishIfDoneTransaction = (...args) => finishIfDone.immediate(...args);
   }
 
+  /**
+   * A pruned grid's next cell (inside the claim's transaction): the grid is advanced first, so that rungs
+   * now due are decided and their pruned cells ended; then, in run order, the first cell with an epoch to
+   * train to: a new cell starts, a promoted (paused) or interrupted one goes on from its checkpoint.
+   */
+  private claimPrunedCell(
+    gridId: string,
+    pruning: GridPruning,
+    owner: RunOwner,
+    appVersion: string,
+    retryCancelledBefore: string,
+    pruned: string[],
+  ): ClaimedCell | null {
+    const progress = this.resumable.pruning.advance(gridId, pruning, retryCancelledBefore);
+    pruned.push(...progress.prunedRuns);
+    const cells = this.selectCells.all(gridId).sort((a, b) => a.position - b.position);
+    for (const cell of cells) {
+      const target = progress.targets.get(cell.idx);
+      if (target === undefined) continue;
+      const status = cell.status ?? 'pending';
+      const pauseAfterEpoch = target < pruning.fullEpochs ? target : undefined;
+      const retried =
+        status === 'cancelled' && cell.finished_at !== null && cell.finished_at <= retryCancelledBefore;
+      if (status !== 'pending' && status !== 'paused' && status !== 'interrupted' && !retried) continue;
+      const from = cell.run_id === null ? null : this.lastCheckpointedEpoch(cell.run_id);
+      // Already there (a Slurm task started again for a cell its last array brought to the rung).
+      if (from !== null && from >= target) continue;
+      if (cell.run_id !== null && from !== null) {
+        const stored = this.runs.findRun(cell.run_id)!;
+        this.resumable.continuation.requeue(
+          cell.run_id,
+          { owner, config: stored.config, fromEpoch: from, from: [status as RunStatus] },
+          this.now(),
+        );
+        return {
+          gridId,
+          index: cell.idx,
+          runId: cell.run_id,
+          config: stored.config,
+          datasetFingerprint: cell.dataset_fingerprint,
+          resumedFrom: from,
+          pauseAfterEpoch,
+        };
+      }
+      const config = JSON.parse(cell.config) as RunConfig;
+      const run = this.runs.createRun({
+        config,
+        datasetFingerprint: cell.dataset_fingerprint,
+        appVersion,
+        owner,
+        grid: { gridId, cell: cell.idx },
+      });
+      const moved = this.updateCellRun.run(run.id, gridId, cell.idx, cell.run_id);
+      if (moved.changes !== 1) throw new Error(`cell ${cell.idx} of grid ${gridId} was claimed twice`);
+      return {
+        gridId,
+        index: cell.idx,
+        runId: run.id,
+        config,
+        datasetFingerprint: cell.dataset_fingerprint,
+        pauseAfterEpoch,
+      };
+    }
+    return null;
+  }
+
   /** The epoch an interrupted attempt can go on from: its last checkpoint, kept with its last logged epoch. */
   private lastCheckpointedEpoch(runId: string): number | null {
     const last = this.resumable.checkpoints.list(runId).find((c) => c.kinds.includes('last'));
@@ -374,14 +456,20 @@ export class GridRepository {
   /**
    * The next cell to train, as a new queued run owned by `owner`; null when the grid has nothing left to start.
    * Cells whose attempt was cancelled before `retryCancelledBefore` (an ISO time; '' for none) train again.
+   * In a pruned grid the claim first decides the rungs now due: the runs they pruned are told to `onPruned`
+   * once the claim has committed.
    */
   claimNextCell(
     gridId: string,
     owner: RunOwner,
     appVersion: string,
     retryCancelledBefore = '',
+    onPruned?: (runIds: string[]) => void,
   ): ClaimedCell | null {
-    return this.claimTransaction(gridId, owner, appVersion, retryCancelledBefore);
+    const pruned: string[] = [];
+    const claimed = this.claimTransaction(gridId, owner, appVersion, retryCancelledBefore, pruned);
+    if (pruned.length > 0) onPruned?.(pruned);
+    return claimed;
   }
 
   /** Now, as the store writes times: what a resume passes as retryCancelledBefore. */
@@ -522,5 +610,6 @@ function toGrid(row: GridRow): StoredGrid {
     runner: row.runner,
     slurmJobId: row.slurm_job_id,
     jobDir: row.job_dir,
+    pruning: row.pruning ? (JSON.parse(row.pruning) as GridPruning) : null,
   };
 }

@@ -20,6 +20,11 @@ export interface RequeueInput {
   config: RunConfig;
   /** The last logged epoch: training goes on after it. */
   fromEpoch: number;
+  /**
+   * The statuses it may be requeued from (default RESUMABLE_STATUSES): a pruned grid promotes its `paused`
+   * cells, which nobody else may resume.
+   */
+  from?: readonly RunStatus[];
 }
 
 interface ChildRow {
@@ -57,7 +62,8 @@ export class RunContinuationRepository {
     const requeue = db.transaction((runId: string, input: RequeueInput, at: string) => {
       const row = this.selectStatus.get(runId);
       if (!row) throw new RunNotFoundError(runId);
-      if (!RESUMABLE_STATUSES.includes(row.status)) throw new RunStateError(runId, row.status, 'resume it');
+      if (!(input.from ?? RESUMABLE_STATUSES).includes(row.status))
+        throw new RunStateError(runId, row.status, 'resume it');
       const resumes = JSON.parse(row.resumes) as RunResume[];
       const epochs = input.config.training.epochs;
       resumes.push({ at, fromEpoch: input.fromEpoch, epochs });

@@ -25,6 +25,7 @@ import type { RunSchedule } from '../../common/metrics/eval-points';
 import type { EvalPoint } from '../../common/types';
 import type { EpochLayerStats, RunLayerStats } from '../../common/layers/layer-stats';
 import { GridRepository } from './grids';
+import { GridPruningRepository } from './grid-pruning';
 import { RunContinuationRepository, type RequeueInput } from './run-continuation';
 import { RunRepository, type RunTableEntry } from './runs';
 import type {
@@ -58,6 +59,7 @@ export class RunStore {
   private readonly epochs: EpochRepository;
   private readonly datasets: ImportedDatasetRepository;
   private readonly gridRepo: GridRepository;
+  private readonly gridPruningRepo: GridPruningRepository;
   private readonly checkpointRepo: CheckpointRepository;
   private readonly continuation: RunContinuationRepository;
   private readonly layerStatsRepo: LayerStatsRepository;
@@ -105,9 +107,11 @@ export class RunStore {
       if (layers) this.layerStatsRepo.insertPoint(runId, point.step, point.epoch, layers);
     });
     this.appendPointTransaction = (...args) => appendPoint.immediate(...args);
+    this.gridPruningRepo = new GridPruningRepository(db, now);
     this.gridRepo = new GridRepository(db, this.runs, now, {
       checkpoints: this.checkpointRepo,
       continuation: this.continuation,
+      pruning: this.gridPruningRepo,
     });
     // One read transaction, so that the row, the summaries and the epoch count are from the same moment
     // even while another process is logging epochs.
@@ -345,6 +349,11 @@ export class RunStore {
   heartbeat(ownerToken: string): void {
     this.runs.heartbeat(ownerToken);
     this.gridRepo.heartbeat(ownerToken);
+  }
+
+  /** Pruned grids' pruning and rung decisions (see GridPruningRepository). */
+  get gridPruning(): GridPruningRepository {
+    return this.gridPruningRepo;
   }
 
   /** Grids, their cells and the claims on them (see GridRepository). */

@@ -186,6 +186,8 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
   // Cells this process trains: another process driving the same grid reports its own.
   const mine = new Set<string>(queue.runIds());
   const reported = new Set<string>();
+  // Rungs decided before this process started were reported by whoever ran them.
+  const reportedRungs = new Set((start.pruning?.rungs ?? []).map(rungKey));
 
   // The grid is read back (every cell, every epoch) only when a cell settles; epochs just count, so the
   // bar costs nothing per epoch however large the grid.
@@ -199,6 +201,12 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
     running = now.results.filter((r) => r.status === 'running').length;
     epochs = now.results.reduce((a, r) => a + r.epochs, 0);
     redraw();
+    for (const rung of now.pruning?.rungs ?? []) {
+      if (reportedRungs.has(rungKey(rung))) continue;
+      reportedRungs.add(rungKey(rung));
+      const line = options.json ? JSON.stringify({ gridId, rung }) : rungLine(now, rung);
+      process.stdout.write(bar ? `\r\x1b[K${line}\n` : `${line}\n`);
+    }
     for (const r of now.results) {
       if (!r.runId || !mine.has(r.runId) || !isSettled(r) || reported.has(r.runId)) continue;
       reported.add(r.runId);
@@ -248,10 +256,15 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
   const end = detail();
   await services.close();
   const failed = end.results.filter((r) => r.status === 'failed' || r.status === 'diverged').length;
-  if (options.json) printJson({ gridId, status: end.status, cells: end.cells, counts: end.counts });
-  else {
+  if (options.json) {
+    const pruning = end.pruning
+      ? { epochsTrained: end.pruning.epochsTrained, epochsFull: end.pruning.epochsFull }
+      : {};
+    printJson({ gridId, status: end.status, cells: end.cells, counts: end.counts, ...pruning });
+  } else {
+    const pruned = end.pruning ? `, ${end.counts.pruned} pruned; ${epochsLine(end.pruning)}` : '';
     process.stdout.write(
-      `grid ${gridId}: ${end.status}, ${end.counts.completed}/${end.cells} cells completed` +
+      `grid ${gridId}: ${end.status}, ${end.counts.completed}/${end.cells} cells completed${pruned}` +
         `${failed ? `, ${failed} failed or diverged` : ''}; results: workbench grid show ${gridId.slice(0, 8)}\n`,
     );
   }
@@ -261,8 +274,37 @@ async function driveGrid(services: RunServices, gridId: string, options: GridOpt
   return failed === 0 && (end.status === 'completed' || leftToStart === 0) ? 0 : 1;
 }
 
+/** Done for now: a paused cell may be promoted and is reported when it ends for good. */
 function isSettled(r: GridCellResult): boolean {
-  return r.status !== 'pending' && r.status !== 'queued' && r.status !== 'running';
+  return !['pending', 'queued', 'running', 'paused'].includes(r.status);
+}
+
+function rungKey(rung: { bracket: number; epoch: number }): string {
+  return `${rung.bracket}:${rung.epoch}`;
+}
+
+/** "rung at epoch 2: 3 of 9 go on (cells 0, 4, 7); pruned 1, 2, 3, 5, 6, 8". */
+function rungLine(grid: GridDetail, rung: NonNullable<GridDetail['pruning']>['rungs'][number]): string {
+  const bracket = (grid.pruning?.brackets.length ?? 1) > 1 ? `bracket ${rung.bracket} ` : '';
+  const reached = rung.kept.length + rung.pruned.length;
+  const ended = rung.endedBefore.length > 0 ? `; ended before it: ${rung.endedBefore.join(', ')}` : '';
+  return (
+    `${bracket}rung at epoch ${rung.epoch}: ${rung.kept.length} of ${reached} go on (cell${rung.kept.length === 1 ? '' : 's'} ` +
+    `${rung.kept.join(', ')}); pruned ${rung.pruned.join(', ') || 'none'}${ended}`
+  );
+}
+
+/** "16 of 54 epochs trained (70.4 % saved)". */
+function epochsLine(p: NonNullable<GridDetail['pruning']>): string {
+  const saved = p.epochsFull === 0 ? 0 : 1 - p.epochsTrained / p.epochsFull;
+  return `${p.epochsTrained} of ${p.epochsFull} epochs trained (${(saved * 100).toFixed(1)} % saved)`;
+}
+
+/** A cell's status with its rung: "pruned @2", "paused @2". */
+function statusText(r: GridCellResult): string {
+  if (r.status === 'pruned' && r.pruning?.prunedAt != null) return `pruned @${r.pruning.prunedAt}`;
+  if (r.status === 'paused') return `paused @${r.epochs}`;
+  return r.status;
 }
 
 function cellJson(gridId: string, r: GridCellResult) {
@@ -284,12 +326,13 @@ function cellJson(gridId: string, r: GridCellResult) {
     seed: r.seed,
     repeat: r.repeat,
     durationSeconds: r.durationSeconds,
+    ...(r.pruning ? { pruning: r.pruning } : {}),
   };
 }
 
 function cellLine(grid: GridDetail, r: GridCellResult): string {
   const at = r.atBest;
-  const parts = [`cell ${r.index} (${describeCell(grid.axes, r.values)})`, r.status];
+  const parts = [`cell ${r.index} (${describeCell(grid.axes, r.values)})`, statusText(r)];
   if (at) {
     parts.push(`best ${grid.monitor} ${fmt(at[grid.monitor])} @${r.bestEpoch}`);
     if (at.valAcc !== null) parts.push(`val acc ${pct(at.valAcc)}`);
@@ -317,7 +360,8 @@ function gridShowCommand(id: string, options: GridOptions): number {
     process.stdout.write(
       `Grid ${detail.id}  ${detail.name}\nstatus  ${detail.status}  (${countsLine(detail)})\n` +
         `axes    ${detail.axes.map((a) => `${a.label} = ${a.values.map(formatAxisValue).join(', ')}`).join('; ')}\n` +
-        `monitor ${detail.monitor} (best epoch of each cell)\n`,
+        `monitor ${detail.monitor} (best epoch of each cell)\n` +
+        (detail.pruning ? pruningText(detail, detail.pruning) : ''),
     );
     printTable(
       [
@@ -333,7 +377,7 @@ function gridShowCommand(id: string, options: GridOptions): number {
       detail.results.map((r) => [
         r.index,
         ...detail.axes.map((a) => formatAxisValue(r.values[a.path])),
-        r.status,
+        statusText(r),
         fmt(r.atBest?.[detail.monitor]),
         r.bestEpoch ?? '–',
         pct(r.atBest?.valAcc),
@@ -345,6 +389,15 @@ function gridShowCommand(id: string, options: GridOptions): number {
   } finally {
     store.close();
   }
+}
+
+/** The pruning, its rungs so far and the epochs they saved, above the results table. */
+function pruningText(grid: GridDetail, p: NonNullable<GridDetail['pruning']>): string {
+  const kind = p.spec.kind === 'hyperband' ? 'Hyperband' : 'successive halving';
+  const head =
+    `pruning ${kind}, r = ${p.spec.minEpochs}, η = ${p.spec.reductionFactor}, by ${p.spec.monitor}, ` +
+    `R = ${p.fullEpochs} epochs; ${epochsLine(p)}\n`;
+  return head + p.rungs.map((rung) => `  ${rungLine(grid, rung)}\n`).join('');
 }
 
 function countsLine(detail: GridDetail): string {

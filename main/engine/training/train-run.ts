@@ -12,7 +12,7 @@ import type { BatchStatistics, Model } from '../model/types';
 import { createOptimizer } from '../optim/create-optimizer';
 import { learningRateAt } from '../optim/lr-schedule';
 import type { EvaluateGradient, Optimizer } from '../optim/types';
-import type { TrainCallbacks, TrainingData, TrainOutcome, TrainStart } from '../types';
+import type { TrainCallbacks, TrainingData, TrainOptions, TrainOutcome, TrainStart } from '../types';
 import { createBatchSource, type BatchSource } from './batch-source';
 import { validateSplit } from './batches';
 import { chunkSizes } from './chunk-sizes';
@@ -111,13 +111,15 @@ function diverged(value: number, epoch: number): TrainOutcome {
  * With `start`, the model and optimizer take the given state and training goes on with the epoch after it,
  * with the same shuffles, dropout masks and learning rates as an uninterrupted run (they depend on the epoch
  * number alone), so the epochs equal those of a run that never stopped. A state without optimizer slots, or
- * with another optimizer's, starts a fresh optimizer.
+ * with another optimizer's, starts a fresh optimizer. With `options.pauseAfterEpoch` it ends 'paused' after
+ * that epoch (a pruned grid's rung); taken up again from that epoch's state it goes on as if it never stopped.
  */
 export async function trainRun(
   config: RunConfig,
   data: TrainingData,
   callbacks: TrainCallbacks,
   start?: TrainStart,
+  options: TrainOptions = {},
 ): Promise<TrainOutcome> {
   const { training, regularization, seed } = config;
   const model = buildModel({
@@ -174,7 +176,8 @@ export async function trainRun(
     const stateAfter = (epoch: number) => () =>
       captureTrainingState(model, trained, training.optimizer, epoch, seed);
 
-    for (let epoch = firstEpoch; epoch <= training.epochs; epoch++) {
+    const lastEpoch = Math.min(training.epochs, options.pauseAfterEpoch ?? training.epochs);
+    for (let epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
       const started = performance.now();
       const learningRate = learningRateAt(training, epoch);
       const order = source.orderFor(epoch);
@@ -240,6 +243,7 @@ export async function trainRun(
         }
       }
     }
+    if (lastEpoch < training.epochs) return { status: 'paused', epochs: lastEpoch };
     return { status: 'completed', epochs: training.epochs };
   } finally {
     watch.dispose();

@@ -7,6 +7,8 @@ import type { ResolvedAxis } from '../../../common/grid/spec';
 import type { SlurmOptions } from '../../../common/grid/slurm';
 import { writeFileAtomic } from '../../datasets/atomic-write';
 import type { NewGridCell } from '../../store/grids';
+import type { GridPruning } from '../../store/grid-pruning';
+import { pruningSchema } from '../../../common/grid/pruning';
 
 /**
  * The job folder a Slurm grid lives in, and every file in it:
@@ -19,6 +21,7 @@ import type { NewGridCell } from '../../store/grids';
  *   stores/cell-<i>.slurm.json   task i's latest attempt: job id, node, start time
  *   logs/cell-<i>-job-<J>.out    each task's output
  *   submissions.json       every submission the workbench made (job id, cells, time)
+ *   targets.json           a pruned grid's rung: the epoch each cell of the next array trains to
  */
 
 export const JOB_MANIFEST_FORMAT = 'experiment-workbench-slurm-job';
@@ -37,6 +40,8 @@ export interface JobManifest {
   options: SlurmOptions;
   /** Imported datasets the cells need, carried in datasets.db. */
   datasets: string[];
+  /** Live pruning: one array per rung, decided at home by `grid collect` (absent for a full grid). */
+  pruning?: GridPruning;
 }
 
 /** A task's latest attempt at its cell, written by the task as it starts. */
@@ -65,6 +70,7 @@ export const jobFiles = {
   attempt: (dir: string, cell: number) => join(dir, 'stores', `cell-${cell}.slurm.json`),
   logs: (dir: string) => join(dir, 'logs'),
   submissions: (dir: string) => join(dir, 'submissions.json'),
+  targets: (dir: string) => join(dir, 'targets.json'),
 };
 
 const manifestSchema = z.looseObject({
@@ -91,6 +97,9 @@ const manifestSchema = z.looseObject({
     .min(1),
   options: z.looseObject({}),
   datasets: z.array(z.string()),
+  pruning: z
+    .looseObject({ spec: pruningSchema, fullEpochs: z.number().int().min(2) })
+    .optional(),
 });
 
 export function writeJson(file: string, value: unknown): void {
@@ -142,6 +151,23 @@ export function readSubmissions(dir: string): Submission[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * A pruned grid's targets for its next array: cell index → the epoch it trains to (a rung, or the full
+ * epochs). Written at home before each submission, read by each task.
+ */
+export function readTargets(dir: string): Record<string, number> {
+  try {
+    const raw = JSON.parse(readFileSync(jobFiles.targets(dir), 'utf8')) as unknown;
+    return raw !== null && typeof raw === 'object' ? (raw as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function writeTargets(dir: string, targets: ReadonlyMap<number, number>): void {
+  writeJson(jobFiles.targets(dir), Object.fromEntries(targets));
 }
 
 export function recordSubmission(dir: string, submission: Submission): void {

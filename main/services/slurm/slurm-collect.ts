@@ -27,10 +27,21 @@ import { endedTaskOutcome, isActiveState, type SlurmSource, type SlurmTaskState 
  */
 
 export type CollectedStatus =
-  'completed' | 'failed' | 'diverged' | 'interrupted' | 'cancelled' | 'running' | 'queued' | 'never-ran';
+  | 'completed'
+  | 'failed'
+  | 'diverged'
+  | 'interrupted'
+  | 'cancelled'
+  | 'paused'
+  | 'pruned'
+  | 'running'
+  | 'queued'
+  | 'never-ran';
 
 export const COLLECTED_STATUSES: readonly CollectedStatus[] = [
   'completed',
+  'paused',
+  'pruned',
   'failed',
   'diverged',
   'interrupted',
@@ -107,6 +118,12 @@ export function collectSlurmGrid(input: CollectInput): CollectReport {
     }
   }
 
+  // A pruned grid's rungs are decided here, at home, once every cell of the rung has come back.
+  const pruning = store.grids.getGrid(manifest.gridId)?.pruning;
+  if (pruning) {
+    store.gridPruning.advance(manifest.gridId, pruning, '');
+    store.grids.finishIfDone(manifest.gridId);
+  }
   const localCells = new Map(store.grids.cells(manifest.gridId).map((c) => [c.index, c]));
   const cells = manifest.cells.map((cell, i) =>
     reportCell(store, dir, cell, localCells.get(cell.index), live.get(cell.index), latest[i], view),
@@ -151,7 +168,13 @@ function ensureLocalGrid(store: RunStore, manifest: JobManifest, dir: string, la
   let grid = store.grids.getGrid(manifest.gridId);
   if (!grid) {
     store.grids.createGrid(
-      { name: manifest.name, spec: manifest.spec, axes: manifest.axes, cells: manifest.cells },
+      {
+        name: manifest.name,
+        spec: manifest.spec,
+        axes: manifest.axes,
+        cells: manifest.cells,
+        pruning: manifest.pruning,
+      },
       slurmGridOwner(manifest.gridId),
       { id: manifest.gridId, runner: 'slurm', jobDir: dir },
     );
@@ -199,8 +222,14 @@ function mergeTaskStore(taskStore: RunStore, input: CollectInput, gridId: string
     .listRuns()
     .filter((r) => r.gridId === gridId && (FINAL_STATUSES as readonly RunStatus[]).includes(r.status));
   let imported = 0;
-  // Already merged, unchanged since: nothing to write (a finished run never changes again).
-  if (finished.some((r) => local.runStatus(r.id) !== r.status)) {
+  // Already merged, unchanged since: nothing to write. A finished run never changes again, but a paused one
+  // goes on in the next rung's array (more epochs, same status), and one pruned here stays pruned.
+  const changed = (r: (typeof finished)[number]) => {
+    const status = local.runStatus(r.id);
+    if (status === 'pruned' && r.status === 'paused') return false;
+    return status !== r.status || local.getRun(r.id)?.epochs !== r.epochs;
+  };
+  if (finished.some(changed)) {
     const archive = join(tmpdir(), `workbench-collect-${randomBytes(6).toString('hex')}.wbx`);
     try {
       taskStore.exportArchive({ gridId }, archive, { withDatasets: false, appVersion: input.appVersion });

@@ -16,8 +16,11 @@ import {
   JOB_MANIFEST_VERSION,
   recordSubmission,
   writeJson,
+  writeTargets,
   type JobManifest,
 } from './job-folder';
+import { advancePruning } from '../../../common/grid/pruning';
+import type { GridPruning } from '../../store/grid-pruning';
 import { jobName, renderJobScript, renderReadme, shellQuote } from './job-script';
 import { onPath, SlurmSubmitError, submitJob } from './slurm-commands';
 
@@ -66,6 +69,7 @@ export function writeSlurmGrid(input: WriteSlurmGridInput): SlurmGridResult {
     cells: grid.cells,
     options: { ...options, outDir: undefined },
     datasets,
+    ...(grid.pruning ? { pruning: grid.pruning } : {}),
   };
 
   try {
@@ -80,6 +84,8 @@ export function writeSlurmGrid(input: WriteSlurmGridInput): SlurmGridResult {
       }
     }
     writeJson(jobFiles.manifest(dir), manifest);
+    // A pruned grid goes one rung per array: the first trains every cell to its bracket's first rung.
+    if (grid.pruning) writeTargets(dir, firstTargets(grid.pruning, grid.cells.map((c) => c.index)));
     writeFileSync(
       jobFiles.script(dir),
       renderJobScript({
@@ -135,6 +141,12 @@ export function writeSlurmGrid(input: WriteSlurmGridInput): SlurmGridResult {
     result.submitError = error.message;
   }
   return result;
+}
+
+/** Where each cell of a new pruned grid trains to first: its bracket's first rung (or R for bracket 0). */
+function firstTargets(pruning: GridPruning, cells: number[]): Map<number, number> {
+  const open = cells.map((index) => ({ index, epochs: [], open: true }));
+  return advancePruning(pruning.spec, pruning.fullEpochs, open, []).targets;
 }
 
 /** Submits the job folder's script for these cells, records the submission, and returns the job id. */

@@ -1,5 +1,5 @@
 import { UserInputError } from '../../../common/errors';
-import { jobFiles } from './job-folder';
+import { jobFiles, writeTargets } from './job-folder';
 import { shellQuote } from './job-script';
 import {
   collectSlurmGrid,
@@ -42,7 +42,17 @@ export function resubmitSlurmGrid(input: CollectInput & { failed: boolean }): Re
     'cancelled',
     ...(input.failed ? (['failed'] as const) : []),
   ];
-  const cells = report.cells.filter((c) => again.includes(c.status)).map((c) => c.index);
+  const pruning = input.store.grids.getGrid(report.gridId)?.pruning;
+  let cells = report.cells.filter((c) => again.includes(c.status)).map((c) => c.index);
+  if (pruning) {
+    // One array per rung: the cells `collect` promoted (paused at the rung it decided) and those still short
+    // of their rung, each to the epoch it trains to next.
+    const targets = input.store.gridPruning.progress(report.gridId, pruning).targets;
+    cells = report.cells
+      .filter((c) => targets.has(c.index) && [...again, 'paused'].includes(c.status))
+      .map((c) => c.index);
+    if (cells.length > 0) writeTargets(report.dir, targets);
+  }
   const result: ResubmitResult = { report, cells, jobId: null, command: null, submitError: null };
   if (cells.length === 0) return result;
   const array = formatArrayIndices(cells);

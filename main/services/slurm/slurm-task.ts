@@ -6,7 +6,7 @@ import { describeCell } from '../../../common/grid/expand';
 import type { EpochMetrics } from '../../../common/types';
 import { staleAfterMs } from '../../store/liveness';
 import { openRunServices, type RunServices } from '../run-services';
-import { jobFiles, readManifest, writeAttempt, type JobManifest } from './job-folder';
+import { jobFiles, readManifest, readTargets, writeAttempt, type JobManifest } from './job-folder';
 
 /**
  * One Slurm array task: trains its grid cell into its own store file, through the run queue like every run
@@ -98,10 +98,17 @@ function prepareTaskStore(
         `${jobFiles.datasets(dir)} is missing: the imported dataset(s) ${manifest.datasets.join(', ')} cannot be loaded`,
       );
   }
-  if (store.grids.getGrid(manifest.gridId)) return;
+  // A pruned grid's rungs are decided at home: here the cell trains to the epoch this array gives it.
+  const pruning = manifest.pruning
+    ? { ...manifest.pruning, targets: { [index]: readTargets(dir)[index] ?? manifest.pruning.fullEpochs } }
+    : undefined;
+  if (store.grids.getGrid(manifest.gridId)) {
+    if (pruning) store.gridPruning.setPruning(manifest.gridId, pruning);
+    return;
+  }
   const cell = manifest.cells.find((c) => c.index === index)!;
   store.grids.createGrid(
-    { name: manifest.name, spec: manifest.spec, axes: manifest.axes, cells: [cell] },
+    { name: manifest.name, spec: manifest.spec, axes: manifest.axes, cells: [cell], pruning },
     { pid: process.pid, host: hostname(), token: services.queue.ownerToken },
     { id: manifest.gridId },
   );
@@ -159,7 +166,7 @@ async function train(
   });
   try {
     const before = store.grids.cells(manifest.gridId)[0];
-    if (before.status === 'completed' || before.status === 'failed' || before.status === 'diverged') {
+    if (['completed', 'failed', 'diverged', 'pruned'].includes(before.status)) {
       // A task submitted again for a cell that has its result (the whole array again, by hand).
       log(`cell ${index}: already ${before.status} (run ${before.runId}): nothing to train`);
       return exitCode(before.status);
@@ -177,6 +184,7 @@ async function train(
 function exitCode(status: string): number {
   switch (status) {
     case 'completed':
+    case 'paused':
       return 0;
     case 'diverged':
       return 3;

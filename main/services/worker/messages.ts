@@ -12,6 +12,8 @@ export interface TrainingTask {
   /** Int32Array view: 0 = keep going, 1 = cancel. Shared so that a busy worker sees it between batches. */
   cancelFlag: SharedArrayBuffer;
   events: MessagePort;
+  /** A pruned grid's cell trains to this rung and ends `paused` there. */
+  pauseAfterEpoch?: number;
 }
 
 export type WorkerEvent =
@@ -24,7 +26,7 @@ export type WorkerEvent =
 
 export interface TrainingTaskResult {
   runId: string;
-  status: Extract<RunStatus, 'completed' | 'cancelled' | 'diverged' | 'failed'>;
+  status: Extract<RunStatus, 'completed' | 'cancelled' | 'diverged' | 'failed' | 'paused'>;
   epochs: number;
   error?: string;
   /**

@@ -131,6 +131,7 @@ export default async function runTrainingTask(task: TrainingTask): Promise<Train
         },
       },
       start,
+      { pauseAfterEpoch: task.pauseAfterEpoch },
     );
     const error = outcome.status === 'diverged' ? outcome.message : undefined;
     const earlyStop = outcome.status === 'completed' ? outcome.earlyStop : undefined;

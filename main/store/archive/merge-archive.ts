@@ -86,7 +86,9 @@ export function importArchive(
         const stopped = new Set(
           (
             db
-              .prepare(`SELECT id FROM main.runs WHERE status IN ('interrupted', 'cancelled', 'failed')`)
+              .prepare(
+                `SELECT id FROM main.runs WHERE status IN ('interrupted', 'cancelled', 'failed', 'paused')`,
+              )
               .all() as { id: string }[]
           ).map((r) => r.id),
         );
@@ -110,10 +112,12 @@ export function importArchive(
         );
         // A grid that arrives with cells left to train is stopped here: it resumes only when the user says so.
         db.exec(`
-        INSERT INTO main.grids (id, name, spec, axes, status, cells, created_at, finished_at)
+        INSERT INTO main.grids (id, name, spec, axes, status, cells, created_at, finished_at, pruning)
           SELECT id, name, spec, axes,
-                 CASE status WHEN 'running' THEN 'cancelled' ELSE status END, cells, created_at, finished_at
+                 CASE status WHEN 'running' THEN 'cancelled' ELSE status END, cells, created_at, finished_at, pruning
           FROM arc.grids WHERE true ON CONFLICT (id) DO NOTHING;
+        INSERT INTO main.grid_rungs SELECT * FROM arc.grid_rungs
+          WHERE grid_id IN (SELECT id FROM arc.grids) ON CONFLICT DO NOTHING;
         INSERT INTO main.grid_cells (grid_id, idx, point, repeat, position, axis_values, config, dataset_fingerprint,
                                      run_id, attempts)
           SELECT grid_id, idx, point, repeat, position, axis_values, config, dataset_fingerprint, NULL, attempts
@@ -177,7 +181,8 @@ export function importArchive(
         WHERE status <> 'completed' AND id IN (SELECT grid_id FROM arc.grid_cells)
           AND NOT EXISTS (
             SELECT 1 FROM main.grid_cells c LEFT JOIN main.runs r ON r.id = c.run_id
-            WHERE c.grid_id = main.grids.id AND (r.id IS NULL OR r.status NOT IN ('completed', 'failed', 'diverged')));
+            WHERE c.grid_id = main.grids.id
+              AND (r.id IS NULL OR r.status NOT IN ('completed', 'failed', 'diverged', 'pruned')));
       `);
 
         const datasetsImported = db

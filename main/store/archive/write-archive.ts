@@ -89,6 +89,7 @@ function fill(db: Database.Database, input: ArchiveWriteInput): ArchiveManifest 
           SELECT grid_id, idx, point, repeat, position, axis_values, config, dataset_fingerprint,
                  CASE WHEN run_id IN (SELECT run_id FROM temp.sel) THEN run_id END, attempts
           FROM src.grid_cells WHERE grid_id IN (SELECT grid_id FROM temp.selg);
+        INSERT INTO main.grid_rungs SELECT * FROM src.grid_rungs WHERE grid_id IN (SELECT grid_id FROM temp.selg);
         INSERT INTO main.params SELECT * FROM src.params WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.epoch_metrics SELECT * FROM src.epoch_metrics WHERE run_id IN (SELECT run_id FROM temp.sel);
         INSERT INTO main.layer_stats SELECT * FROM src.layer_stats WHERE run_id IN (SELECT run_id FROM temp.sel);

@@ -5,6 +5,7 @@ import { gridRunnerMigration } from './003-grid-runner';
 import { checkpointsMigration } from './004-checkpoints';
 import { layerStatsMigration } from './005-layer-stats';
 import { evalPointsMigration } from './006-eval-points';
+import { pruningMigration } from './007-pruning';
 
 /** Every migration, in order. Append only: a released migration is never edited, only followed by a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   checkpointsMigration,
   layerStatsMigration,
   evalPointsMigration,
+  pruningMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

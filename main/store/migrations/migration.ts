@@ -4,6 +4,9 @@ import type Database from 'better-sqlite3';
 export interface Migration {
   version: number;
   name: string;
-  /** Runs inside the migration transaction; must not change PRAGMAs that cannot run in one (foreign_keys). */
+  /**
+   * Runs inside the migration transaction, with foreign keys off (a table rebuild must not cascade); the
+   * runner checks every foreign key before it commits. Must not change PRAGMAs that cannot run in one.
+   */
   up(db: Database.Database): void;
 }
