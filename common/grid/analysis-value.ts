@@ -60,10 +60,11 @@ export function parseAnalysisMetricKey(key: string): AnalysisMetric | null {
 /**
  * Where a cell stands for the analysis. Only completed runs count: a failed run has no result, a diverged
  * one's "best" value is from before it blew up (counting it would flatter the setting that diverged), and
- * a cancelled or interrupted one stopped part-way.
+ * a cancelled or interrupted one stopped part-way, and a pruned one was ended at a rung: its best is the
+ * best of its first epochs, not of the full training the completed cells had.
  */
 export type CellOutcome =
-  'value' | 'failed' | 'diverged' | 'waiting' | 'cancelled' | 'interrupted' | 'no-value';
+  'value' | 'failed' | 'diverged' | 'waiting' | 'cancelled' | 'interrupted' | 'pruned' | 'no-value';
 
 export function cellOutcome(status: GridCellStatus, value: number | null): CellOutcome {
   switch (status) {
@@ -77,7 +78,10 @@ export function cellOutcome(status: GridCellStatus, value: number | null): CellO
       return 'cancelled';
     case 'interrupted':
       return 'interrupted';
+    case 'pruned':
+      return 'pruned';
     case 'pending':
+    case 'paused':
     case 'queued':
     case 'running':
       return 'waiting';

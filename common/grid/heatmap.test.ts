@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeHeatmapCell, gridHeatmap, type HeatmapInputCell } from './heatmap';
+import { describeHeatmapCell, gridHeatmap, markText, type HeatmapInputCell } from './heatmap';
 import type { ResolvedAxis } from './spec';
 import { fullGridCells, HIDDEN_AXIS, L2_AXIS, LR_AXIS } from './test-fixtures';
 import type { GridCellResult } from './types';
@@ -114,6 +114,42 @@ describe('gridHeatmap', () => {
     expect(describeHeatmapCell(matrix.rows[0][0])).toBe('not in the grid (sampled)');
     expect(matrix.range).toEqual({ min: expect.closeTo(11, 9), max: expect.closeTo(101, 9) });
     expect(matrix.rows[1][1].runIds).toHaveLength(2);
+  });
+
+  it('marks cells a rung pruned with the rung, keeps their value out of the colours, and says why', () => {
+    // λ × lr, 2 seeds: (0.5, 1e-2) both pruned at epoch 1; (0.5, 1e-3) one pruned at 3, one completed;
+    // (0.1, 1e-2) pruned at epochs 1 and 3.
+    const results = fullGridCells([L2_AXIS, LR_AXIS], (v) => encoded(v), 2);
+    const at = (l2: number, lr: number) =>
+      results.filter((r) => r.values['regularization.l2'] === l2 && r.values['training.learningRate'] === lr);
+    const cells = asCells(results);
+    const prune = (l2: number, lr: number, rungs: number[]) =>
+      at(l2, lr).forEach((r, k) => {
+        if (rungs[k] === undefined) return;
+        Object.assign(cells[r.index], { status: 'pruned', prunedAt: rungs[k], value: 0.5 + k });
+      });
+    prune(0.5, 1e-2, [1, 1]);
+    prune(0.5, 1e-3, [3]);
+    prune(0.1, 1e-2, [1, 3]);
+    const matrix = gridHeatmap([L2_AXIS, LR_AXIS], cells, {
+      x: 'training.learningRate',
+      y: 'regularization.l2',
+    });
+    const both = matrix.rows[2][2];
+    expect(both).toMatchObject({ mark: 'pruned', value: null, prunedAt: [1], prunedValue: 1 });
+    expect(markText(both)).toBe('pruned @1');
+    expect(describeHeatmapCell(both)).toBe(
+      '0 of 2 runs (2 pruned at the rung at epoch 1: their best is over their first epoch only, so not counted)',
+    );
+    const half = matrix.rows[2][1];
+    expect(half).toMatchObject({ mark: 'partial', n: 1, prunedAt: [3] });
+    expect(half.value).toBeCloseTo(encoded(at(0.5, 1e-3)[1].values), 9);
+    expect(describeHeatmapCell(half)).toBe(
+      '1 of 2 runs (1 pruned at the rung at epoch 3: its best is over its first 3 epochs only, so not counted)',
+    );
+    expect(markText(matrix.rows[1][2])).toBe('pruned @1,3');
+    // The pruned values (0.5, 1.5) are not on the colour scale.
+    expect(matrix.range?.min).toBeGreaterThan(1.5);
   });
 
   it('draws a one-axis grid as a single row', () => {

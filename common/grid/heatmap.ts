@@ -16,6 +16,8 @@ export interface HeatmapInputCell {
   status: GridCellStatus;
   value: number | null;
   runId: string | null;
+  /** In a live pruned grid: the rung epoch that pruned this run (its value is then over those epochs only). */
+  prunedAt?: number | null;
 }
 
 /** How an axis that is not on the heatmap is handled. */
@@ -46,6 +48,13 @@ export interface HeatmapCell {
   /** Runs per outcome, for a tooltip: "2 failed, 1 still to run". */
   outcomes: Partial<Record<CellOutcome, number>>;
   runIds: string[];
+  /** The rung epochs that pruned runs of this cell, ascending, each once (empty when none was pruned). */
+  prunedAt: number[];
+  /**
+   * Mean value of the pruned runs, over the epochs each trained before its rung: for the tooltip only. It is
+   * never coloured, since it does not compare with runs trained to the end.
+   */
+  prunedValue: number | null;
 }
 
 export interface HeatmapMatrix {
@@ -85,6 +94,8 @@ export function gridHeatmap(
       runs: 0,
       outcomes: {} as Partial<Record<CellOutcome, number>>,
       runIds: [] as string[],
+      prunedAt: new Set<number>(),
+      prunedValues: [] as number[],
     })),
   );
   for (const cell of cells) {
@@ -98,6 +109,10 @@ export function gridHeatmap(
     slot.outcomes[outcome] = (slot.outcomes[outcome] ?? 0) + 1;
     if (cell.runId) slot.runIds.push(cell.runId);
     if (outcome === 'value') slot.ys.push(cell.value as number);
+    if (outcome === 'pruned') {
+      if (typeof cell.prunedAt === 'number') slot.prunedAt.add(cell.prunedAt);
+      if (cell.value !== null && Number.isFinite(cell.value)) slot.prunedValues.push(cell.value);
+    }
   }
 
   let min = Infinity;
@@ -117,6 +132,11 @@ export function gridHeatmap(
         runs: slot.runs,
         outcomes: slot.outcomes,
         runIds: slot.runIds,
+        prunedAt: [...slot.prunedAt].sort((a, b) => a - b),
+        prunedValue:
+          slot.prunedValues.length > 0
+            ? slot.prunedValues.reduce((a, b) => a + b, 0) / slot.prunedValues.length
+            : null,
       };
     }),
   );
@@ -137,6 +157,7 @@ const MARK_ORDER: Exclude<CellOutcome, 'value'>[] = [
   'no-value',
   'cancelled',
   'interrupted',
+  'pruned',
   'waiting',
 ];
 
@@ -154,9 +175,34 @@ export const MARK_TEXT: Record<Exclude<HeatmapMark, 'value' | 'partial'>, string
   'no-value': 'no value',
   cancelled: 'cancelled',
   interrupted: 'interrupted',
+  pruned: 'pruned',
   waiting: '…',
   absent: '—',
 };
+
+/**
+ * What a matrix cell shows in place of a number: MARK_TEXT, and for runs a rung pruned the rung as well,
+ * "pruned @2" ("pruned @1,3" where averaged runs were pruned at different rungs).
+ */
+export function markText(cell: Pick<HeatmapCell, 'mark' | 'prunedAt'>): string {
+  if (cell.mark === 'pruned' && cell.prunedAt.length > 0) return `pruned @${cell.prunedAt.join(',')}`;
+  return MARK_TEXT[cell.mark === 'value' || cell.mark === 'partial' ? 'no-value' : cell.mark];
+}
+
+/** "pruned at the rung at epoch 2: its best is over its first 2 epochs only, so not counted". */
+function prunedWords(cell: HeatmapCell): string {
+  const n = cell.outcomes.pruned ?? 0;
+  const at = cell.prunedAt;
+  const where =
+    at.length === 0
+      ? 'at a rung'
+      : at.length === 1
+        ? `at the rung at epoch ${at[0]}`
+        : `at the rungs at epochs ${at.join(', ')}`;
+  const whose = n === 1 ? 'its' : 'their';
+  const first = at.length !== 1 ? 'first epochs' : at[0] === 1 ? 'first epoch' : `first ${at[0]} epochs`;
+  return `pruned ${where}: ${whose} best is over ${whose} ${first} only, so not counted`;
+}
 
 /** "2 of 3 runs (1 failed)", for a tooltip or a footnote. */
 export function describeHeatmapCell(cell: HeatmapCell): string {
@@ -167,6 +213,8 @@ export function describeHeatmapCell(cell: HeatmapCell): string {
     cancelled: 'cancelled',
     interrupted: 'interrupted',
     'no-value': 'without the metric',
+    // Last: its words end in a clause of their own.
+    pruned: prunedWords(cell),
   };
   const problems = (Object.keys(words) as CellOutcome[])
     .filter((o) => (cell.outcomes[o] ?? 0) > 0)

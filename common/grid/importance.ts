@@ -99,6 +99,7 @@ const OUTCOME_TEXT: Record<Exclude<CellOutcome, 'value'>, string> = {
   waiting: 'still to run',
   cancelled: 'cancelled',
   interrupted: 'interrupted',
+  pruned: 'pruned at a rung (its values are over fewer epochs)',
   'no-value': 'did not log the metric',
 };
 
@@ -273,6 +274,7 @@ function worstOutcome(outcomes: readonly CellOutcome[]): Exclude<CellOutcome, 'v
     'no-value',
     'cancelled',
     'interrupted',
+    'pruned',
     'waiting',
   ];
   return order.find((o) => outcomes.includes(o)) ?? 'waiting';

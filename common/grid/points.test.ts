@@ -42,4 +42,13 @@ describe('gridPoints', () => {
     expect(pointStatus(point)).toBe('running');
     expect(statusCounts(point.cells)).toBe('1 completed, 1 running, 1 pending, 1 failed');
   });
+
+  it('names a point with a seed pruned at a rung pruned, and one waiting at a rung paused', () => {
+    const [point] = gridPoints(fullGridCells([HIDDEN_AXIS], () => 1, 3));
+    point.cells[1].status = 'pruned';
+    expect(pointStatus(point)).toBe('pruned');
+    point.cells[2].status = 'paused';
+    expect(pointStatus(point)).toBe('paused');
+    expect(statusCounts(point.cells)).toBe('1 completed, 1 paused, 1 pruned');
+  });
 });

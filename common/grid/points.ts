@@ -33,16 +33,21 @@ export function pointStats(point: GridPoint, m: AnalysisMetric): MeanSd | null {
   return meanSd(point.cells.map((c) => analysisValue(c, m)));
 }
 
-/** One status for a point: the state most worth seeing (anything live, then any failure). */
+/**
+ * One status for a point: the state most worth seeing (anything live, then any failure). A seed pruned at a
+ * rung outranks completed ones: the point's mean leaves it out, and the status says why.
+ */
 export function pointStatus(point: GridPoint): GridCellStatus {
   const order: GridCellStatus[] = [
     'running',
     'queued',
     'pending',
+    'paused',
     'failed',
     'diverged',
     'interrupted',
     'cancelled',
+    'pruned',
     'completed',
   ];
   return order.find((s) => point.cells.some((c) => c.status === s)) ?? 'completed';
@@ -55,6 +60,8 @@ export function statusCounts(cells: readonly Pick<GridCellResult, 'status'>[]): 
     'running',
     'queued',
     'pending',
+    'paused',
+    'pruned',
     'failed',
     'diverged',
     'interrupted',

@@ -8,6 +8,7 @@ import {
   hyperbandBrackets,
   keepCount,
   parsePruning,
+  plannedPruning,
   replayPruning,
   spearman,
   type PruningCell,
@@ -259,6 +260,44 @@ describe('advancePruning: a live grid, one moment at a time', () => {
     for (const kind of ['successive-halving', 'hyperband'] as const) {
       const s = { ...spec, kind };
       expect(advancePruning(s, 9, finished, []).decisions).toEqual(replayPruning(s, finished, 9).rungs);
+    }
+  });
+});
+
+describe('plannedPruning', () => {
+  it('counts the epochs a pruning plans: 9 cells, R = 8, r = 2, η = 3', () => {
+    const spec = {
+      kind: 'successive-halving',
+      monitor: 'valLoss',
+      minEpochs: 2,
+      reductionFactor: 3,
+    } as const;
+    // 9 cells to 2, 3 of them on to 6, 1 on to 8: 18 + 12 + 2.
+    expect(plannedPruning(spec, 8, 9)).toEqual({
+      rungs: [
+        { bracket: 0, epoch: 2, reach: 9, keep: 3 },
+        { bracket: 0, epoch: 6, reach: 3, keep: 1 },
+      ],
+      epochsPlanned: 32,
+      epochsFull: 72,
+    });
+  });
+
+  it('equals the replay on a grid where no cell ends early', () => {
+    const grid = Array.from({ length: 7 }, (_, i) =>
+      cell(
+        i,
+        Array.from({ length: 9 }, (_, e) => 1 / (1 + e + ((i * 5) % 7))),
+      ),
+    );
+    for (const kind of ['successive-halving', 'hyperband'] as const) {
+      const spec = { kind, monitor: 'valLoss', minEpochs: 1, reductionFactor: 3 } as const;
+      const replay = replayPruning(spec, grid, 9);
+      const plan = plannedPruning(spec, 9, 7);
+      expect(plan.epochsPlanned).toBe(replay.epochsTrained);
+      expect(plan.rungs.map((r) => [r.bracket, r.epoch, r.reach, r.keep])).toEqual(
+        replay.rungs.map((r) => [r.bracket, r.epoch, r.kept.length + r.pruned.length, r.kept.length]),
+      );
     }
   });
 });

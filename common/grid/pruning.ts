@@ -153,6 +153,44 @@ export function keepCount(n: number, eta: number): number {
   return Math.max(1, Math.floor(n / eta + 1e-9));
 }
 
+/** A rung as planned before any cell trains: how many cells reach it and how many go on. */
+export interface PlannedRung {
+  bracket: number;
+  epoch: number;
+  reach: number;
+  keep: number;
+}
+
+/**
+ * What a pruning plans for `cells` cells of R epochs before anything trains: each rung's cells and survivors,
+ * and the epochs trained when no cell ends early (what the grid check and the bench set against the full
+ * grid's cells × R). The counts do not depend on the values, only on the arithmetic.
+ */
+export function plannedPruning(
+  spec: PruningSpec,
+  fullEpochs: number,
+  cells: number,
+): { rungs: PlannedRung[]; epochsPlanned: number; epochsFull: number } {
+  const brackets = bracketsOf(spec, fullEpochs);
+  const assignment = assignBrackets(brackets, cells);
+  const rungs: PlannedRung[] = [];
+  let epochsPlanned = 0;
+  brackets.forEach((bracket, k) => {
+    let alive = assignment.filter((b) => b === k).length;
+    if (alive === 0) return;
+    let trainedTo = 0;
+    for (const epoch of bracket.rungs) {
+      epochsPlanned += alive * (epoch - trainedTo);
+      trainedTo = epoch;
+      const keep = keepCount(alive, spec.reductionFactor);
+      rungs.push({ bracket: bracket.index, epoch, reach: alive, keep });
+      alive = keep;
+    }
+    epochsPlanned += alive * (fullEpochs - trainedTo);
+  });
+  return { rungs, epochsPlanned, epochsFull: cells * fullEpochs };
+}
+
 /** A cell as a decision sees it: its index and its value of the monitor at each epoch it logged. */
 export interface PruningCell {
   index: number;
@@ -352,7 +390,7 @@ export interface PruningReplay {
 export type GridPruneReplay = PruningReplay & { gridId: string };
 
 /** The epoch with the monitor's best value among `epochs` (the earliest on ties), or null. */
-function bestRow(epochs: readonly EpochMetrics[], monitor: MetricName): EpochMetrics | null {
+export function bestRow(epochs: readonly EpochMetrics[], monitor: MetricName): EpochMetrics | null {
   const sign = defaultMode(monitor) === 'min' ? 1 : -1;
   let best: EpochMetrics | null = null;
   for (const row of epochs) {
@@ -363,7 +401,8 @@ function bestRow(epochs: readonly EpochMetrics[], monitor: MetricName): EpochMet
   return best;
 }
 
-function winnerOf(
+/** The cell whose best epoch by the monitor is best (the lower index on ties), with that epoch. */
+export function winnerOf(
   cells: readonly { index: number; epochs: readonly EpochMetrics[] }[],
   monitor: MetricName,
 ): { index: number; row: EpochMetrics } | null {

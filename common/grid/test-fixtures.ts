@@ -1,6 +1,6 @@
 import type { MetricValues } from './results';
 import type { ResolvedAxis } from './spec';
-import type { GridCellResult, GridDetail } from './types';
+import type { GridCellResult, GridDetail, GridPruningState } from './types';
 
 /** Grid results shaped like the API's, for the tests of the grid analysis and views. */
 
@@ -38,6 +38,7 @@ export function gridCell(overrides: Partial<GridCellResult> = {}): GridCellResul
     epochsPlanned: 5,
     durationSeconds: 10,
     stopEpoch: null,
+    pruning: null,
     ...overrides,
   };
 }
@@ -93,6 +94,8 @@ export function gridDetail(
     cancelled: 0,
     diverged: 0,
     interrupted: 0,
+    paused: 0,
+    pruned: 0,
   };
   for (const r of results) counts[r.status] += 1;
   return {
@@ -112,6 +115,25 @@ export function gridDetail(
     description: null,
     monitor: 'valLoss',
     results,
+    pruning: null,
+    ...overrides,
+  };
+}
+
+/**
+ * A live pruned grid's state: by default successive halving on validation loss, r = 1, η = 3, over 9 cells
+ * of R = 9 epochs (rungs at epochs 1 and 3), nothing decided or trained yet.
+ */
+export function pruningState(overrides: Partial<GridPruningState> = {}): GridPruningState {
+  return {
+    spec: { kind: 'successive-halving', monitor: 'valLoss', minEpochs: 1, reductionFactor: 3 },
+    fullEpochs: 9,
+    brackets: [{ index: 0, rungs: [1, 3], cells: [0, 1, 2, 3, 4, 5, 6, 7, 8] }],
+    rungs: [],
+    epochsTrained: 0,
+    epochsFull: 81,
+    secondsTrained: 0,
+    secondsFullEstimate: null,
     ...overrides,
   };
 }

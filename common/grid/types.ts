@@ -1,5 +1,5 @@
 import type { MetricName, RunStatus } from '../types';
-import type { PruningSpec, RungDecision } from './pruning';
+import type { PlannedRung, PruningSpec, RungDecision } from './pruning';
 import type { MetricValues } from './results';
 import type { ResolvedAxis } from './spec';
 
@@ -113,8 +113,13 @@ export type GridCheck =
       cells: number;
       /** The first cells, as they will be named. */
       preview: GridCheckCell[];
-      /** From earlier runs of the same model and data on this machine; null when there are none. */
+      /**
+       * From earlier runs of the same model and data on this machine; null when there are none. For a pruned
+       * grid, of the epochs its pruning plans (no cell ending early).
+       */
       estimate: { secondsPerEpoch: number; totalSeconds: number; workers: number; basis: string } | null;
+      /** A pruned grid's plan: each rung's cells and survivors, and its epochs against the full grid's. */
+      pruning: { rungs: PlannedRung[]; epochsPlanned: number; epochsFull: number } | null;
     }
   | {
       ok: false;

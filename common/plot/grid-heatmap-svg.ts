@@ -1,4 +1,4 @@
-import { MARK_TEXT, describeHeatmapCell, type HeatmapCell, type HeatmapMatrix } from '../grid/heatmap';
+import { describeHeatmapCell, markText, type HeatmapCell, type HeatmapMatrix } from '../grid/heatmap';
 import { colourFor, textColourOn, VIRIDIS } from './grid-colour-scale';
 import { estimateTextWidth } from './legend-layout';
 import { coord, escapeXml } from './svg-xml';
@@ -145,7 +145,7 @@ function cellSvg(
   const failed = mark === 'failed' || mark === 'diverged';
   return (
     rect(failed ? `url(#${HATCH_ID})` : mark === 'absent' ? '#ffffff' : '#f2f2f2') +
-    text(MARK_TEXT[mark], failed ? '#000000' : '#555555')
+    text(markText(cell), failed ? '#000000' : '#555555')
   );
 }
 

@@ -13,6 +13,7 @@ import type { RunStore } from '../store/run-store';
 import type { NewGrid } from '../store/grids';
 import { checkResolvedConfig, type ConfigCheckContext } from './config-check';
 import { checkGridPruning } from './grid-pruning-check';
+import { plannedPruning } from '../../common/grid/pruning';
 import { findPresetFile, listPresetNames, readJsonFile } from './presets';
 
 /**
@@ -96,6 +97,8 @@ export function planGrid(raw: unknown, ctx: GridPlanContext): GridPlan {
   const configs = cells.map((c) => c.config);
   const pruned = spec.pruning ? checkGridPruning(spec.pruning, configs, spec.sample !== undefined) : null;
   if (pruned && 'issues' in pruned) return refuse(pruned.issues);
+  const plan = pruned ? plannedPruning(pruned.pruning.spec, pruned.pruning.fullEpochs, configs.length) : null;
+  const estimate = estimateDuration(configs, ctx);
   return {
     check: {
       ok: true,
@@ -107,7 +110,15 @@ export function planGrid(raw: unknown, ctx: GridPlanContext): GridPlan {
         values: c.values,
         name: String(c.config.name),
       })),
-      estimate: estimateDuration(configs, ctx),
+      estimate:
+        estimate && plan
+          ? {
+              ...estimate,
+              totalSeconds: (estimate.totalSeconds * plan.epochsPlanned) / plan.epochsFull,
+              basis: `${estimate.basis}; the ${plan.epochsPlanned} of ${plan.epochsFull} epochs the pruning plans`,
+            }
+          : estimate,
+      pruning: plan,
     },
     grid: { name: spec.name, spec: raw, axes: expansion.axes, cells, pruning: pruned?.pruning },
   };

@@ -72,6 +72,18 @@ export function resumeRun(
     const where = run.ownerPid === null ? '' : ` by pid ${run.ownerPid} on ${run.ownerHost}`;
     throw new ConflictError(`run ${id} is ${run.status}${where}: it is training already, nothing to resume`);
   }
+  if (run.status === 'paused') {
+    throw new ConflictError(
+      `run ${id} is paused at its grid's rung, waiting for the rung's decision: its grid takes it up again ` +
+        `if it is promoted (\`workbench grid resume ${run.gridId?.slice(0, 8) ?? 'GRID'}\`); fork it to train it on now`,
+    );
+  }
+  if (run.status === 'pruned') {
+    throw new ConflictError(
+      `run ${id} was pruned at a rung of its grid: resuming it would train past the decision the grid ` +
+        `made; fork it from its last epoch to train it on as a run of its own`,
+    );
+  }
   if (run.status === 'diverged') {
     throw new ConflictError(
       `run ${id} diverged (${run.error ?? 'non-finite loss'}): resuming would diverge again; ` +

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GridPruneReplay } from '../../common/grid/pruning';
 import { replayPruning } from '../../common/grid/pruning';
+import { replayStoppingOnGrid } from '../../common/grid/stopping-replay';
+import { parseRuleSpec } from '../../common/stopping/rule-text';
+import { formatPercent } from '../../renderer/src/common/format';
+import { TRADEOFF_RULES } from '../../renderer/src/grids/stopping-tradeoff';
 import type { EpochMetrics } from '../../common/types';
 import Database from 'better-sqlite3';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -196,6 +200,23 @@ describe('the Pruning section of the grid view (browser)', () => {
         .toBeGreaterThan(3);
       await page.waitForFunction(
         () => document.querySelector('.pruning-tradeoff')?.getAttribute('data-draw-ms') != null,
+      );
+      // Early-stopping rules on the same chart: the numbers the pure replay gives on the grid's epochs.
+      await page.getByTestId('pruning-stopping').click();
+      const rules = page.getByTestId('pruning-stopping-rule');
+      await expect.poll(() => rules.count(), { timeout: 20_000 }).toBe(TRADEOFF_RULES.length);
+      const cells = cellEpochs();
+      for (const [i, spec] of TRADEOFF_RULES.entries()) {
+        const expected = replayStoppingOnGrid(parseRuleSpec(spec, { monitor: 'valLoss' }), cells);
+        const row = await rules.nth(i).locator('td').allInnerTexts();
+        expect(row[0]).toContain(`(${expected.stopped} of the cells stopped)`);
+        expect(row[1]).toBe(formatPercent(expected.saved));
+        expect(row[3]).toBe(expected.winner === expected.fullWinner ? 'yes' : 'no');
+      }
+      await page.waitForFunction(
+        () => document.querySelectorAll('.pruning-tradeoff .scatterlayer .trace').length === 2,
+        undefined,
+        { timeout: 20_000 },
       );
       await section.scrollIntoViewIfNeeded();
       const dir = join(ROOT, 'out', 'e2e-screenshots');

@@ -158,6 +158,13 @@ describe('live pruned grids', () => {
     }
     expect(pruned.get(winner.index)).toHaveLength(9);
     expectEveryEpochOnce(ws.db, prunedId, 6);
+    // A pruned cell is not resumed behind its grid's back; a fork trains it on as a run of its own.
+    const prunedRun = live.cells.find((c) => c.status === 'pruned')!;
+    const resume = workbench(['--db', ws.db, 'resume', prunedRun.runId]);
+    expect(resume.status).not.toBe(0);
+    expect(resume.stderr).toMatch(
+      /was pruned at a rung of its grid: resuming it would train past the decision/,
+    );
 
     // Carried to another machine in an archive, the grid keeps its pruning, its rungs and its pruned cells.
     const file = join(ws.dir, 'pruned.wbx');
@@ -299,6 +306,9 @@ describe('live pruned grids', () => {
     const targets = () =>
       JSON.parse(readFileSync(join(jobDir, 'targets.json'), 'utf8')) as Record<string, number>;
     expect(targets()).toEqual({ 0: 1, 1: 1, 2: 1, 3: 1, 4: 1, 5: 1 });
+    expect(readFileSync(join(jobDir, 'README.md'), 'utf8')).toContain(
+      'This grid is pruned (successive halving, r = 1, η = 3, by valLoss, R = 9): it runs one array per rung.',
+    );
 
     const arrays: number[][] = [];
     let cells = [0, 1, 2, 3, 4, 5];

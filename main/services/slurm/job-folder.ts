@@ -97,9 +97,7 @@ const manifestSchema = z.looseObject({
     .min(1),
   options: z.looseObject({}),
   datasets: z.array(z.string()),
-  pruning: z
-    .looseObject({ spec: pruningSchema, fullEpochs: z.number().int().min(2) })
-    .optional(),
+  pruning: z.looseObject({ spec: pruningSchema, fullEpochs: z.number().int().min(2) }).optional(),
 });
 
 export function writeJson(file: string, value: unknown): void {

@@ -76,6 +76,8 @@ export interface ReadmeInput {
   host: string;
   createdAt: string;
   commands: { submit: string; collect: string; resubmit: string };
+  /** A pruned grid's setting in words ("successive halving, r = 2, η = 3, by valLoss"). */
+  pruning?: string;
 }
 
 export function renderReadme(input: ReadmeInput): string {
@@ -98,7 +100,16 @@ Submit again only the cells that did not finish (never ran, interrupted, cancell
 ones):
 
     ${input.commands.resubmit}
-
+${
+  input.pruning
+    ? `
+This grid is pruned (${input.pruning}): it runs one array per rung. Each task trains its cell to the
+epoch \`targets.json\` gives it and pauses there. Once every cell of the rung is back, \`grid collect\`
+decides the rung (the cells behind end as pruned) and \`grid resubmit\` sends the promoted cells on to the
+next rung, from their checkpoints, until the survivors have trained every epoch.
+`
+    : ''
+}
 What is here:
 
 - \`grid.json\`: the grid and every expanded cell, with the exact run config each task trains.

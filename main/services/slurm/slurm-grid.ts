@@ -85,7 +85,14 @@ export function writeSlurmGrid(input: WriteSlurmGridInput): SlurmGridResult {
     }
     writeJson(jobFiles.manifest(dir), manifest);
     // A pruned grid goes one rung per array: the first trains every cell to its bracket's first rung.
-    if (grid.pruning) writeTargets(dir, firstTargets(grid.pruning, grid.cells.map((c) => c.index)));
+    if (grid.pruning)
+      writeTargets(
+        dir,
+        firstTargets(
+          grid.pruning,
+          grid.cells.map((c) => c.index),
+        ),
+      );
     writeFileSync(
       jobFiles.script(dir),
       renderJobScript({
@@ -110,6 +117,7 @@ export function writeSlurmGrid(input: WriteSlurmGridInput): SlurmGridResult {
         host: hostname(),
         createdAt: manifest.createdAt,
         commands,
+        pruning: grid.pruning ? pruningWords(grid.pruning) : undefined,
       }),
     );
     store.grids.createGrid(grid, slurmGridOwner(gridId), { id: gridId, runner: 'slurm', jobDir: dir });
@@ -141,6 +149,11 @@ export function writeSlurmGrid(input: WriteSlurmGridInput): SlurmGridResult {
     result.submitError = error.message;
   }
   return result;
+}
+
+function pruningWords({ spec, fullEpochs }: GridPruning): string {
+  const kind = spec.kind === 'hyperband' ? 'Hyperband' : 'successive halving';
+  return `${kind}, r = ${spec.minEpochs}, η = ${spec.reductionFactor}, by ${spec.monitor}, R = ${fullEpochs}`;
 }
 
 /** Where each cell of a new pruned grid trains to first: its bracket's first rung (or R for bracket 0). */

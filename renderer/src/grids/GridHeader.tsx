@@ -30,11 +30,12 @@ export function GridHeader({ grid, onChanged }: { grid: GridDetail; onChanged: (
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const progress = gridProgress(grid.counts, grid.cells);
-  const unfinished = progress.running + progress.queued;
+  // A cell paused at a rung is unfinished too: the grid takes it up again once the rung is decided.
+  const unfinished = progress.running + progress.queued + progress.paused;
   const onSlurm = grid.runner.kind === 'slurm';
   const ownerGone = grid.owner === null || !grid.owner.alive;
   const canCancel = !readOnly && !onSlurm && grid.status === 'running' && unfinished > 0 && !ownerGone;
-  const resumable = progress.queued + progress.stopped > 0;
+  const resumable = progress.queued + progress.stopped + progress.paused > 0;
   // A Slurm grid's cells come home with `grid collect`, never from this machine's queue.
   const canResume =
     !readOnly &&

@@ -1,5 +1,5 @@
 import { useCallback, useId, useMemo, useState } from 'react';
-import { describeHeatmapCell, gridHeatmap, MARK_TEXT, type OtherAxis } from '../../../common/grid/heatmap';
+import { describeHeatmapCell, gridHeatmap, markText, type OtherAxis } from '../../../common/grid/heatmap';
 import { axisLevels, axisTitle, levelKey } from '../../../common/grid/levels';
 import type { GridDetail } from '../../../common/grid/types';
 import type { PlotColors } from '../charts/plot-theme';
@@ -49,6 +49,7 @@ export function GridHeatmap({
           status: r.status,
           value: measure.value(r),
           runId: r.runId,
+          prunedAt: r.pruning?.prunedAt ?? null,
         })),
         { x, y, others },
       ),
@@ -177,6 +178,9 @@ export function GridHeatmap({
           ...matrix.reductions,
           grid.repeats > 1 ? `mean over ${grid.repeats} seeds` : null,
           'hatched: failed or diverged; …: still to run; —: not in the grid; *: mean over fewer runs',
+          matrix.rows.some((row) => row.some((c) => (c.outcomes.pruned ?? 0) > 0))
+            ? 'pruned @r, dotted: ended by the rung at epoch r, its best over those r epochs left uncoloured (hover for it)'
+            : null,
         ]
           .filter(Boolean)
           .join('. ')}
@@ -226,9 +230,7 @@ export function GridHeatmap({
                     <td key={i} className="num" title={describeHeatmapCell(cell)} data-mark={cell.mark}>
                       {cell.value !== null
                         ? measure.format(cell.value) + (cell.mark === 'partial' ? '*' : '')
-                        : MARK_TEXT[
-                            cell.mark === 'value' || cell.mark === 'partial' ? 'no-value' : cell.mark
-                          ]}
+                        : markText(cell)}
                     </td>
                   ))}
                 </tr>

@@ -2,7 +2,10 @@ import type { GridSummary } from '../../../common/grid/types';
 import { formatDuration } from '../common/format';
 import { gridProgress } from './grid-progress';
 
-/** "4 done · 2 running · 6 queued · 1 failed", a bar, and the ETA while cells remain. */
+/**
+ * "4 done · 2 running · 6 queued · 1 failed" (and, in a pruned grid, those paused at a rung and those pruned),
+ * a bar, and the ETA while cells remain.
+ */
 export function GridProgress({ grid, compact = false }: { grid: GridSummary; compact?: boolean }) {
   const p = gridProgress(grid.counts, grid.cells);
   const live = grid.status === 'running';
@@ -42,6 +45,22 @@ export function GridProgress({ grid, compact = false }: { grid: GridSummary; com
             {' · '}
             <span data-testid="count-stopped" data-count={p.stopped}>
               {p.stopped} cancelled or interrupted
+            </span>
+          </>
+        )}
+        {p.paused > 0 && (
+          <>
+            {' · '}
+            <span data-testid="count-paused" data-count={p.paused}>
+              {p.paused} paused at a rung
+            </span>
+          </>
+        )}
+        {p.pruned > 0 && (
+          <>
+            {' · '}
+            <span data-testid="count-pruned" data-count={p.pruned}>
+              {p.pruned} pruned
             </span>
           </>
         )}

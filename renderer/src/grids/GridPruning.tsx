@@ -6,7 +6,7 @@ import {
   type PruningKind,
   type PruningSpec,
 } from '../../../common/grid/pruning';
-import type { GridDetail } from '../../../common/grid/types';
+import type { GridDetail, GridPruningState } from '../../../common/grid/types';
 import { METRIC_TEXT } from '../../../common/stopping/monitor';
 import { METRIC_NAMES, type MetricName } from '../../../common/types';
 import type { PlotColors } from '../charts/plot-theme';
@@ -14,6 +14,12 @@ import { PlotlyChart } from '../charts/PlotlyChart';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../client/errors';
 import { formatPercent } from '../common/format';
+import { LivePruning } from './LivePruning';
+import { PRUNING_KIND_TEXT } from './pruning-text';
+import type { GridStoppingReplay } from '../../../common/grid/stopping-replay';
+import { ruleLabel, ruleSpec } from '../../../common/stopping/rule-text';
+import { stoppingReplays } from './stopping-tradeoff';
+import { useGridEpochs } from './use-grid-epochs';
 import {
   cellLabel,
   pruningLabel,
@@ -22,11 +28,6 @@ import {
   tradeoffLayout,
   tradeoffTraces,
 } from './pruning-chart-data';
-
-const KIND_TEXT: Record<PruningKind, string> = {
-  'successive-halving': 'Successive halving',
-  hyperband: 'Hyperband',
-};
 
 /** The full epochs of a grid whose cells all plan the same number, else null (pruning needs one R). */
 export function fullEpochsOf(grid: GridDetail): number | null {
@@ -52,12 +53,44 @@ export function commonSettings(monitor: MetricName, fullEpochs: number, cells: n
 }
 
 /**
- * The grid view's Pruning section: what successive halving or Hyperband would have done on this finished
- * grid, from its logged epochs (`grids.pruneReplay`): each rung's decision, the cells as bars to the epoch
- * each would reach, the epochs saved against the full grid, whether the eventual best cell survives, and every
- * setting tried so far on one chart of epochs saved against accuracy lost, to choose a setting on evidence.
+ * The grid view's Pruning section. On a full grid: what successive halving or Hyperband would have done on
+ * this finished grid, from its logged epochs (`grids.pruneReplay`): each rung's decision, the cells as bars to
+ * the epoch each would reach, the epochs saved against the full grid, whether the eventual best cell
+ * survives, and every setting tried so far on one chart of epochs saved against accuracy lost, to choose a
+ * setting on evidence. On a grid pruned as it trains: its own rungs so far (LivePruning).
  */
 export function GridPruning({ grid }: { grid: GridDetail }) {
+  return grid.pruning ? (
+    <LivePruningSection grid={grid} pruning={grid.pruning} />
+  ) : (
+    <PruningReplaySection grid={grid} />
+  );
+}
+
+/**
+ * A grid pruned as it trained: its own rungs, live. A replay of other settings is not offered: it ranks cells
+ * at rungs from epochs that the pruned cells here never trained.
+ */
+function LivePruningSection({ grid, pruning }: { grid: GridDetail; pruning: GridPruningState }) {
+  const id = useId();
+  return (
+    <section className="panel grid-pruning" aria-labelledby={`${id}-heading`} data-testid="grid-pruning">
+      <div className="panel-header">
+        <h2 id={`${id}-heading`}>Pruning</h2>
+        <p className="muted">
+          This grid is pruned as it trains: at each rung the cells behind end there, the rest go on.
+        </p>
+      </div>
+      <LivePruning grid={grid} pruning={pruning} />
+      <p className="hint" data-testid="pruning-unavailable">
+        Replaying other pruning settings needs a full grid, every cell trained to the end: the pruned cells of
+        this one never logged the later epochs a replay would rank them by.
+      </p>
+    </section>
+  );
+}
+
+function PruningReplaySection({ grid }: { grid: GridDetail }) {
   const id = useId();
   const client = useClient();
   const fullEpochs = fullEpochsOf(grid);
@@ -103,6 +136,13 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
   });
   const submit = () => void replay([formSpec()]);
   const shown = replays[shownIndex] ?? null;
+  // Early-stopping rules on the same chart: replayed here on the cells' epochs, loaded once asked for.
+  const [withStopping, setWithStopping] = useState(false);
+  const epochs = useGridEpochs(grid, withStopping && finished);
+  const stopping = useMemo(
+    () => (withStopping && epochs.data ? stoppingReplays(grid, epochs.data, monitor) : []),
+    [withStopping, epochs.data, grid, monitor],
+  );
 
   return (
     <section className="panel grid-pruning" aria-labelledby={`${id}-heading`} data-testid="grid-pruning">
@@ -136,7 +176,7 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
               >
                 {PRUNING_KINDS.map((k) => (
                   <option key={k} value={k}>
-                    {KIND_TEXT[k]}
+                    {PRUNING_KIND_TEXT[k]}
                   </option>
                 ))}
               </select>
@@ -192,6 +232,14 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
             >
               Compare common settings
             </button>
+            <button
+              type="button"
+              disabled={withStopping && epochs.loading}
+              onClick={() => setWithStopping(true)}
+              data-testid="pruning-stopping"
+            >
+              Add early-stopping rules
+            </button>
           </form>
           <p className="hint">
             Full epochs R = {fullEpochs} (training.epochs). At each rung every surviving cell is ranked by{' '}
@@ -205,8 +253,18 @@ export function GridPruning({ grid }: { grid: GridDetail }) {
           )}
           {/* After a refusal the earlier result would read as the answer to the setting refused. */}
           {shown && !error && <ReplayResult grid={grid} replay={shown} />}
-          {replays.length > 1 && (
-            <SettingsTried replays={replays} shownIndex={shownIndex} onShow={setShownIndex} />
+          {epochs.error && withStopping && (
+            <p className="error-text" role="alert">
+              {epochs.error}
+            </p>
+          )}
+          {(replays.length > 1 || stopping.length > 0) && (
+            <SettingsTried
+              replays={replays}
+              stopping={stopping}
+              shownIndex={shownIndex}
+              onShow={setShownIndex}
+            />
           )}
         </>
       )}
@@ -300,15 +358,20 @@ function ReplayResult({ grid, replay }: { grid: GridDetail; replay: GridPruneRep
 
 function SettingsTried({
   replays,
+  stopping,
   shownIndex,
   onShow,
 }: {
   replays: readonly GridPruneReplay[];
+  stopping: readonly GridStoppingReplay[];
   shownIndex: number;
   onShow: (index: number) => void;
 }) {
-  const traces = useCallback((colors: PlotColors) => tradeoffTraces(replays, colors), [replays]);
-  const layout = useMemo(() => tradeoffLayout(), []);
+  const traces = useCallback(
+    (colors: PlotColors) => tradeoffTraces(replays, colors, stopping),
+    [replays, stopping],
+  );
+  const layout = useMemo(() => tradeoffLayout(stopping.length > 0), [stopping.length]);
   return (
     <div data-testid="pruning-settings">
       <h3>Settings tried</h3>
@@ -344,6 +407,17 @@ function SettingsTried({
                   </button>
                 )}
               </td>
+            </tr>
+          ))}
+          {stopping.map((r) => (
+            <tr key={ruleSpec(r.rule)} data-testid="pruning-stopping-rule">
+              <td>
+                early stopping: {ruleLabel(r.rule)} ({r.stopped} of the cells stopped)
+              </td>
+              <td>{formatPercent(r.saved)}</td>
+              <td>{r.regret.testAcc === null ? '—' : formatPercent(r.regret.testAcc)}</td>
+              <td>{r.winner === r.fullWinner ? 'yes' : 'no'}</td>
+              <td />
             </tr>
           ))}
         </tbody>

@@ -11,6 +11,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { AnalysisMetric } from '../../../common/grid/analysis-value';
 import type { ResolvedAxis } from '../../../common/grid/spec';
+import type { GridPruningState } from '../../../common/grid/types';
 import { SpacerRow, spacerHeights } from '../common/VirtualRows';
 import { navigate } from '../routing/use-route';
 import { runIdsOf, type ResultRow } from './result-rows';
@@ -26,6 +27,8 @@ interface GridResultsTableProps {
   bestMetrics: readonly AnalysisMetric[];
   finalMetrics: readonly AnalysisMetric[];
   lowerIsBetter: boolean;
+  /** A live pruned grid's state (null otherwise): its bracket and reached / target columns. */
+  pruning?: GridPruningState | null;
   selected: ReadonlySet<string>;
   onSelectionChange: (selected: Set<string>) => void;
 }
@@ -36,9 +39,10 @@ interface GridResultsTableProps {
  */
 export function GridResultsTable(props: GridResultsTableProps) {
   const { rows, axes, bestMetrics, finalMetrics, lowerIsBetter, selected, onSelectionChange } = props;
+  const pruning = props.pruning ?? null;
   const columns = useMemo(
-    () => resultColumns(axes, bestMetrics, finalMetrics),
-    [axes, bestMetrics, finalMetrics],
+    () => resultColumns(axes, bestMetrics, finalMetrics, pruning),
+    [axes, bestMetrics, finalMetrics, pruning],
   );
   const monitorColumn = bestMetrics[0] ? `${bestMetrics[0].at}:${bestMetrics[0].metric}` : 'bestEpoch';
   const [sorting, setSorting] = useState<SortingState>([{ id: monitorColumn, desc: !lowerIsBetter }]);

@@ -208,6 +208,7 @@ function GridPage({ grid, onMonitorChange, onChanged, refreshError }: GridPagePr
           bestMetrics={columns.best}
           finalMetrics={columns.final}
           lowerIsBetter={grid.monitor.endsWith('Loss')}
+          pruning={grid.pruning}
           selected={selected}
           onSelectionChange={setSelected}
         />

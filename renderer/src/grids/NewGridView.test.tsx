@@ -322,4 +322,64 @@ describe('NewGridView', () => {
       expect((specJson().override as { dataset?: unknown } | undefined)?.dataset).toBeUndefined(),
     );
   });
+
+  it('writes pruning into the spec, and shows the server’s pruning issues next to the field each names', async () => {
+    // The server's check: one line per bad pruning field, as grids.check reports them.
+    const client = workbench(GRID_PRESETS, (spec) => {
+      const pruning = (spec as { pruning?: { minEpochs?: unknown; reductionFactor?: unknown } }).pruning;
+      const issues: { path: string; message: string }[] = [];
+      if (pruning && typeof pruning.minEpochs === 'number' && pruning.minEpochs >= 9)
+        issues.push({
+          path: 'pruning.minEpochs',
+          message: `${pruning.minEpochs} is not below the grid's full 9 epochs (training.epochs)`,
+        });
+      if (pruning && typeof pruning.reductionFactor === 'number' && pruning.reductionFactor < 2)
+        issues.push({ path: 'pruning.reductionFactor', message: 'expected a number ≥ 2' });
+      return issues.length > 0 ? { ok: false, issues } : gridCheckFor(spec);
+    });
+    renderWithClient(<NewGridView />, client);
+    const kind = (await screen.findByTestId('grid-pruning-kind')) as HTMLSelectElement;
+    expect(kind.value).toBe('none');
+    expect(screen.queryByTestId('grid-pruning-eta')).toBeNull();
+    fireEvent.change(kind, { target: { value: 'hyperband' } });
+    expect(specJson().pruning).toEqual({
+      kind: 'hyperband',
+      monitor: 'valLoss',
+      minEpochs: 1,
+      reductionFactor: 3,
+    });
+    fireEvent.change(screen.getByTestId('grid-pruning-monitor'), { target: { value: 'valAcc' } });
+    fireEvent.change(screen.getByTestId('grid-pruning-min-epochs'), { target: { value: '9' } });
+    fireEvent.change(screen.getByTestId('grid-pruning-eta'), { target: { value: '1.5' } });
+    expect(specJson().pruning).toEqual({
+      kind: 'hyperband',
+      monitor: 'valAcc',
+      minEpochs: 9,
+      reductionFactor: 1.5,
+    });
+    const rowOf = (testId: string) => screen.getByTestId(testId).closest('.form-row') as HTMLElement;
+    await waitFor(() =>
+      expect(within(rowOf('grid-pruning-eta')).getByTestId('field-error').textContent).toBe(
+        'expected a number ≥ 2',
+      ),
+    );
+    expect(
+      within(rowOf('grid-pruning-min-epochs')).getByTestId('field-error').getAttribute('data-path'),
+    ).toBe('pruning.minEpochs');
+    expect(within(rowOf('grid-pruning-monitor')).queryByTestId('field-error')).toBeNull();
+    expect(startButton().disabled).toBe(true);
+    expect(screen.getByTestId('grid-check-status').textContent).toBe('2 problems to fix before starting.');
+
+    // With the epochs in the form, where the rungs fall.
+    fireEvent.change(screen.getByTestId('grid-pruning-min-epochs'), { target: { value: '1' } });
+    fireEvent.change(screen.getByTestId('grid-pruning-eta'), { target: { value: '3' } });
+    fireEvent.change(screen.getByTestId('grid-epochs'), { target: { value: '9' } });
+    expect(screen.getByTestId('grid-pruning-rungs').textContent).toBe(
+      'With R = 9: bracket s = 2 rungs at 1, 3; bracket s = 1 rungs at 3; bracket s = 0 trains to R.',
+    );
+    await waitFor(() => expect(startButton().disabled).toBe(false));
+
+    fireEvent.change(kind, { target: { value: 'none' } });
+    expect(specJson().pruning).toBeUndefined();
+  });
 });

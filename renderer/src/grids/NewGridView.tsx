@@ -18,6 +18,7 @@ import { AxisEditor } from './AxisEditor';
 import { GridCheckPanel } from './GridCheckPanel';
 import { addAxis, placeIssues, removeAxis, setAxis, specAxes, type SpecDraft } from './grid-spec-draft';
 import { JsonObjectField, optionalObjectText, parseOptionalObject } from './JsonObjectField';
+import { PruningFieldset } from './PruningFieldset';
 import { withoutStaleDescription } from './preset-description';
 import { SlurmSection } from './SlurmSection';
 import { readableJson } from './spec-text';
@@ -338,6 +339,7 @@ function NewGridEditor({ gridPresets, presets, runs, datasets }: EditorProps) {
               testId="grid-override"
             />
           </fieldset>
+          <PruningFieldset spec={spec} onChange={replaceSpec} issues={placed.pruning} />
           <SlurmSection spec={spec} ready={canStart} />
         </div>
         <div className="new-run-side">

@@ -35,6 +35,8 @@ function summary(overrides: Partial<GridSummary>): GridSummary {
       cancelled: 0,
       diverged: 0,
       interrupted: 0,
+      paused: 0,
+      pruned: 0,
     },
     axes: [
       { path: 'training.learningRate', label: 'lr', values: [0.01, 0.05, 0.1], scale: 'linear' },

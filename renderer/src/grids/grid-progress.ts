@@ -8,6 +8,10 @@ export interface GridProgressParts {
   failed: number;
   /** Cancelled or interrupted: resumable. */
   stopped: number;
+  /** Ended by a rung of a pruned grid: finished, their epochs kept. */
+  pruned: number;
+  /** Waiting at a rung of a pruned grid for its decision: not finished. */
+  paused: number;
   total: number;
   /** Cells that will not change any more without a resume. */
   finished: number;
@@ -22,7 +26,9 @@ export function gridProgress(counts: GridCellCounts, total: number): GridProgres
     queued: counts.queued + counts.pending,
     failed,
     stopped,
+    pruned: counts.pruned,
+    paused: counts.paused,
     total,
-    finished: counts.completed + failed + stopped,
+    finished: counts.completed + failed + stopped + counts.pruned,
   };
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addAxis, placeIssues, setAxisPath, specAxes, switchAxisMode } from './grid-spec-draft';
+import {
+  addAxis,
+  placeIssues,
+  placePruningIssues,
+  setAxisPath,
+  setPruningField,
+  setPruningKind,
+  specAxes,
+  switchAxisMode,
+} from './grid-spec-draft';
 
 describe('grid spec draft', () => {
   it('places every issue next to what it is about', () => {
@@ -51,5 +60,38 @@ describe('grid spec draft', () => {
       path: 'model.activation',
       values: [1, 2],
     });
+  });
+
+  it('turns pruning on from a default, keeps its settings across kinds, and places its issues by field', () => {
+    let spec = setPruningKind({ name: 'g' }, 'successive-halving');
+    expect(spec.pruning).toEqual({
+      kind: 'successive-halving',
+      monitor: 'valLoss',
+      minEpochs: 1,
+      reductionFactor: 3,
+    });
+    spec = setPruningField(spec, 'minEpochs', 2);
+    spec = setPruningKind(spec, 'hyperband');
+    expect(spec.pruning).toEqual({ kind: 'hyperband', monitor: 'valLoss', minEpochs: 2, reductionFactor: 3 });
+    expect(setPruningField(spec, 'reductionFactor', undefined).pruning).toEqual({
+      kind: 'hyperband',
+      monitor: 'valLoss',
+      minEpochs: 2,
+    });
+    expect(setPruningKind(spec, 'none')).toEqual({ name: 'g' });
+
+    const issues = [
+      { path: 'pruning.minEpochs', message: 'expected a whole number of epochs ≥ 1' },
+      { path: 'pruning.reductionFactor', message: 'expected a number ≥ 2' },
+      { path: 'pruning.monitor', message: 'unknown monitor "x"' },
+      { path: 'pruning.kind', message: 'unknown pruning kind "y"' },
+      { path: 'pruning', message: 'expected an object' },
+    ];
+    expect(placeIssues(issues, []).pruning).toHaveLength(5);
+    const placed = placePruningIssues(issues);
+    expect(placed.minEpochs.map((i) => i.path)).toEqual(['pruning.minEpochs']);
+    expect(placed.reductionFactor.map((i) => i.path)).toEqual(['pruning.reductionFactor']);
+    expect(placed.monitor.map((i) => i.path)).toEqual(['pruning.monitor']);
+    expect(placed.kind.map((i) => i.path)).toEqual(['pruning.kind', 'pruning']);
   });
 });

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../../../common/api/contract';
+import type { PruningKind } from '../../../common/grid/pruning';
 
 /**
  * The grid spec being edited, as plain JSON (what the JSON view shows and grids.check receives), and the
@@ -109,6 +110,8 @@ export interface PlacedIssues {
   repeats: ConfigIssue[];
   /** `cells.N`: a cell whose config fails the run checks (the message names its axis values). */
   cells: ConfigIssue[];
+  /** `pruning` and `pruning.<field>`: shown next to the Pruning fields (PruningFieldset). */
+  pruning: ConfigIssue[];
   general: ConfigIssue[];
 }
 
@@ -128,6 +131,7 @@ export function placeIssues(issues: readonly ConfigIssue[], axisPaths: readonly 
     override: [],
     repeats: [],
     cells: [],
+    pruning: [],
     general: [],
   };
   for (const issue of issues) {
@@ -138,12 +142,72 @@ export function placeIssues(issues: readonly ConfigIssue[], axisPaths: readonly 
     else if (head === 'base') placed.base.push(issue);
     else if (head === 'override') placed.override.push(issue);
     else if (head === 'repeats' || head === 'order' || head === 'sample') placed.repeats.push(issue);
+    else if (head === 'pruning') placed.pruning.push(issue);
     else if (head === 'cells') {
       placed.cells.push(issue);
       const field = CELL_FIELD.exec(issue.message)?.[1];
       const owner = field === undefined ? -1 : axisPaths.indexOf(field);
       if (owner >= 0) placed.byAxis[owner].push(issue);
     } else placed.general.push(issue);
+  }
+  return placed;
+}
+
+/** What a new grid's pruning starts from: η = 3 (Li et al.'s default), the first rung after one epoch. */
+export const PRUNING_START = { monitor: 'valLoss', minEpochs: 1, reductionFactor: 3 } as const;
+
+/** The spec's pruning as edited (any shape the JSON gives it), or null without one. */
+export function specPruning(spec: SpecDraft): Record<string, unknown> | null {
+  return isObject(spec.pruning) ? spec.pruning : null;
+}
+
+/**
+ * Turns pruning off (`none`: the field goes) or picks its kind, keeping what was set for the other kind
+ * and starting a new one from PRUNING_START.
+ */
+export function setPruningKind(spec: SpecDraft, kind: PruningKind | 'none'): SpecDraft {
+  const next = { ...spec };
+  if (kind === 'none') {
+    delete next.pruning;
+    return next;
+  }
+  next.pruning = { ...PRUNING_START, ...(specPruning(spec) ?? {}), kind };
+  return next;
+}
+
+/** One field of the pruning, as typed (a text the check will name stays text); absent when emptied. */
+export function setPruningField(
+  spec: SpecDraft,
+  field: 'monitor' | 'minEpochs' | 'reductionFactor',
+  value: unknown,
+): SpecDraft {
+  const pruning = { ...(specPruning(spec) ?? {}) };
+  if (value === undefined) delete pruning[field];
+  else pruning[field] = value;
+  return { ...spec, pruning };
+}
+
+/**
+ * The pruning issues by the field they name: `pruning.minEpochs` next to r, `pruning.reductionFactor` next to
+ * η, `pruning.monitor` next to the monitor; the rest (`pruning`, `pruning.kind`, anything else) by the kind.
+ */
+export function placePruningIssues(issues: readonly ConfigIssue[]): {
+  kind: ConfigIssue[];
+  monitor: ConfigIssue[];
+  minEpochs: ConfigIssue[];
+  reductionFactor: ConfigIssue[];
+} {
+  const placed = {
+    kind: [] as ConfigIssue[],
+    monitor: [] as ConfigIssue[],
+    minEpochs: [] as ConfigIssue[],
+    reductionFactor: [] as ConfigIssue[],
+  };
+  for (const issue of issues) {
+    const field = issue.path.split('.')[1];
+    if (field === 'monitor' || field === 'minEpochs' || field === 'reductionFactor')
+      placed[field].push(issue);
+    else placed.kind.push(issue);
   }
   return placed;
 }

@@ -27,6 +27,31 @@ describe('heatmap chart', () => {
     expect(heatmapLayout(matrix, TITLES, true).yaxis?.ticktext).toEqual(matrix.y?.labels);
   });
 
+  it('marks a pruned cell "pruned @r" in a dotted outline, uncoloured, and names the rung on hover', () => {
+    const cells = fullGridCells([L2_AXIS, LR_AXIS], () => 0.2).map((r) => ({
+      values: r.values,
+      status: r.index === 4 ? ('pruned' as const) : r.status,
+      value: r.index === 4 ? 0.9 : (r.atBest?.valLoss ?? null),
+      runId: r.runId,
+      prunedAt: r.index === 4 ? 2 : null,
+    }));
+    const matrix = gridHeatmap([L2_AXIS, LR_AXIS], cells, {
+      x: 'regularization.l2',
+      y: 'training.learningRate',
+    });
+    const [heat] = heatmapTraces(matrix, (v) => v.toFixed(3), TITLES, true, COLORS) as {
+      z: (number | null)[][];
+      customdata: string[][];
+    }[];
+    expect(heat.z[1][1]).toBeNull();
+    expect(heat.customdata[1][1]).toBe(
+      'λ = 0.1<br>lr = 1e-3<br>pruned @2 · 0 of 1 run (1 pruned at the rung at epoch 2: its best is over its first 2 epochs only, so not counted)<br>pruned run before the rung: 0.900',
+    );
+    const layout = heatmapLayout(matrix, TITLES, true);
+    expect(layout.annotations?.map((a) => a.text)).toEqual(['pruned @2']);
+    expect(layout.shapes?.filter((sh) => sh.line?.dash === 'dot')).toHaveLength(1);
+  });
+
   it('at 50 levels leaves the unreadable values to the hover and labels every third level', () => {
     const matrix = heatmapOf(50);
     const [heat] = heatmapTraces(matrix, (v) => v.toFixed(3), TITLES, true, COLORS) as {

@@ -1,5 +1,10 @@
 import type { Annotation, Data, Layout, Shape } from 'plotly.js-dist-min';
-import { describeHeatmapCell, MARK_TEXT, type HeatmapMatrix } from '../../../common/grid/heatmap';
+import {
+  describeHeatmapCell,
+  markText,
+  type HeatmapCell,
+  type HeatmapMatrix,
+} from '../../../common/grid/heatmap';
 import { plotlyColourscale } from '../../../common/plot/grid-colour-scale';
 import { bestCell } from '../../../common/plot/grid-heatmap-svg';
 import { levelTicks } from '../../../common/plot/ticks';
@@ -8,7 +13,9 @@ import type { PlotColors } from '../charts/plot-theme';
 /**
  * Plotly traces for the heatmap, drawn as the SVG export draws it: levels at positions 0…n−1 labelled
  * with their real values (a log axis reads 1e-4, 0.001, 0.01; never "0"), viridis with a titled colour
- * bar, the value written in each cell, failed and diverged cells hatched and named, the best outlined.
+ * bar, the value written in each cell, failed and diverged cells hatched and named, the best outlined. In a
+ * pruned grid a cell whose runs a rung ended reads "pruned @r" inside a dotted outline, uncoloured: its best
+ * is over r epochs, and colouring it beside cells trained to the end would compare unlike numbers.
  */
 
 export interface HeatmapTitles {
@@ -52,7 +59,7 @@ export function heatmapTraces(
     customdata: matrix.rows.map((row, j) =>
       row.map(
         (c, i) =>
-          `${label(i, j)}<br>${c.value === null ? MARK_TEXT[markKey(c.mark)] : format(c.value)} · ${describeHeatmapCell(c)}`,
+          `${label(i, j)}<br>${c.value === null ? markText(c) : format(c.value)} · ${describeHeatmapCell(c)}${prunedHover(c, format)}`,
       ),
     ),
     hovertemplate: '%{customdata}<extra></extra>',
@@ -78,8 +85,11 @@ export function heatmapTraces(
       ];
 }
 
-function markKey(mark: HeatmapMatrix['rows'][number][number]['mark']): keyof typeof MARK_TEXT {
-  return mark === 'value' || mark === 'partial' ? 'no-value' : mark;
+/** The pruned runs' own value for the hover: what they reached before their rung, named as such. */
+function prunedHover(cell: HeatmapCell, format: (value: number) => string): string {
+  if (cell.prunedValue === null) return '';
+  const runs = cell.outcomes.pruned ?? 0;
+  return `<br>pruned run${runs === 1 ? '' : 's'} before the rung: ${format(cell.prunedValue)}`;
 }
 
 /** Diagonal hatching over failed and diverged cells, as one line trace (null breaks between strokes). */
@@ -108,6 +118,7 @@ function hatchLines(matrix: HeatmapMatrix): { x: (number | null)[]; y: (number |
  */
 const MARK_FILL = 'rgba(128,128,128,0.16)';
 const MARK_TEXT_COLOUR = '#8a8f98';
+const PRUNED_OUTLINE = '#8a8f98';
 const BEST_OUTLINE = '#e8402a';
 
 export function heatmapLayout(
@@ -123,6 +134,17 @@ export function heatmapLayout(
     row.forEach((cell, i) => {
       if (cell.value !== null) return;
       const failed = cell.mark === 'failed' || cell.mark === 'diverged';
+      if (cell.mark === 'pruned') {
+        shapes.push({
+          type: 'rect',
+          x0: i - 0.44,
+          x1: i + 0.44,
+          y0: j - 0.44,
+          y1: j + 0.44,
+          line: { color: PRUNED_OUTLINE, width: 1.5, dash: 'dot' },
+          fillcolor: 'rgba(0,0,0,0)',
+        });
+      }
       shapes.push({
         type: 'rect',
         layer: 'below',
@@ -136,7 +158,7 @@ export function heatmapLayout(
       annotations.push({
         x: i,
         y: j,
-        text: failed ? `<b>${MARK_TEXT[markKey(cell.mark)]}</b>` : MARK_TEXT[markKey(cell.mark)],
+        text: failed ? `<b>${markText(cell)}</b>` : markText(cell),
         showarrow: false,
         font: { color: failed ? '#000000' : MARK_TEXT_COLOUR, size: 12 },
         bgcolor: failed ? 'rgba(255,255,255,0.75)' : undefined,

@@ -1,7 +1,9 @@
 import type { Data, Layout } from 'plotly.js-dist-min';
 import { describeCell } from '../../../common/grid/expand';
 import type { GridPruneReplay, PruningSpec } from '../../../common/grid/pruning';
+import type { GridStoppingReplay } from '../../../common/grid/stopping-replay';
 import type { GridDetail } from '../../../common/grid/types';
+import { ruleLabel, ruleSpec } from '../../../common/stopping/rule-text';
 import { lineColor, PALETTE, type PlotColors } from '../charts/plot-theme';
 
 /** A setting in words: "successive halving, r = 2, η = 3". */
@@ -38,38 +40,92 @@ export function cellLabel(grid: GridDetail, index: number | null): string {
   return cell ? `cell ${index} (${describeCell(grid.axes, cell.values)})` : `cell ${index}`;
 }
 
-/** Each cell as a bar to the epoch it reaches, survivors in the accent colour, the rungs as dotted lines. */
-export function rungBarTraces(grid: GridDetail, replay: GridPruneReplay, colors: PlotColors): Data[] {
-  const cells = trainedPerCell(grid, replay);
-  const bar = (survived: boolean): Data => {
-    const shown = cells.filter((c) => c.survived === survived);
-    return {
-      type: 'bar',
-      orientation: 'h',
-      name: survived ? `trained to ${replay.fullEpochs} epochs` : 'pruned at a rung (or ended before it)',
-      y: shown.map((c) => `cell ${c.index}`),
-      x: shown.map((c) => c.epochs),
-      marker: { color: survived ? lineColor(PALETTE[0], colors) : colors.muted },
-      hovertemplate: '%{y}: %{x} epochs<extra></extra>',
-    };
-  };
-  return [bar(false), bar(true)];
+/** One cell as a bar of a rung chart: to the epoch it reaches (a replay) or has logged (a live grid). */
+export interface RungBar {
+  index: number;
+  /** Its name as elsewhere (cellLabel), for the hover. */
+  label: string;
+  epochs: number;
+  /** Still in (or trained to the end), pruned at a rung, or ended otherwise (failed, diverged, stopped). */
+  kind: 'survivor' | 'pruned' | 'ended';
+  /** A live cell's next epoch to reach (a rung, or the full epochs), drawn faintly past its bar; else null. */
+  target: number | null;
 }
 
-export function rungBarLayout(grid: GridDetail, replay: GridPruneReplay): Partial<Layout> {
-  const rungs = [...new Set(replay.rungs.map((r) => r.epoch))];
+/** What each kind of bar is called in the legend; a kind without a name is not drawn. */
+export type RungBarNames = Partial<Record<RungBar['kind'], string>>;
+
+/** The bars of a replay: each cell to the rung that would prune it, or as far as it logged. */
+export function replayBars(grid: GridDetail, replay: GridPruneReplay): RungBar[] {
+  return trainedPerCell(grid, replay).map((c) => ({
+    index: c.index,
+    label: cellLabel(grid, c.index),
+    epochs: c.epochs,
+    kind: c.survived ? 'survivor' : 'pruned',
+    target: null,
+  }));
+}
+
+/**
+ * Each cell as a bar to its epoch, survivors in the accent colour, pruned ones muted, those that ended
+ * otherwise in a second muted tone; a live cell's way to its next target as a faint bar behind.
+ */
+export function rungBarChart(bars: readonly RungBar[], names: RungBarNames, colors: PlotColors): Data[] {
+  const colour: Record<RungBar['kind'], string> = {
+    survivor: lineColor(PALETTE[0], colors),
+    pruned: colors.muted,
+    ended: lineColor(PALETTE[1], colors),
+  };
+  const ahead = bars.filter((b) => b.target !== null && b.target > b.epochs);
+  const traces: Data[] = [];
+  if (ahead.length > 0) {
+    traces.push({
+      type: 'bar',
+      orientation: 'h',
+      name: 'training to its next rung (or the end)',
+      y: ahead.map((b) => `cell ${b.index}`),
+      x: ahead.map((b) => b.target),
+      customdata: ahead.map((b) => b.label),
+      marker: { color: colour.survivor, opacity: 0.2 },
+      hovertemplate: '%{customdata}: trains to epoch %{x}<extra></extra>',
+    });
+  }
+  for (const kind of ['pruned', 'ended', 'survivor'] as const) {
+    const name = names[kind];
+    if (name === undefined) continue;
+    const shown = bars.filter((b) => b.kind === kind);
+    traces.push({
+      type: 'bar',
+      orientation: 'h',
+      name,
+      y: shown.map((b) => `cell ${b.index}`),
+      x: shown.map((b) => b.epochs),
+      customdata: shown.map((b) => b.label),
+      marker: { color: colour[kind] },
+      hovertemplate: '%{customdata}: %{x} epochs<extra></extra>',
+    });
+  }
+  return traces;
+}
+
+/** The cells top to bottom in index order, the epoch axis to the full epochs, each rung a dotted line. */
+export function rungChartLayout(
+  bars: readonly RungBar[],
+  fullEpochs: number,
+  rungs: readonly number[],
+): Partial<Layout> {
   return {
-    height: Math.max(220, 60 + 18 * grid.results.length),
+    height: Math.max(220, 60 + 18 * bars.length),
     margin: { l: 70, r: 20, t: 30, b: 45 },
     barmode: 'overlay',
-    xaxis: { title: { text: 'epochs trained' }, range: [0, replay.fullEpochs], zeroline: false },
+    xaxis: { title: { text: 'epochs trained' }, range: [0, fullEpochs], zeroline: false },
     yaxis: {
       automargin: true,
       categoryorder: 'array',
-      categoryarray: grid.results.map((c) => `cell ${c.index}`).reverse(),
+      categoryarray: bars.map((b) => `cell ${b.index}`).reverse(),
     },
     legend: { orientation: 'h', x: 0, y: 1.08 },
-    shapes: rungs.map((epoch) => ({
+    shapes: [...new Set(rungs)].map((epoch) => ({
       type: 'line',
       xref: 'x',
       yref: 'paper',
@@ -82,13 +138,61 @@ export function rungBarLayout(grid: GridDetail, replay: GridPruneReplay): Partia
   };
 }
 
-/** Every setting replayed so far: the share of epochs saved against the test accuracy it cost. */
-export function tradeoffTraces(replays: readonly GridPruneReplay[], colors: PlotColors): Data[] {
+/** A replay's cells as bars to the epoch each would reach, survivors in the accent colour. */
+export function rungBarTraces(grid: GridDetail, replay: GridPruneReplay, colors: PlotColors): Data[] {
+  return rungBarChart(
+    replayBars(grid, replay),
+    {
+      pruned: 'pruned at a rung (or ended before it)',
+      survivor: `trained to ${replay.fullEpochs} epochs`,
+    },
+    colors,
+  );
+}
+
+export function rungBarLayout(grid: GridDetail, replay: GridPruneReplay): Partial<Layout> {
+  return rungChartLayout(
+    replayBars(grid, replay),
+    replay.fullEpochs,
+    replay.rungs.map((r) => r.epoch),
+  );
+}
+
+/**
+ * Every setting replayed so far: the share of epochs saved against the test accuracy it cost; early-stopping
+ * rules replayed on the same grid as a second series, so that the two ways of saving epochs compare.
+ */
+export function tradeoffTraces(
+  replays: readonly GridPruneReplay[],
+  colors: PlotColors,
+  stopping: readonly GridStoppingReplay[] = [],
+): Data[] {
   const shown = replays.filter((r) => r.regret.testAcc !== null);
+  const rules = stopping.filter((r) => r.regret.testAcc !== null);
+  const stoppingTrace: Data[] =
+    rules.length === 0
+      ? []
+      : [
+          {
+            type: 'scatter',
+            mode: 'text+markers',
+            name: 'early stopping',
+            x: rules.map((r) => r.saved),
+            y: rules.map((r) => r.regret.testAcc),
+            text: rules.map((r) => ruleSpec(r.rule)),
+            customdata: rules.map((r) => ruleLabel(r.rule)),
+            textposition: 'middle left',
+            textfont: { size: 10 },
+            marker: { size: 9, symbol: 'diamond', color: lineColor(PALETTE[3], colors) },
+            hovertemplate: '%{customdata}: saves %{x:.0%}, costs %{y:.2%} test accuracy<extra></extra>',
+          },
+        ];
   return [
+    ...stoppingTrace,
     {
       type: 'scatter',
       mode: 'text+markers',
+      name: 'pruning',
       x: shown.map((r) => r.saved),
       y: shown.map((r) => r.regret.testAcc),
       // Short labels beside the points (the table below names each setting in full; hover does too).
@@ -102,7 +206,7 @@ export function tradeoffTraces(replays: readonly GridPruneReplay[], colors: Plot
   ];
 }
 
-export function tradeoffLayout(): Partial<Layout> {
+export function tradeoffLayout(withStopping = false): Partial<Layout> {
   return {
     height: 300,
     margin: { l: 70, r: 30, t: 20, b: 50 },
@@ -112,6 +216,7 @@ export function tradeoffLayout(): Partial<Layout> {
       tickformat: '.1%',
       zeroline: true,
     },
-    showlegend: false,
+    showlegend: withStopping,
+    legend: { orientation: 'h', y: 1.12 },
   };
 }

@@ -49,7 +49,8 @@ export type RowStat = MeanSd & { live: boolean };
 /**
  * A row's number for a metric: a single run's value as it stands (live while it trains: the best so far), or
  * a point's mean ± sd over its completed seeds; while none has completed, the mean of its seeds' values so
- * far, marked live, so a running grid shows progress everywhere.
+ * far, marked live, so a running grid shows progress everywhere. A pruned run's own value is not live: it is
+ * where the rung left it (the table marks it as over fewer epochs).
  */
 export function rowStat(row: ResultRow, m: AnalysisMetric): RowStat | null {
   if (row.kind === 'point') {
@@ -59,7 +60,11 @@ export function rowStat(row: ResultRow, m: AnalysisMetric): RowStat | null {
     return soFar ? { ...soFar, live: true } : null;
   }
   const value = rawAnalysisValue(row.cells[0], m);
-  return value === null ? null : { mean: value, sd: null, n: 1, live: row.cells[0].status !== 'completed' };
+  // A pruned run's value is final (over the epochs it trained before its rung), not a best so far.
+  const status = row.cells[0].status;
+  return value === null
+    ? null
+    : { mean: value, sd: null, n: 1, live: status !== 'completed' && status !== 'pruned' };
 }
 
 /** The rows with at least one run in `runIds` (seed rows filtered too); all of them when `runIds` is null. */

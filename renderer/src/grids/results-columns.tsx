@@ -9,10 +9,12 @@ import { formatAxisValue } from '../../../common/grid/expand';
 import { axisLevels } from '../../../common/grid/levels';
 import { pointStatus, statusCounts } from '../../../common/grid/points';
 import type { ResolvedAxis } from '../../../common/grid/spec';
+import type { GridCellResult, GridPruningState } from '../../../common/grid/types';
 import { isLossMetric, meanSd } from '../../../common/grid/results';
 import { formatDuration, MISSING } from '../common/format';
 import { routeHref } from '../routing/route';
 import { GridCellBadge } from './GridCellBadge';
+import { cellStatusDetail, reachedText, showsBrackets } from './pruning-text';
 import { rowStat, runIdsOf, type ResultRow, type RowStat } from './result-rows';
 
 /** What cells need beyond their row: the selection for "Compare these cells" lives in the view. */
@@ -74,7 +76,13 @@ function metricColumn(m: AnalysisMetric, monitored: boolean): ColumnDef<ResultRo
     sortUndefined: 'last',
     cell: ({ row }) => {
       const stat = rowStat(row.original, m);
-      const classes = ['num', monitored ? 'monitored' : '', stat?.live ? 'live-value' : '']
+      const pruned = prunedCellOf(row.original);
+      const classes = [
+        'num',
+        monitored ? 'monitored' : '',
+        stat?.live ? 'live-value' : '',
+        pruned ? 'pruned-value' : '',
+      ]
         .filter(Boolean)
         .join(' ');
       const [mean, spread] = statParts(stat, m, row.original);
@@ -82,7 +90,15 @@ function metricColumn(m: AnalysisMetric, monitored: boolean): ColumnDef<ResultRo
       return (
         <span
           className={`${classes} stat-text`}
-          title={stat?.live ? 'best so far: still training' : spread ? `${mean} ${spread}` : undefined}
+          title={
+            pruned
+              ? `over its first ${pruned.epochs} epochs only: pruned at a rung, so not comparable with cells trained to the end`
+              : stat?.live
+                ? 'best so far: still training'
+                : spread
+                  ? `${mean} ${spread}`
+                  : undefined
+          }
         >
           {mean}
           {spread && (
@@ -95,6 +111,11 @@ function metricColumn(m: AnalysisMetric, monitored: boolean): ColumnDef<ResultRo
       );
     },
   };
+}
+
+/** The row's run when it is a single run a rung pruned (its values are over fewer epochs); else null. */
+function prunedCellOf(row: ResultRow): GridCellResult | null {
+  return row.kind !== 'point' && row.cells[0].status === 'pruned' ? row.cells[0] : null;
 }
 
 function runCell(row: Row<ResultRow>) {
@@ -154,10 +175,76 @@ export function epochsText(row: ResultRow): [string, string] {
   return [`${done}/${planned}`, row.kind === 'point' ? 'per seed' : ''];
 }
 
+/** Values of a row's runs, each once, in order: one for a cell, the distinct ones over a point's seeds. */
+function distinct<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** A pruned grid's columns: the Hyperband bracket (where there are several) and epochs reached / target. */
+function pruningColumns(pruning: GridPruningState): ColumnDef<ResultRow>[] {
+  const bracket: ColumnDef<ResultRow> = {
+    id: 'bracket',
+    header: () => (
+      <span title="Hyperband bracket s: its cells meet their first rung at about R·η^−s epochs (s = 0: no rung)">
+        Bracket
+      </span>
+    ),
+    size: 84,
+    accessorFn: (row) => row.cells[0].pruning?.bracket,
+    sortUndefined: 'last',
+    cell: ({ row }) => {
+      const brackets = distinct(row.original.cells.map((c) => c.pruning?.bracket ?? null));
+      return (
+        <span className="num">
+          {brackets.every((b) => b === null) ? MISSING : brackets.map((b) => b ?? MISSING).join(', ')}
+        </span>
+      );
+    },
+  };
+  const reached: ColumnDef<ResultRow> = {
+    id: 'reached',
+    header: () => (
+      <span title="Epochs logged / the epoch the cell trains to next: a rung, or the full epochs">
+        Reached / target
+      </span>
+    ),
+    size: 120,
+    accessorFn: (row) => row.cells.reduce((n, c) => n + c.epochs, 0) / Math.max(1, row.cells.length),
+    cell: ({ row }) => {
+      const cells = row.original.cells;
+      if (row.original.kind === 'point') {
+        const epochs = cells.map((c) => c.epochs);
+        const lo = Math.min(...epochs);
+        const hi = Math.max(...epochs);
+        return (
+          <span className="num stat-text">
+            {lo === hi ? lo : `${lo}–${hi}`} <span className="stat-spread">per seed</span>
+          </span>
+        );
+      }
+      const text = reachedText(cells[0], pruning.fullEpochs);
+      return (
+        <span className="num stat-text" title={text.title}>
+          {text.text}
+          {text.detail && (
+            <>
+              {' '}
+              <span className="stat-spread">{text.detail}</span>
+            </>
+          )}
+        </span>
+      );
+    },
+  };
+  return showsBrackets(pruning) ? [bracket, reached] : [reached];
+}
+
 export function resultColumns(
   axes: readonly ResolvedAxis[],
   bestMetrics: readonly AnalysisMetric[],
   finalMetrics: readonly AnalysisMetric[],
+  /** A live pruned grid's state: adds its columns and room for the rung beside the status. */
+  pruning: GridPruningState | null = null,
 ): ColumnDef<ResultRow>[] {
   return [
     {
@@ -228,15 +315,19 @@ export function resultColumns(
         );
       },
     },
+    ...(pruning ? pruningColumns(pruning) : []),
     {
       id: 'status',
       header: 'Status',
-      size: 104,
+      // Room for "paused at epoch 3, waiting for the rung" on two lines in a pruned grid.
+      size: pruning ? 150 : 104,
       accessorFn: (row) => pointStatus({ point: 0, values: row.values, cells: row.cells }),
       cell: ({ row }) => {
         const cells = row.original.cells;
         const error = cells.find((c) => c.error)?.error ?? undefined;
-        return (
+        // A point of seeds gives its counts in the title; a single run says where a rung left it.
+        const detail = row.original.kind === 'point' ? null : cellStatusDetail(cells[0]);
+        const badge = (
           <GridCellBadge
             status={pointStatus({ point: 0, values: row.original.values, cells })}
             title={
@@ -244,6 +335,13 @@ export function resultColumns(
               undefined
             }
           />
+        );
+        return detail === null ? (
+          badge
+        ) : (
+          <span className="stat-text">
+            {badge} <span className="status-detail">{detail}</span>
+          </span>
         );
       },
     },

@@ -18,9 +18,21 @@ export function useGridEpochs(
   grid: GridDetail,
   enabled: boolean,
 ): Loaded<ReadonlyMap<string, RunEpochs['epochs']> | null> {
+  const runIds = useMemo(() => analysedCells(grid).map((c) => c.runId), [grid]);
+  return useRunEpochs(runIds, enabled);
+}
+
+/**
+ * The logged epochs of `runIds`, in as few runs.epochColumns calls as the contract allows, only while
+ * `enabled`; a run fetched once is not fetched again. That suits runs whose epochs the caller reads are
+ * already logged: finished runs, or (the rung importance of a pruned grid) epochs a run has passed.
+ */
+export function useRunEpochs(
+  runIds: readonly string[],
+  enabled: boolean,
+): Loaded<ReadonlyMap<string, RunEpochs['epochs']> | null> {
   const client = useClient();
   const cache = useRef(new Map<string, RunEpochs['epochs']>());
-  const runIds = useMemo(() => analysedCells(grid).map((c) => c.runId), [grid]);
   const key = enabled ? runIds.join(',') : 'off';
   return useLoad(async () => {
     // null, not an empty map: opening the section must show "loading", not cells without epochs.

@@ -226,6 +226,7 @@ export {
   L2_AXIS,
   LR_AXIS,
   HIDDEN_AXIS,
+  pruningState,
 } from '../../../common/grid/test-fixtures';
 
 /** Grid presets as grids.presets answers. */
@@ -277,5 +278,6 @@ export function gridCheckFor(spec: unknown): GridCheck {
     cells,
     preview: [{ index: 0, values: {}, name: `${s.name ?? ''} · first cell` }],
     estimate: { secondsPerEpoch: 0.5, totalSeconds: cells * 25, workers: 2, basis: 'from 4 earlier runs' },
+    pruning: null,
   };
 }
