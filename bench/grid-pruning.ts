@@ -173,8 +173,8 @@ function table(r: GridPruningResult): { head: string[]; rows: string[][] } {
 }
 
 const METHOD =
-  'Pruning: the E5 CNN (32 3×3 filters, batch norm, 784 dense, Adam 0.001) on MNIST with the split in the ' +
-  'row below, a 3 λ × 3 dropout keep p grid of 8 epochs, through `workbench grid --json` on one SQLite file: ' +
+  'Pruning: the E5 CNN (32 3×3 filters, batch norm, 784 dense, Adam 0.001) on MNIST with the split given ' +
+  'above, a 3 λ × 3 dropout keep p grid of 8 epochs, through `workbench grid --json` on one SQLite file: ' +
   'first in full, then with successive halving (r = 2, η = 3: rungs at epochs 2 and 6), one after the other ' +
   'on the same workers. The winner is the cell with the lowest validation loss over the epochs it trained. ' +
   'Then `workbench grid prune-replay` of the same setting on the full grid, which reads its logged epochs.';

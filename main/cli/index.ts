@@ -133,6 +133,10 @@ program
     '--pruning <json>',
     'prune-replay: {"kind": "successive-halving"|"hyperband", "monitor", "minEpochs", "reductionFactor"}',
   )
+  .option(
+    '--runs <ids...>',
+    'prune-replay: on these runs (trained alike) instead of a grid, cells in this order',
+  )
   .option('--monitor <metric>', 'rank cells by this metric at its best epoch (default valLoss, or trainLoss)')
   .option('--workers <n>', 'training workers (default: one per core)', positiveInteger('--workers'))
   .option(

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GridPruneReplay } from '../../common/grid/pruning';
+import type { GridPruneReplay, PruningSpec } from '../../common/grid/pruning';
 import { replayPruning } from '../../common/grid/pruning';
 import { replayStoppingOnGrid } from '../../common/grid/stopping-replay';
 import { parseRuleSpec } from '../../common/stopping/rule-text';
@@ -115,6 +115,69 @@ describe('grid prune-replay', () => {
     } finally {
       await served.stop();
     }
+  });
+
+  it('replays on any set of runs trained alike, cells in the order given, as on their grid', () => {
+    const shown = JSON.parse(workbench(['--db', ws.db, 'grid', 'show', gridId, '--json']).stdout) as {
+      cells: { index: number; runId: string }[];
+    };
+    // The grid's runs in reverse: cell i of the runs replay is the grid's cell 5 − i.
+    const runIds = shown.cells.map((c) => c.runId).reverse();
+    const out = workbench([
+      '--db',
+      ws.db,
+      'grid',
+      'prune-replay',
+      '--runs',
+      ...runIds.map((id) => id.slice(0, 8)),
+      '--pruning',
+      JSON.stringify(sha),
+      '--json',
+    ]);
+    expect(out.status, out.stderr).toBe(0);
+    const byRuns = JSON.parse(out.stdout) as GridPruneReplay & { runIds: string[] };
+    expect(byRuns.runIds).toEqual(runIds);
+    const reversed = cellEpochs().map((c) => ({ index: 5 - c.index, epochs: c.epochs }));
+    const { runIds: _ids, ...rest } = byRuns;
+    expect(rest).toEqual(replayPruning(sha as PruningSpec, reversed, 9));
+
+    const text = workbench([
+      '--db',
+      ws.db,
+      'grid',
+      'prune-replay',
+      '--runs',
+      ...runIds,
+      '--pruning',
+      JSON.stringify(sha),
+    ]);
+    expect(text.stdout).toMatch(
+      /^6 runs as cells 0–5, in the order given\npruning  successive-halving, r = 1, η = 3/,
+    );
+    // A run of another length cannot be one of them.
+    const { config } = JSON.parse(workbench(['--db', ws.db, 'show', runIds[0], '--json']).stdout) as {
+      config: { training: object };
+    };
+    const shorter = { ...config, training: { ...config.training, epochs: 4 } };
+    const other = workbench(['--db', ws.db, 'run', ws.write('short.json', shorter), '--json']);
+    expect(other.status, other.stderr).toBe(0);
+    const shortId = (JSON.parse(other.stdout.trim().split('\n').at(-1)!) as { runId: string }).runId;
+    const mixed = workbench([
+      '--db',
+      ws.db,
+      'grid',
+      'prune-replay',
+      '--runs',
+      runIds[0],
+      shortId,
+      runIds[1],
+      '--pruning',
+      JSON.stringify(sha),
+    ]);
+    expect(mixed.status).toBe(1);
+    expect(mixed.stderr.trim()).toBe(
+      'workbench: --runs: the runs are planned for 4, 9 epochs; pruning needs one number of full epochs (training.epochs the same in every run)',
+    );
   });
 
   it('refuses a bad setting with one line naming the field, and changes nothing', () => {

@@ -257,9 +257,10 @@ describe('live pruned grids', () => {
   });
 
   it('two processes driving one pruned grid decide each rung once and train no epoch twice', async () => {
-    const spec = { ...SHA, minEpochs: 10 };
+    // Long enough (950 epochs in all) that the second process is up before the first has finished.
+    const spec = { ...SHA, minEpochs: 50 };
     const ws = tempWorkspace('workbench-pruned-two-');
-    const file = ws.write('grid.json', irisGrid(120, spec));
+    const file = ws.write('grid.json', irisGrid(600, spec));
     const first = spawnWorkbench(['--db', ws.db, 'grid', file, '--json', '--workers', '1']);
     let gridId = '';
     await expect

@@ -27,6 +27,8 @@ import { gridPruneReplayCommand } from './grid-prune-replay';
 export interface GridOptions extends GridSlurmOptions {
   /** prune-replay: the successive-halving or Hyperband setting, as JSON. */
   pruning?: string;
+  /** prune-replay: these runs instead of a grid. */
+  runs?: string[];
   json?: boolean;
   csv?: boolean;
   monitor?: string;
@@ -53,7 +55,9 @@ export async function gridCommand(
     case 'cancel':
       return gridCancelCommand(requireId(target, id), options);
     case 'prune-replay':
-      return gridPruneReplayCommand(requireId(target, id), options);
+      if (options.runs && id !== undefined)
+        throw new UserInputError('grid prune-replay: give a grid id or --runs, not both');
+      return gridPruneReplayCommand(options.runs ? null : requireId(target, id), options);
     case 'collect':
       return gridCollectCommand(requireDir(target, id), options);
     case 'resubmit':
