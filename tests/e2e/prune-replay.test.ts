@@ -152,7 +152,7 @@ describe('grid prune-replay', () => {
       JSON.stringify(sha),
     ]);
     expect(text.stdout).toMatch(
-      /^6 runs as cells 0–5, in the order given\npruning  successive-halving, r = 1, η = 3/,
+      /^6 runs as cells 0–5, in the order given\npruning {2}successive-halving, r = 1, η = 3/,
     );
     // A run of another length cannot be one of them.
     const { config } = JSON.parse(workbench(['--db', ws.db, 'show', runIds[0], '--json']).stdout) as {
