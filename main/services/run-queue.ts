@@ -262,7 +262,11 @@ export class RunQueue {
       const mine = [...this.active.values()].filter((a) => a.gridId === gridId).map((a) => a.done);
       if (mine.length === 0 && !this.driven.includes(gridId)) return;
       if (mine.length > 0) await Promise.race(mine);
-      else await new Promise((resolve) => setTimeout(resolve, 100));
+      else {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Nothing of it trains here: a pruned grid's rung may be due now (decided by this process or another).
+        this.pump();
+      }
     }
   }
 
@@ -353,14 +357,17 @@ export class RunQueue {
 
   /**
    * A pruned grid with cells still training (here or elsewhere): once they reach their rung it is decided and
-   * its promoted cells are free to claim. (Cells that only wait at a rung cannot hold it up: with nothing
-   * training, the claim has decided every rung it could.)
+   * its promoted cells are free to claim.
    */
   private waitsAtRung(gridId: string): boolean {
     const grid = this.store.grids.getGrid(gridId);
     if (!grid || grid.status !== 'running' || grid.pruning === null) return false;
     const counts = this.store.grids.statusCounts().get(gridId);
-    return (['queued', 'running'] as const).some((s) => (counts?.get(s) ?? 0) > 0);
+    // Paused cells count too: a claim that found their rung undecided a moment ago (another cell's end not
+    // yet read) is tried again, rather than the grid left running with nobody to decide it.
+    // (A Slurm task's store decides no rung: its cell paused at its target is done for this array.)
+    const waiting = grid.pruning.targets ? [] : (['paused'] as const);
+    return (['queued', 'running', ...waiting] as const).some((s) => (counts?.get(s) ?? 0) > 0);
   }
 
   private dispatch(
