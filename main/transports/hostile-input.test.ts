@@ -243,7 +243,8 @@ function withChange(base: unknown, path: Path, value: unknown, remove: boolean):
   for (const key of path.slice(0, -1)) {
     const child = node[key];
     // An earlier change replaced a parent of this path: nothing left to change here.
-    if (child === null || typeof child !== 'object') return copy;
+    // A typed array (an earlier change put one there) has fixed indexes: nothing to delete or add in it.
+    if (child === null || typeof child !== 'object' || ArrayBuffer.isView(child)) return copy;
     node = child as Record<string | number, unknown>;
   }
   const last = path[path.length - 1];
