@@ -327,17 +327,8 @@ export class GridRepository {
             resumedFrom: resumeFrom,
           };
         }
-        const run = this.runs.createRun({
-          config,
-          datasetFingerprint: next.fp,
-          appVersion,
-          owner,
-          grid: { gridId, cell: next.idx },
-        });
-        // Guarded by the attempt it replaces: under the write lock this cannot miss, but it keeps the claim honest.
-        const moved = this.updateCellRun.run(run.id, gridId, next.idx, next.run_id);
-        if (moved.changes !== 1) throw new Error(`cell ${next.idx} of grid ${gridId} was claimed twice`);
-        return { gridId, index: next.idx, runId: run.id, config, datasetFingerprint: next.fp };
+        const runId = this.newAttempt(gridId, next.idx, next.run_id, config, next.fp, owner, appVersion);
+        return { gridId, index: next.idx, runId, config, datasetFingerprint: next.fp };
       },
     );
     this.claimTransaction = (...args) => claim.immediate(...args);
@@ -398,25 +389,41 @@ export class GridRepository {
         };
       }
       const config = JSON.parse(cell.config) as RunConfig;
-      const run = this.runs.createRun({
-        config,
-        datasetFingerprint: cell.dataset_fingerprint,
-        appVersion,
-        owner,
-        grid: { gridId, cell: cell.idx },
-      });
-      const moved = this.updateCellRun.run(run.id, gridId, cell.idx, cell.run_id);
-      if (moved.changes !== 1) throw new Error(`cell ${cell.idx} of grid ${gridId} was claimed twice`);
+      const fp = cell.dataset_fingerprint;
+      const runId = this.newAttempt(gridId, cell.idx, cell.run_id, config, fp, owner, appVersion);
       return {
         gridId,
         index: cell.idx,
-        runId: run.id,
+        runId,
         config,
         datasetFingerprint: cell.dataset_fingerprint,
         pauseAfterEpoch,
       };
     }
     return null;
+  }
+
+  /** A new run as the cell's attempt, replacing `previous` (inside the claim's transaction). */
+  private newAttempt(
+    gridId: string,
+    index: number,
+    previous: string | null,
+    config: RunConfig,
+    datasetFingerprint: string,
+    owner: RunOwner,
+    appVersion: string,
+  ): string {
+    const run = this.runs.createRun({
+      config,
+      datasetFingerprint,
+      appVersion,
+      owner,
+      grid: { gridId, cell: index },
+    });
+    // Guarded by the attempt it replaces: under the write lock this cannot miss, but it keeps the claim honest.
+    const moved = this.updateCellRun.run(run.id, gridId, index, previous);
+    if (moved.changes !== 1) throw new Error(`cell ${index} of grid ${gridId} was claimed twice`);
+    return run.id;
   }
 
   /** The epoch an interrupted attempt can go on from: its last checkpoint, kept with its last logged epoch. */
