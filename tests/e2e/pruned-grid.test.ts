@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { GridPruneReplay, PruningSpec } from '../../common/grid/pruning';
 import { spawnWorkbench, tempWorkspace, workbench, workbenchAsync } from '../support/cli';
@@ -96,6 +97,26 @@ function gridRuns(db: string, gridId: string) {
     return runs.map((r) => ({ ...r, epochs: (epochs.all(r.id) as { epoch: number }[]).map((e) => e.epoch) }));
   } finally {
     conn.close();
+  }
+}
+
+/**
+ * SIGSTOP at a moment when `child` holds no write lock on `db`: stopped inside a transaction it would block
+ * every other writer of the file until it goes on.
+ */
+async function stopOutsideWrite(child: { kill(signal: NodeJS.Signals): boolean }, db: string) {
+  for (;;) {
+    child.kill('SIGSTOP');
+    const conn = new Database(db, { timeout: 0 });
+    try {
+      conn.exec('BEGIN IMMEDIATE; ROLLBACK;');
+      return;
+    } catch {
+      child.kill('SIGCONT');
+    } finally {
+      conn.close();
+    }
+    await sleep(5);
   }
 }
 
@@ -257,34 +278,47 @@ describe('live pruned grids', () => {
   });
 
   it('two processes driving one pruned grid decide each rung once and train no epoch twice', async () => {
-    // Long enough (950 epochs in all) that the second process is up before the first has finished.
     const spec = { ...SHA, minEpochs: 50 };
     const ws = tempWorkspace('workbench-pruned-two-');
     const file = ws.write('grid.json', irisGrid(600, spec));
-    const first = spawnWorkbench(['--db', ws.db, 'grid', file, '--json', '--workers', '1']);
+    // The first process is stopped while it trains a cell, so that it cannot finish the grid alone however
+    // slowly the second starts. A long stale bound keeps the second from taking the stopped process's cell.
+    const env = { WORKBENCH_STALE_AFTER_MS: '600000' };
+    const first = spawnWorkbench(['--db', ws.db, 'grid', file, '--json', '--workers', '1'], env);
     let gridId = '';
+    const trainingBy = (pid: number | undefined) =>
+      gridRuns(ws.db, gridId).filter((r) => r.pid === pid && r.status === 'running' && r.epochs.length > 0);
     await expect
       .poll(
         () => {
+          if (!existsSync(ws.db)) return 0;
           const conn = new Database(ws.db, { readonly: true, fileMustExist: true });
           try {
             gridId = (conn.prepare(`SELECT id FROM grids`).get() as { id: string } | undefined)?.id ?? '';
           } finally {
             conn.close();
           }
-          return gridId !== '';
+          return gridId === '' ? 0 : trainingBy(first.child.pid).length;
         },
         { timeout: 60_000, interval: 20 },
       )
-      .toBe(true);
-    const second = spawnWorkbench(['--db', ws.db, 'grid', 'resume', gridId, '--json', '--workers', '1']);
+      .toBe(1);
+    await stopOutsideWrite(first.child, ws.db);
+    const second = spawnWorkbench(['--db', ws.db, 'grid', 'resume', gridId, '--json', '--workers', '1'], env);
+    try {
+      await expect
+        .poll(() => trainingBy(second.child.pid).length, { timeout: 120_000, interval: 20 })
+        .toBe(1);
+      // Both processes hold a cell of the grid at once.
+      expect(trainingBy(first.child.pid)).toHaveLength(1);
+    } finally {
+      first.child.kill('SIGCONT');
+    }
     const [a, b] = await Promise.all([first.exited, second.exited]);
     expect(a, first.stderr()).toBe(0);
     expect(b, second.stderr()).toBe(0);
     expect(show(ws.db, gridId).status).toBe('completed');
     expectEveryEpochOnce(ws.db, gridId, 6);
-    // Both trained cells of it.
-    expect(new Set(gridRuns(ws.db, gridId).map((r) => r.pid)).size).toBe(2);
 
     const twinDb = `${ws.db}.twin.db`;
     const twinId = runGrid(twinDb, file);
