@@ -4,11 +4,12 @@ import type { EpochChoice } from '../../../common/checkpoints/types';
 import { UserInputError } from '../../../common/errors';
 import { APP_VERSION, trainingWorkerFile } from '../../build-info';
 import { defaultCacheDir } from '../../app-paths';
-import { ApiInputError, ConflictError, NotFoundError } from '../../services/errors';
+import { NotFoundError } from '../../services/errors';
 import { forkRun, resumeRun } from '../../services/run-continuation';
 import { openRunServices, type RunServices } from '../../services/run-services';
 import { resolveDbPath, type GlobalOptions } from '../context';
 import { printJson } from '../output';
+import { isServiceRefusal } from '../service-refusal';
 import { watchRun } from './watch-run';
 
 export interface ResumeOptions extends GlobalOptions {
@@ -40,9 +41,7 @@ async function refusedAsInput<T>(services: RunServices, body: () => T): Promise<
     return body();
   } catch (error) {
     await services.close(0);
-    if (error instanceof ApiInputError || error instanceof ConflictError || error instanceof NotFoundError) {
-      throw new UserInputError(error.message);
-    }
+    if (isServiceRefusal(error)) throw new UserInputError(error.message);
     throw error;
   }
 }

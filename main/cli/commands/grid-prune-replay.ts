@@ -4,9 +4,9 @@ import type { GridPruneReplay, PruningReplay } from '../../../common/grid/prunin
 import { METRIC_TEXT } from '../../../common/stopping/monitor';
 import { replayGridPruning, replayRunsPruning } from '../../services/grid-prune-replay';
 import type { RunStore } from '../../store/run-store';
-import { ApiInputError, ConflictError, NotFoundError } from '../../services/errors';
 import type { GlobalOptions } from '../context';
 import { openContext } from '../context';
+import { refusalAsInput } from '../service-refusal';
 import { fmt, pct, printJson, printTable } from '../output';
 
 export interface PruneReplayOptions extends GlobalOptions {
@@ -33,14 +33,7 @@ export function gridPruneReplayCommand(id: string | null, options: PruneReplayOp
     if (id === null) return runsReplay(store, options.runs ?? [], options);
     const grid = store.grids.findGrid(id);
     if (!grid) throw new UserInputError(`${id}: no grid with this id (see \`workbench grids\`)`);
-    let replay: GridPruneReplay;
-    try {
-      replay = replayGridPruning(store, grid.id, options.pruning);
-    } catch (error) {
-      if (error instanceof ApiInputError || error instanceof ConflictError || error instanceof NotFoundError)
-        throw new UserInputError(error.message);
-      throw error;
-    }
+    const replay: GridPruneReplay = refusalAsInput(() => replayGridPruning(store, grid.id, options.pruning));
     if (options.json) {
       printJson(replay);
       return 0;
@@ -66,14 +59,7 @@ export function gridPruneReplayCommand(id: string | null, options: PruneReplayOp
 }
 
 function runsReplay(store: RunStore, ids: string[], options: PruneReplayOptions): number {
-  let replay: ReturnType<typeof replayRunsPruning>;
-  try {
-    replay = replayRunsPruning(store, ids, options.pruning);
-  } catch (error) {
-    if (error instanceof ApiInputError || error instanceof ConflictError || error instanceof NotFoundError)
-      throw new UserInputError(error.message);
-    throw error;
-  }
+  const replay = refusalAsInput(() => replayRunsPruning(store, ids, options.pruning));
   if (options.json) {
     printJson(replay);
     return 0;
